@@ -1,0 +1,1 @@
+"""One blueprint per area: storefront (public), admin (merchant), service (health, widget, demo)."""

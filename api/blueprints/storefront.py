@@ -1,0 +1,45 @@
+"""Public storefront routes, called by the widget from the store's own pages."""
+import hashlib
+import json
+
+from flask import make_response, request
+from flask_smorest import Blueprint
+from flask_smorest.error_handler import ErrorSchema
+
+from api.domain.availability import availability
+from api.domain.stores import get_store
+from api.http import schemas
+from api.http.context import session
+from api.http.cors import allow_store_origins
+
+blp = Blueprint("storefront", __name__, url_prefix="/api/v1/stores", description="Storefront (public)")
+
+
+@blp.after_request
+def cors(response):
+    store_hash = (request.view_args or {}).get("store_hash")
+    return allow_store_origins(response, store_hash) if store_hash else response
+
+
+@blp.route("/<store_hash>/availability", methods=["GET"])
+@blp.arguments(schemas.AvailabilityQuery, location="query")
+@blp.response(200, schemas.Availability)
+@blp.alt_response(304, description="Not modified (If-None-Match)")
+@blp.alt_response(404, schema=ErrorSchema)
+def get_availability(query, store_hash):
+    """Availability, ETA and alternatives for product or variant ids.
+
+    Cacheable for 30 seconds; answers 304 to a matching If-None-Match."""
+    items = availability(
+        session(),
+        get_store(session(), store_hash),
+        product_ids=query.get("product_ids"),
+        variant_ids=query.get("variant_ids"),
+        quantity=query["quantity"],
+    )
+    body = schemas.Availability().dump({"items": items})
+    payload = json.dumps(body, separators=(",", ":"))
+    response = make_response(payload, 200, {"Content-Type": "application/json"})
+    response.set_etag(hashlib.sha256(payload.encode()).hexdigest()[:32])
+    response.headers["Cache-Control"] = "public, max-age=30"
+    return response.make_conditional(request)

@@ -1,0 +1,48 @@
+"""The commerce port: the one interface through which the domain talks to the store platform.
+
+Two adapters implement it: `local` (orders and payments live in our own tables; the demo and most
+tests use it) and `bigcommerce` (REST). Nothing outside the adapters knows which one is in use;
+`commerce_for(store)` picks by `store.platform`."""
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from api.models import Line, Order, Store, Variant
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    confirmed: bool  # False: the platform did not confirm; the refund stays pending and is retried
+    reference: str = ""  # the platform's refund id, when it gave one
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    url: str  # where the shopper pays (checkout link)
+    reference: str  # the platform's id for it (cart id, payment id)
+
+
+class CommercePort(Protocol):
+    def refund(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
+               amount: int) -> RefundResult:
+        """Refund `amount` minor units for `quantity` units of `line`."""
+
+    def request_payment(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
+                        amount: int) -> PaymentRequest:
+        """Ask the shopper to pay `amount` for `quantity` units of `line`."""
+
+    def switch_line(self, session: Session, store: Store, order: Order, old: Line, new: Line,
+                    variant: Variant) -> None:
+        """Replace `old` by `new` (already added to our order) in the platform's order."""
+
+
+def commerce_for(store: Store) -> CommercePort:
+    if store.platform == "bigcommerce":
+        from api.commerce.bigcommerce import BigCommerceAdapter
+
+        return BigCommerceAdapter()
+    from api.commerce.local import LocalAdapter
+
+    return LocalAdapter()

@@ -1,0 +1,58 @@
+"""The database extension: one engine per app, one session per request or job."""
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _serialize_sqlite_writes(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _serialize_sqlite_writes(engine: Engine) -> None:
+    """SQLite has no SELECT … FOR UPDATE. Writing transactions start with BEGIN IMMEDIATE so two
+    of them can never read the same stock and both act on it; reads stay concurrent (WAL)."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # let the "begin" hook below emit BEGIN
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """Created once in extensions.py, bound to an app with init_app."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self._reader: sessionmaker | None = None
+        self._writer: sessionmaker | None = None
+
+    def init_app(self, app) -> None:
+        self.engine = make_engine(app.config["DATABASE_URL"])
+        writer_engine = self.engine.execution_options(sqlite_immediate=True)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(writer_engine, expire_on_commit=False)
+        app.extensions["database"] = self
+
+    def session(self, write: bool = True) -> Session:
+        return (self._writer if write else self._reader)()
+
+    @contextmanager
+    def transaction(self, write: bool = True):
+        """A session that commits on success and rolls back on any error."""
+        with self.session(write) as session, session.begin():
+            yield session

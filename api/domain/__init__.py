@@ -1,0 +1,1 @@
+"""The business rules. Nothing here imports Flask or knows about HTTP."""

@@ -1,0 +1,352 @@
+"""The queue: orders arriving, stock arriving, and what each waiting line can expect.
+
+For each variant, waiting units are served in order of the order's placement time, then line id.
+Every function that changes a variant's stock or queue first locks the variant row, so concurrent
+orders, receipts and cancellations for one variant run one after another."""
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from api.domain import clock
+from api.domain.errors import Conflict, Invalid, NotFound
+from api.domain.eta import Eta, SupplyCurve, queue_etas
+from api.domain.events import line_summary, notify, record, recipient
+from api.models import InboundShipment, Line, Order, Store, Variant
+
+WAITING, ALLOCATED, AWAITING_PAYMENT = "waiting", "allocated", "awaiting_payment"
+SHIPPED, CANCELLED, SWITCHED = "shipped", "cancelled", "switched"
+PAY_NOW, PAY_LATER = "pay_now", "pay_later"
+
+
+# --- locking and reading the queue ---------------------------------------------------------
+
+
+def lock_variant(session: Session, store: Store, variant_id: int) -> Variant:
+    """The variant row, locked until the transaction ends (FOR UPDATE on PostgreSQL; SQLite
+    writers are already serialized by BEGIN IMMEDIATE)."""
+    variant = session.scalar(
+        select(Variant)
+        .where(Variant.store_id == store.id, Variant.variant_id == variant_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if variant is None:
+        raise NotFound(f"Variant {variant_id} is not in this store's catalog.")
+    return variant
+
+
+def queue(session: Session, variant: Variant) -> list[Line]:
+    """Waiting lines of a variant, head of the queue first."""
+    return list(
+        session.scalars(
+            select(Line)
+            .where(Line.variant_pk == variant.id, Line.state == WAITING)
+            .order_by(Line.queued_at, Line.id)
+            .options(joinedload(Line.order))
+        )
+    )
+
+
+def waiting_units(session: Session, variant_pks: list[int]) -> dict[int, int]:
+    """Units waiting in each variant's queue, in one query."""
+    if not variant_pks:
+        return {}
+    waiting = Line.quantity - Line.quantity_allocated - Line.quantity_shipped - Line.quantity_cancelled
+    rows = session.execute(
+        select(Line.variant_pk, func.sum(waiting))
+        .where(Line.variant_pk.in_(variant_pks), Line.state == WAITING)
+        .group_by(Line.variant_pk)
+    )
+    return {pk: int(total) for pk, total in rows}
+
+
+def supply_curves(session: Session, variant_pks: list[int]) -> dict[int, SupplyCurve]:
+    """Each variant's inbound shipments not yet received, in one query."""
+    shipments: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    if variant_pks:
+        rows = session.execute(
+            select(InboundShipment.variant_pk, InboundShipment.expected_on, InboundShipment.quantity)
+            .where(InboundShipment.variant_pk.in_(variant_pks), InboundShipment.received_on.is_(None))
+            .order_by(InboundShipment.expected_on, InboundShipment.id)
+        )
+        for pk, expected_on, quantity in rows:
+            shipments[pk].append((expected_on, quantity))
+    return {pk: SupplyCurve.from_inbound(shipments.get(pk, [])) for pk in variant_pks}
+
+
+def backorder_capacity(variant: Variant, waiting: int) -> int | None:
+    """How many more units may wait: None is unlimited, 0 when backorders are off."""
+    if not variant.backorders_enabled:
+        return 0
+    if variant.backorder_limit is None:
+        return None
+    return max(0, variant.backorder_limit - waiting)
+
+
+# --- line state -----------------------------------------------------------------------------
+
+
+def settle_state(line: Line) -> None:
+    """Derive a line's state from its quantities (a switched line stays switched)."""
+    if line.state == SWITCHED:
+        return
+    if line.quantity_waiting > 0:
+        line.state = WAITING
+    elif line.quantity_allocated > 0:
+        line.state = AWAITING_PAYMENT if line.payment_mode == PAY_LATER else ALLOCATED
+    elif line.quantity_shipped > 0:
+        line.state = SHIPPED
+    else:
+        line.state = CANCELLED
+
+
+# --- ETAs -----------------------------------------------------------------------------------
+
+
+def recompute_etas(session: Session, store: Store, variant: Variant) -> None:
+    """Give every waiting line of the variant its current ETA. A line whose date moves gets a
+    timeline entry and an `eta_changed` notification; a line that stops waiting loses its ETA."""
+    lines = queue(session, variant)
+    curve = supply_curves(session, [variant.id])[variant.id]
+    etas = queue_etas(
+        [line.quantity_waiting for line in lines],
+        curve,
+        lead_time_days=variant.lead_time_days,
+        handling_days=store.handling_days,
+        today=clock.today(),
+    )
+    for line, eta in zip(lines, etas):
+        _set_eta(session, line, eta)
+
+
+def _set_eta(session: Session, line: Line, eta: Eta) -> None:
+    if line.eta_source is None:  # a new line: its first promise, announced with the order
+        line.eta_date, line.eta_source = eta.date, eta.source
+        line.first_promised_on = eta.date
+        return
+    if line.eta_date == eta.date:
+        line.eta_source = eta.source
+        return
+    old = {"date": line.eta_date.isoformat() if line.eta_date else None, "source": line.eta_source}
+    line.eta_date, line.eta_source = eta.date, eta.source
+    if line.first_promised_on is None:
+        line.first_promised_on = eta.date
+    record(session, line, "eta_changed", {"old_eta": old, "new_eta": eta.as_dict()})
+
+
+def clear_eta(line: Line) -> None:
+    line.eta_date, line.eta_source = None, None
+
+
+# --- orders arriving ------------------------------------------------------------------------
+
+
+@dataclass
+class OrderLineIn:
+    variant_id: int
+    quantity: int
+    unit_price: int
+    external_id: int | None = None
+    quantity_backordered: int | None = None  # what the platform says, when it says
+
+
+def ingest_order(
+    session: Session,
+    store: Store,
+    *,
+    order_id: int,
+    currency: str,
+    lines: list[OrderLineIn],
+    customer_id: int | None = None,
+    email: str = "",
+    first_name: str = "",
+    locale: str = "en",
+    placed_at: datetime | None = None,
+) -> Order:
+    """Record an order: each line takes what is on hand and the rest waits in the queue."""
+    exists = session.scalar(
+        select(Order.id).where(Order.store_id == store.id, Order.order_id == order_id)
+    )
+    if exists:
+        raise Conflict(f"Order {order_id} has already been recorded.")
+    # Lock every variant involved, in a fixed order so two orders never deadlock.
+    variants: dict[int, Variant] = {}
+    for variant_id in sorted({line.variant_id for line in lines}):
+        try:
+            variants[variant_id] = lock_variant(session, store, variant_id)
+        except NotFound:
+            index = next(i for i, line in enumerate(lines) if line.variant_id == variant_id)
+            raise Invalid(
+                "The order names a variant that is not in the catalog.",
+                {"json": {"lines": {str(index): {"variant_id": ["Unknown variant."]}}}},
+            ) from None
+    waiting = waiting_units(session, [v.id for v in variants.values()])
+
+    placed_at = placed_at or clock.utcnow()
+    order = Order(
+        store_id=store.id,
+        order_id=order_id,
+        customer_id=customer_id,
+        email=email,
+        first_name=first_name,
+        locale=locale,
+        currency=currency,
+        placed_at=placed_at,
+    )
+    session.add(order)
+    for index, line_in in enumerate(lines):
+        variant = variants[line_in.variant_id]
+        if line_in.quantity_backordered is not None:
+            backordered = min(line_in.quantity_backordered, line_in.quantity)
+            variant.on_hand = max(0, variant.on_hand - (line_in.quantity - backordered))
+        else:
+            taken = min(variant.on_hand, line_in.quantity)
+            backordered = line_in.quantity - taken
+            variant.on_hand -= taken
+        if backordered:
+            capacity = backorder_capacity(variant, waiting.get(variant.id, 0))
+            if capacity is not None and backordered > capacity:
+                raise Conflict(
+                    f"Only {capacity} more of {variant.name or variant.sku} can be backordered.",
+                    {"json": {"lines": {str(index): {"quantity": [f"At most {capacity} can be backordered."]}}}},
+                )
+            waiting[variant.id] = waiting.get(variant.id, 0) + backordered
+        line = Line(
+            store_id=store.id,
+            variant_pk=variant.id,
+            external_id=line_in.external_id,
+            product_id=variant.product_id,
+            variant_id=variant.variant_id,
+            name=variant.name,
+            sku=variant.sku,
+            quantity=line_in.quantity,
+            quantity_backordered=backordered,
+            quantity_allocated=line_in.quantity - backordered,
+            quantity_shipped=0,
+            quantity_cancelled=0,
+            payment_mode=PAY_NOW,
+            unit_price=line_in.unit_price,
+            currency=currency,
+            queued_at=placed_at,
+            state=WAITING,
+        )
+        settle_state(line)
+        order.lines.append(line)
+    session.flush()
+
+    for variant in variants.values():
+        recompute_etas(session, store, variant)
+    backordered_lines = [line for line in order.lines if line.quantity_backordered]
+    for line in order.lines:
+        data = {"quantity_backordered": line.quantity_backordered, "eta": line.eta}
+        record(session, line, "placed", data, shopper_visible=False)
+    if backordered_lines:
+        notify(
+            session,
+            store.id,
+            "backorder_placed",
+            {
+                **recipient(order),
+                "lines": [
+                    {**line_summary(line), "quantity_backordered": line.quantity_backordered,
+                     "eta": line.eta}
+                    for line in backordered_lines
+                ],
+            },
+        )
+    return order
+
+
+# --- stock arriving -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Allocation:
+    order_id: int
+    line_id: int
+    quantity: int
+
+
+def allocate(session: Session, store: Store, variant: Variant) -> list[Allocation]:
+    """Give on-hand units of a locked variant to its queue, first come first served; the last
+    line served may be served in part. ETAs of the lines still waiting are recomputed."""
+    allocations = []
+    for line in queue(session, variant):
+        if variant.on_hand <= 0:
+            break
+        units = min(line.quantity_waiting, variant.on_hand)
+        variant.on_hand -= units
+        line.quantity_allocated += units
+        settle_state(line)
+        if line.state != WAITING:
+            clear_eta(line)
+        record(session, line, "allocated", {"quantity": units, "state": line.state})
+        allocations.append(Allocation(line.order.order_id, line.id, units))
+    if allocations:
+        recompute_etas(session, store, variant)
+    return allocations
+
+
+def receive(
+    session: Session, store: Store, variant_id: int, quantity: int, inbound_id: int | None = None
+) -> tuple[list[Allocation], int]:
+    """Receive stock: allocate it to the queue, put the rest on hand, mark the inbound received."""
+    variant = lock_variant(session, store, variant_id)
+    if inbound_id is not None:
+        inbound = session.get(InboundShipment, inbound_id)
+        if inbound is None or inbound.variant_pk != variant.id:
+            raise NotFound(f"Inbound shipment {inbound_id} does not exist for this variant.")
+        if inbound.received_on is not None:
+            raise Conflict(f"Inbound shipment {inbound_id} was already received.")
+        inbound.received_on = clock.today()
+        inbound.quantity_received = quantity
+    variant.on_hand += quantity
+    allocations = allocate(session, store, variant)
+    if inbound_id is not None and not allocations:
+        recompute_etas(session, store, variant)  # the received inbound no longer counts as supply
+    return allocations, variant.on_hand
+
+
+def backorder_queue(session: Session, store: Store, variant_id: int | None = None) -> list[dict]:
+    """The merchant's view: every variant with waiting lines, each line with its position."""
+    query = (
+        select(Line)
+        .join(Variant, Line.variant_pk == Variant.id)
+        .where(Line.store_id == store.id, Line.state == WAITING)
+        .order_by(Variant.variant_id, Line.queued_at, Line.id)
+        .options(joinedload(Line.order), joinedload(Line.variant))
+    )
+    if variant_id is not None:
+        query = query.where(Variant.variant_id == variant_id)
+    by_variant: dict[int, dict] = {}
+    for line in session.scalars(query):
+        entry = by_variant.setdefault(
+            line.variant_pk,
+            {
+                "variant_id": line.variant.variant_id,
+                "product_id": line.variant.product_id,
+                "sku": line.variant.sku,
+                "name": line.variant.name,
+                "on_hand": line.variant.on_hand,
+                "waiting_units": 0,
+                "lines": [],
+            },
+        )
+        entry["waiting_units"] += line.quantity_waiting
+        entry["lines"].append(
+            {
+                "position": len(entry["lines"]) + 1,
+                "units_ahead": entry["waiting_units"] - line.quantity_waiting,
+                "order_id": line.order.order_id,
+                "line_id": line.id,
+                "customer_email": line.order.email,
+                "placed_at": line.queued_at,
+                "quantity_waiting": line.quantity_waiting,
+                "payment_mode": line.payment_mode,
+                "eta": line.eta,
+            }
+        )
+    return list(by_variant.values())

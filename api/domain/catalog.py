@@ -1,0 +1,134 @@
+"""The catalog mirror and inbound stock, as the merchant maintains them."""
+from datetime import date
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from api.domain.backorders import WAITING, allocate, lock_variant, recompute_etas
+from api.domain.errors import NotFound
+from api.models import InboundShipment, Line, Store, Variant
+
+# What a replaced variant gets for each field not given.
+VARIANT_DEFAULTS = {
+    "product_id": None, "sku": "", "name": "", "price": 0, "currency": "USD", "url": "",
+    "image_url": "", "category": "", "on_hand": 0, "backorders_enabled": False,
+    "backorder_limit": None, "lead_time_days": None, "message": "", "reason": "", "alternatives": [],
+}
+
+
+def get_variant(session: Session, store: Store, variant_id: int) -> Variant:
+    variant = session.scalar(
+        select(Variant).where(Variant.store_id == store.id, Variant.variant_id == variant_id)
+    )
+    if variant is None:
+        raise NotFound(f"Variant {variant_id} is not in this store's catalog.")
+    return variant
+
+
+def save_variant(
+    session: Session, store: Store, variant_id: int, fields: dict, *, replace: bool
+) -> tuple[Variant, bool]:
+    """Create or update a variant (replace: PUT semantics, fields not given return to defaults).
+    Anything that can change what the queue gets (stock, lead time) reallocates and recomputes."""
+    try:
+        variant = lock_variant(session, store, variant_id)
+        created = False
+    except NotFound:
+        variant = Variant(store_id=store.id, variant_id=variant_id, on_hand=0, alternatives=[])
+        session.add(variant)
+        created = True
+    for name, value in ({**VARIANT_DEFAULTS, **fields} if replace else fields).items():
+        setattr(variant, name, value)
+    session.flush()
+    if not allocate(session, store, variant):
+        recompute_etas(session, store, variant)
+    return variant, created
+
+
+def variant_state_clause(state: str):
+    """SQL for a variant's storefront state, with the queue length as a correlated subquery."""
+    waiting = (
+        select(
+            func.coalesce(
+                func.sum(
+                    Line.quantity - Line.quantity_allocated - Line.quantity_shipped
+                    - Line.quantity_cancelled
+                ),
+                0,
+            )
+        )
+        .where(Line.variant_pk == Variant.id, Line.state == WAITING)
+        .scalar_subquery()
+    )
+    can_backorder = and_(
+        Variant.backorders_enabled,
+        or_(Variant.backorder_limit.is_(None), waiting < Variant.backorder_limit),
+    )
+    if state == "in_stock":
+        return Variant.on_hand > 0
+    if state == "backorder":
+        return and_(Variant.on_hand <= 0, can_backorder)
+    return and_(Variant.on_hand <= 0, ~can_backorder)
+
+
+def list_variants(
+    session: Session, store: Store, *, page: int, per_page: int, state: str | None = None
+) -> tuple[list[Variant], int]:
+    query = select(Variant).where(Variant.store_id == store.id)
+    if state:
+        query = query.where(variant_state_clause(state))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    items = session.scalars(
+        query.order_by(Variant.product_id, Variant.variant_id).limit(per_page).offset((page - 1) * per_page)
+    )
+    return list(items), total
+
+
+def list_inbound(session: Session, store: Store, variant_id: int) -> list[InboundShipment]:
+    variant = get_variant(session, store, variant_id)
+    return list(
+        session.scalars(
+            select(InboundShipment)
+            .where(InboundShipment.variant_pk == variant.id)
+            .order_by(InboundShipment.expected_on, InboundShipment.id)
+        )
+    )
+
+
+def add_inbound(
+    session: Session, store: Store, variant_id: int, quantity: int, expected_on: date
+) -> InboundShipment:
+    variant = lock_variant(session, store, variant_id)
+    inbound = InboundShipment(
+        store_id=store.id, variant_pk=variant.id, quantity=quantity, expected_on=expected_on
+    )
+    session.add(inbound)
+    session.flush()
+    recompute_etas(session, store, variant)
+    return inbound
+
+
+def _locked_inbound(session: Session, store: Store, variant_id: int, inbound_id: int):
+    variant = lock_variant(session, store, variant_id)
+    inbound = session.get(InboundShipment, inbound_id)
+    if inbound is None or inbound.variant_pk != variant.id:
+        raise NotFound(f"Inbound shipment {inbound_id} does not exist for this variant.")
+    return variant, inbound
+
+
+def update_inbound(
+    session: Session, store: Store, variant_id: int, inbound_id: int, fields: dict
+) -> InboundShipment:
+    variant, inbound = _locked_inbound(session, store, variant_id, inbound_id)
+    for name, value in fields.items():
+        setattr(inbound, name, value)
+    session.flush()
+    recompute_etas(session, store, variant)
+    return inbound
+
+
+def delete_inbound(session: Session, store: Store, variant_id: int, inbound_id: int) -> None:
+    variant, inbound = _locked_inbound(session, store, variant_id, inbound_id)
+    session.delete(inbound)
+    session.flush()
+    recompute_etas(session, store, variant)

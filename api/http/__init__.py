@@ -1,0 +1,1 @@
+"""The HTTP layer: request plumbing shared by the blueprints."""

@@ -1,0 +1,124 @@
+"""Idempotency-Key for money- and stock-moving requests.
+
+A key is claimed in its own short transaction before the work starts, so a concurrent duplicate
+sees it and answers 409. The work and the stored response then commit together: a replay returns
+exactly the first response, and a crash mid-way leaves nothing half-done (an abandoned claim is
+taken over after a minute). Keys are kept 24 hours, scoped to the store and the caller."""
+import hashlib
+import json
+from datetime import timedelta
+from functools import wraps
+
+from flask import current_app, g, request
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from api.domain import clock
+from api.domain.errors import DomainError
+from api.http.context import session
+from api.http.errors import domain_error_response, error_response
+from api.models import IdempotencyRecord
+
+KEY_TTL = timedelta(hours=24)
+ABANDONED_AFTER = timedelta(minutes=1)
+
+
+def _fingerprint() -> str:
+    body = request.get_json(silent=True)
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")) if body is not None else request.get_data(as_text=True)
+    return hashlib.sha256(f"{request.method} {request.path}\n{canonical}".encode()).hexdigest()
+
+
+def _replay(record: IdempotencyRecord):
+    response = current_app.response_class(
+        json.dumps(record.response_body), status=record.response_code, mimetype="application/json"
+    )
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _claim(store_id: int, scope: str, key: str, fingerprint: str):
+    """Claim the key, or return the response to give instead of doing the work."""
+    db_session = session()
+    now = clock.utcnow()
+    db_session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now - KEY_TTL))
+    record = IdempotencyRecord(store_id=store_id, scope=scope, key=key, request_hash=fingerprint, created_at=now)
+    db_session.add(record)
+    try:
+        db_session.commit()
+        return record, None
+    except IntegrityError:
+        db_session.rollback()
+    existing = db_session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.store_id == store_id,
+            IdempotencyRecord.scope == scope,
+            IdempotencyRecord.key == key,
+        )
+    )
+    if existing is None:  # expired and purged between our insert and this read: try once more
+        return _claim(store_id, scope, key, fingerprint)
+    if existing.request_hash != fingerprint:
+        return None, error_response(
+            422,
+            "This Idempotency-Key was already used with a different request.",
+            {"headers": {"Idempotency-Key": ["Use a new key for a different request."]}},
+        )
+    if existing.status == "done":
+        return None, _replay(existing)
+    taken_over = db_session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.id == existing.id, IdempotencyRecord.status == "in_progress",
+               IdempotencyRecord.created_at < now - ABANDONED_AFTER)
+        .values(created_at=now)
+    ).rowcount
+    db_session.commit()
+    if taken_over:
+        return existing, None
+    return None, error_response(
+        409, "A request with this Idempotency-Key is still being processed. Retry shortly."
+    )
+
+
+def idempotent(view):
+    """Wrap a view (outside its @response) whose effects must happen once per key. The view must
+    not commit: this decorator commits its work together with the stored response."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key or len(key) > 255:
+            return error_response(
+                400,
+                "An Idempotency-Key header (1 to 255 characters) is required for this request.",
+                {"headers": {"Idempotency-Key": ["Missing or too long."]}},
+            )
+        store = g.store
+        record, answer = _claim(store.id, g.idempotency_scope, key, _fingerprint())
+        if answer is not None:
+            return answer
+        db_session = session()
+        try:
+            response = view(*args, **kwargs)
+        except DomainError as error:
+            db_session.rollback()
+            response = domain_error_response(error)
+        except Exception:
+            db_session.rollback()
+            db_session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id))
+            db_session.commit()
+            raise
+        if response.status_code >= 500:
+            db_session.rollback()
+            db_session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id))
+        else:
+            db_session.execute(
+                update(IdempotencyRecord)
+                .where(IdempotencyRecord.id == record.id)
+                .values(status="done", response_code=response.status_code,
+                        response_body=response.get_json())
+            )
+        db_session.commit()
+        return response
+
+    return wrapper

@@ -1,0 +1,271 @@
+"""Request and response shapes (marshmallow), shared by the blueprints and the OpenAPI document."""
+from datetime import UTC
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="An ISO 4217 code in capitals, such as USD.")
+NON_NEGATIVE = validate.Range(min=0)
+POSITIVE = validate.Range(min=1)
+ID = fields.Integer(required=True, validate=POSITIVE)
+
+
+class Eta(Schema):
+    date = fields.String(allow_none=True, metadata={"format": "date", "description": "null when unknown"})
+    source = fields.String(validate=validate.OneOf(["inbound", "lead_time", "manual", "unknown"]))
+
+
+class Pagination(Schema):
+    page = fields.Integer(load_default=1, validate=POSITIVE)
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+# --- storefront -----------------------------------------------------------------------------
+
+
+def _id_list(value: str) -> list[int]:
+    try:
+        ids = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise ValidationError("A comma-separated list of numeric ids.") from None
+    if not ids:
+        raise ValidationError("At least one id.")
+    if len(ids) > 50:
+        raise ValidationError("At most 50 ids per request.")
+    if any(i <= 0 for i in ids):
+        raise ValidationError("Ids are positive numbers.")
+    return ids
+
+
+class IdList(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        return _id_list(super()._deserialize(value, attr, data, **kwargs))
+
+
+class AvailabilityQuery(Schema):
+    product_ids = IdList(metadata={"description": "Comma-separated, at most 50."})
+    variant_ids = IdList(metadata={"description": "Comma-separated, at most 50."})
+    quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
+
+    @validates_schema
+    def one_kind_of_id(self, data, **kwargs):
+        if ("product_ids" in data) == ("variant_ids" in data):
+            raise ValidationError("Give product_ids or variant_ids (one of them).", "product_ids")
+
+
+class Alternative(Schema):
+    product_id = fields.Integer()
+    variant_id = fields.Integer()
+    name = fields.String()
+    price = fields.Integer(metadata={"description": "Minor units."})
+    currency = fields.String()
+    url = fields.String()
+    image_url = fields.String()
+
+
+class AvailabilityItem(Schema):
+    product_id = fields.Integer()
+    variant_id = fields.Integer()
+    sku = fields.String()
+    state = fields.String(validate=validate.OneOf(["in_stock", "backorder", "sold_out"]))
+    available_on_hand = fields.Integer()
+    available_for_backorder = fields.Integer(allow_none=True, metadata={"description": "null = unlimited"})
+    eta = fields.Nested(Eta, allow_none=True)
+    message = fields.String()
+    reason = fields.String()
+    pay_later = fields.Boolean()
+    alternatives = fields.List(fields.Nested(Alternative))
+
+
+class Availability(Schema):
+    items = fields.List(fields.Nested(AvailabilityItem))
+
+
+# --- admin ----------------------------------------------------------------------------------
+
+
+class DelayIncentive(Schema):
+    enabled = fields.Boolean(load_default=False)
+    threshold_days = fields.Integer(load_default=7, validate=POSITIVE)
+    kind = fields.String(load_default="discount", validate=validate.OneOf(["discount", "free_shipping"]))
+    percent_off = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+
+
+ORIGIN = validate.Regexp(r"^https?://[^/\s?#]+$", error="An origin: scheme and host, with an optional port, no path.")
+
+
+class Settings(Schema):
+    store_hash = fields.String(dump_only=True, attribute="hash")
+    platform = fields.String(dump_only=True)
+    name = fields.String(validate=validate.Length(max=200))
+    cancel_window_days = fields.Integer(allow_none=True, validate=NON_NEGATIVE,
+                                        metadata={"description": "null = no limit"})
+    cancel_allocated = fields.Boolean()
+    pay_later_enabled = fields.Boolean()
+    payment_hold_days = fields.Integer(validate=validate.Range(min=1, max=60))
+    handling_days = fields.Integer(validate=validate.Range(min=0, max=60))
+    dearer_switch = fields.String(validate=validate.OneOf(["pay_difference", "refuse"]))
+    delay_incentive = fields.Nested(DelayIncentive)
+    storefront_origins = fields.List(fields.String(validate=ORIGIN), validate=validate.Length(max=20))
+    notification_channels = fields.List(fields.String(validate=validate.OneOf(["email", "sms"])))
+
+
+class VariantIn(Schema):
+    product_id = fields.Integer(required=True, validate=POSITIVE)
+    sku = fields.String(validate=validate.Length(max=255))
+    name = fields.String(validate=validate.Length(max=255))
+    price = fields.Integer(validate=NON_NEGATIVE)
+    currency = fields.String(validate=CURRENCY)
+    url = fields.String(validate=validate.Length(max=1000))
+    image_url = fields.String(validate=validate.Length(max=1000))
+    category = fields.String(validate=validate.Length(max=255))
+    on_hand = fields.Integer(validate=NON_NEGATIVE)
+    backorders_enabled = fields.Boolean()
+    backorder_limit = fields.Integer(allow_none=True, validate=NON_NEGATIVE)
+    lead_time_days = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=3650))
+    message = fields.String(validate=validate.Length(max=2000))
+    reason = fields.String(validate=validate.Length(max=2000))
+    alternatives = fields.List(fields.Integer(validate=POSITIVE), validate=validate.Length(max=20))
+
+
+class VariantPatch(VariantIn):
+    product_id = fields.Integer(validate=POSITIVE)
+
+
+class VariantOut(VariantIn):
+    variant_id = fields.Integer()
+    updated_at = fields.DateTime()
+
+
+class VariantQuery(Pagination):
+    state = fields.String(validate=validate.OneOf(["in_stock", "backorder", "sold_out"]))
+
+
+class VariantPage(Schema):
+    items = fields.List(fields.Nested(VariantOut))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class InboundIn(Schema):
+    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000_000))
+    expected_on = fields.Date(required=True)
+
+
+class InboundPatch(Schema):
+    quantity = fields.Integer(validate=validate.Range(min=1, max=10_000_000))
+    expected_on = fields.Date()
+
+
+class InboundOut(Schema):
+    id = fields.Integer()
+    variant_id = fields.Integer(attribute="variant.variant_id")
+    quantity = fields.Integer()
+    expected_on = fields.Date()
+    received_on = fields.Date(allow_none=True)
+    quantity_received = fields.Integer(allow_none=True)
+
+
+class InboundList(Schema):
+    items = fields.List(fields.Nested(InboundOut))
+
+
+class ReceiptIn(Schema):
+    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000_000))
+    inbound_id = fields.Integer(validate=POSITIVE)
+
+
+class AllocationOut(Schema):
+    order_id = fields.Integer()
+    line_id = fields.Integer()
+    quantity = fields.Integer()
+
+
+class ReceiptOut(Schema):
+    allocated = fields.List(fields.Nested(AllocationOut))
+    on_hand = fields.Integer()
+
+
+class Customer(Schema):
+    id = fields.Integer(allow_none=True, load_default=None, validate=POSITIVE)
+    email = fields.Email(required=True)
+    first_name = fields.String(load_default="", validate=validate.Length(max=200))
+    locale = fields.String(load_default="en", validate=validate.Regexp(r"^[a-z]{2}(-[A-Z]{2})?$"))
+
+
+class OrderLineIn(Schema):
+    line_id = fields.Integer(validate=POSITIVE, metadata={"description": "The platform's order product id."})
+    variant_id = fields.Integer(required=True, validate=POSITIVE)
+    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=100_000))
+    unit_price = fields.Integer(required=True, validate=NON_NEGATIVE)
+    quantity_backordered = fields.Integer(validate=NON_NEGATIVE)
+
+
+class OrderIn(Schema):
+    order_id = fields.Integer(required=True, validate=POSITIVE)
+    customer = fields.Nested(Customer, required=True)
+    placed_at = fields.DateTime(metadata={"description": "ISO 8601; UTC when no offset is given."})
+    currency = fields.String(required=True, validate=CURRENCY)
+    lines = fields.List(fields.Nested(OrderLineIn), required=True, validate=validate.Length(min=1, max=200))
+
+    @post_load
+    def utc_placed_at(self, data, **kwargs):
+        placed_at = data.get("placed_at")
+        if placed_at is not None and placed_at.tzinfo is not None:
+            data["placed_at"] = placed_at.astimezone(UTC).replace(tzinfo=None)
+        return data
+
+
+class OrderLineOut(Schema):
+    id = fields.Integer()
+    line_id = fields.Integer(attribute="external_id", allow_none=True)
+    variant_id = fields.Integer()
+    product_id = fields.Integer()
+    name = fields.String()
+    sku = fields.String()
+    quantity = fields.Integer()
+    quantity_backordered = fields.Integer()
+    quantity_allocated = fields.Integer()
+    state = fields.String()
+    unit_price = fields.Integer()
+    currency = fields.String()
+    eta = fields.Nested(Eta, allow_none=True)
+
+
+class OrderOut(Schema):
+    order_id = fields.Integer()
+    customer_id = fields.Integer(allow_none=True)
+    email = fields.String()
+    placed_at = fields.DateTime()
+    currency = fields.String()
+    lines = fields.List(fields.Nested(OrderLineOut))
+
+
+class QueueLine(Schema):
+    position = fields.Integer()
+    units_ahead = fields.Integer()
+    order_id = fields.Integer()
+    line_id = fields.Integer()
+    customer_email = fields.String()
+    placed_at = fields.DateTime()
+    quantity_waiting = fields.Integer()
+    payment_mode = fields.String()
+    eta = fields.Nested(Eta, allow_none=True)
+
+
+class QueueVariant(Schema):
+    variant_id = fields.Integer()
+    product_id = fields.Integer()
+    sku = fields.String()
+    name = fields.String()
+    on_hand = fields.Integer()
+    waiting_units = fields.Integer()
+    lines = fields.List(fields.Nested(QueueLine))
+
+
+class BackorderQueue(Schema):
+    variants = fields.List(fields.Nested(QueueVariant))
+
+
+class QueueQuery(Schema):
+    variant_id = fields.Integer(validate=POSITIVE)

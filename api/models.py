@@ -1,0 +1,216 @@
+"""The stored shape of the business: stores, the catalog mirror, inbound stock, orders and their
+lines, and the records that make changes visible (timeline, outbox) and safe (idempotency)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from api.domain.clock import utcnow
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Store(Base):
+    __tablename__ = "stores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    platform: Mapped[str] = mapped_column(String(20), default="local")  # local | bigcommerce
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    storefront_origins: Mapped[list] = mapped_column(JSON, default=list)
+    # policy
+    cancel_window_days: Mapped[int | None] = mapped_column(Integer, default=30)  # None = always
+    cancel_allocated: Mapped[bool] = mapped_column(Boolean, default=False)
+    pay_later_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    payment_hold_days: Mapped[int] = mapped_column(Integer, default=3)
+    handling_days: Mapped[int] = mapped_column(Integer, default=1)
+    dearer_switch: Mapped[str] = mapped_column(String(20), default="pay_difference")  # or "refuse"
+    delay_incentive: Mapped[dict] = mapped_column(JSON, default=dict)
+    notification_channels: Mapped[list] = mapped_column(JSON, default=lambda: ["email"])
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    api_keys: Mapped[list[AdminApiKey]] = relationship(back_populates="store")
+
+
+class AdminApiKey(Base):
+    __tablename__ = "admin_api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of a random key
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    store: Mapped[Store] = relationship(back_populates="api_keys")
+
+
+class Variant(Base):
+    """The catalog mirror of one purchasable variant, plus its backorder settings."""
+
+    __tablename__ = "variants"
+    __table_args__ = (
+        UniqueConstraint("store_id", "variant_id"),
+        Index("ix_variants_store_product", "store_id", "product_id"),
+        Index("ix_variants_store_category", "store_id", "category"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    variant_id: Mapped[int] = mapped_column(BigInteger)
+    product_id: Mapped[int] = mapped_column(BigInteger)
+    sku: Mapped[str] = mapped_column(String(255), default="")
+    name: Mapped[str] = mapped_column(String(255), default="")
+    price: Mapped[int] = mapped_column(BigInteger, default=0)  # minor units
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    url: Mapped[str] = mapped_column(String(1000), default="")
+    image_url: Mapped[str] = mapped_column(String(1000), default="")
+    category: Mapped[str] = mapped_column(String(255), default="")
+    on_hand: Mapped[int] = mapped_column(Integer, default=0)
+    backorders_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    backorder_limit: Mapped[int | None] = mapped_column(Integer, default=None)  # None = unlimited
+    lead_time_days: Mapped[int | None] = mapped_column(Integer, default=None)
+    message: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    alternatives: Mapped[list] = mapped_column(JSON, default=list)  # curated variant ids, in order
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class InboundShipment(Base):
+    __tablename__ = "inbound_shipments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    expected_on: Mapped[date] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date, default=None)
+    quantity_received: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    variant: Mapped[Variant] = relationship()
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (UniqueConstraint("store_id", "order_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    order_id: Mapped[int] = mapped_column(BigInteger)  # the platform's order number
+    customer_id: Mapped[int | None] = mapped_column(BigInteger, default=None, index=True)
+    email: Mapped[str] = mapped_column(String(320), default="")
+    first_name: Mapped[str] = mapped_column(String(200), default="")
+    locale: Mapped[str] = mapped_column(String(20), default="en")
+    currency: Mapped[str] = mapped_column(String(3))
+    placed_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    lines: Mapped[list[Line]] = relationship(back_populates="order", order_by="Line.id")
+
+
+class Line(Base):
+    """One order line. Its units are waiting, allocated (held from stock), shipped or cancelled:
+    quantity = waiting + quantity_allocated + quantity_shipped + quantity_cancelled."""
+
+    __tablename__ = "lines"
+    __table_args__ = (Index("ix_lines_queue", "variant_pk", "state", "queued_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id"))
+    external_id: Mapped[int | None] = mapped_column(BigInteger, default=None)  # platform line id
+    product_id: Mapped[int] = mapped_column(BigInteger)
+    variant_id: Mapped[int] = mapped_column(BigInteger)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    sku: Mapped[str] = mapped_column(String(255), default="")
+    quantity: Mapped[int] = mapped_column(Integer)
+    quantity_backordered: Mapped[int] = mapped_column(Integer, default=0)
+    quantity_allocated: Mapped[int] = mapped_column(Integer, default=0)
+    quantity_shipped: Mapped[int] = mapped_column(Integer, default=0)
+    quantity_cancelled: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(20))
+    payment_mode: Mapped[str] = mapped_column(String(20), default="pay_now")
+    unit_price: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    queued_at: Mapped[datetime] = mapped_column(DateTime)  # the order's placement time
+    eta_date: Mapped[date | None] = mapped_column(Date, default=None)
+    eta_source: Mapped[str | None] = mapped_column(String(20), default=None)
+    first_promised_on: Mapped[date | None] = mapped_column(Date, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    variant: Mapped[Variant] = relationship()
+
+    @property
+    def quantity_waiting(self) -> int:
+        return (
+            self.quantity - self.quantity_allocated - self.quantity_shipped - self.quantity_cancelled
+        )
+
+    @property
+    def eta(self) -> dict | None:
+        """Only a waiting line has an ETA."""
+        if self.state != "waiting" or self.eta_source is None:
+            return None
+        return {"date": self.eta_date.isoformat() if self.eta_date else None, "source": self.eta_source}
+
+
+class TimelineEvent(Base):
+    __tablename__ = "timeline_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_pk: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class OutboxMessage(Base):
+    """A shopper-visible event, written in the same transaction as the change; the worker
+    delivers it."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    event: Mapped[str] = mapped_column(String(40))
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class IdempotencyRecord(Base):
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("store_id", "scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(100))  # "admin" or "customer:<id>" / "order:<id>"
+    key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")  # or "done"
+    response_code: Mapped[int | None] = mapped_column(Integer, default=None)
+    response_body: Mapped[dict | None] = mapped_column(JSON, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
