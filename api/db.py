@@ -1,6 +1,7 @@
 """The database extension: one engine per app, one session per request or job."""
 from contextlib import contextmanager
 
+from flask import current_app
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,20 +34,14 @@ def _serialize_sqlite_writes(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-class Database:
-    """Created once in extensions.py, bound to an app with init_app."""
+class AppDatabase:
+    """One app's engine and session factories (app.extensions["database"])."""
 
-    def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self._reader: sessionmaker | None = None
-        self._writer: sessionmaker | None = None
-
-    def init_app(self, app) -> None:
-        self.engine = make_engine(app.config["DATABASE_URL"])
-        writer_engine = self.engine.execution_options(sqlite_immediate=True)
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = sessionmaker(writer_engine, expire_on_commit=False)
-        app.extensions["database"] = self
+        self._writer = sessionmaker(self.engine.execution_options(sqlite_immediate=True),
+                                    expire_on_commit=False)
 
     def session(self, write: bool = True) -> Session:
         return (self._writer if write else self._reader)()
@@ -56,3 +51,25 @@ class Database:
         """A session that commits on success and rolls back on any error."""
         with self.session(write) as session, session.begin():
             yield session
+
+
+class Database:
+    """Created once in extensions.py and bound with init_app; every call goes to the current
+    app's own engine, so several apps in one process (tests, the demo) never share one."""
+
+    def init_app(self, app) -> None:
+        app.extensions["database"] = AppDatabase(app.config["DATABASE_URL"])
+
+    @staticmethod
+    def _current() -> AppDatabase:
+        return current_app.extensions["database"]
+
+    @property
+    def engine(self) -> Engine:
+        return self._current().engine
+
+    def session(self, write: bool = True) -> Session:
+        return self._current().session(write)
+
+    def transaction(self, write: bool = True):
+        return self._current().transaction(write)

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 from api import create_app
 from api.domain import clock
 from api.domain.stores import create_store
+from api.extensions import limiter
 from api.models import Base
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -21,7 +22,9 @@ NOW = datetime(2026, 11, 26, 12, 0, 0)
 def make_app(url: str, **overrides):
     app = create_app({"DATABASE_URL": url, "SECRET_KEYS": ["test-secret-new", "test-secret-old"],
                       "TESTING": True, "APP_URL": "http://app.test", **overrides})
-    Base.metadata.create_all(app.extensions["database"].engine)
+    engine = app.extensions["database"].engine
+    Base.metadata.drop_all(engine)  # a schema left by an older run may lack newer columns
+    Base.metadata.create_all(engine)
     return app
 
 
@@ -51,9 +54,16 @@ def _app(database_url):
 @pytest.fixture
 def app(_app):
     empty_tables(_app)
+    limiter.reset()  # rate-limit counts (memory) start afresh for every test
     clock.freeze(NOW)
     yield _app
     clock.freeze(None)
+
+
+@pytest.fixture
+def reset_database():
+    """Empties every table of an app: for tests that need a fresh database more than once."""
+    return empty_tables
 
 
 @pytest.fixture
@@ -116,6 +126,7 @@ def _postgres_app(postgres_url):
 def postgres_app(_postgres_app):
     """An app on PostgreSQL whatever DATABASE_URL says, for tests of row locking."""
     empty_tables(_postgres_app)
+    limiter.reset()
     clock.freeze(NOW)
     yield _postgres_app
     clock.freeze(None)

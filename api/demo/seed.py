@@ -50,7 +50,7 @@ INBOUND = [
 ]
 
 CUSTOMERS = [
-    {"id": 1, "email": "ada@example.com", "first_name": "Ada"},
+    {"id": 1, "email": "ada@example.com", "first_name": "Ada", "phone": "+14155550123"},
     {"id": 2, "email": "grace@example.com", "first_name": "Grace"},
     {"id": 3, "email": "linus@example.com", "first_name": "Linus"},
 ]
@@ -62,7 +62,7 @@ ORDERS = [
     (1003, 1, 50, [(10201, 2), (11001, 1)]),
     (1004, 2, 40, [(11201, 2), (10401, 1)]),
     (1005, 0, 30, [(11001, 2), (10501, 1)]),
-    (1006, 2, 20, [(10201, 4)]),
+    (1006, 2, 20, [(10201, 4), (10801, 2)]),  # Linus: a waiting and an allocated line
     (1007, 0, 10, [(11301, 1), (10302, 1)]),
 ]
 
@@ -80,6 +80,9 @@ def seed(session: Session, app_url: str) -> dict:
     store.cancel_allocated = True
     store.pay_later_enabled = True
     store.delay_incentive = {"enabled": True, "threshold_days": 7, "kind": "discount", "percent_off": 10}
+    # Email and SMS both land in the demo mailbox (/demo/mailbox), and so does the daily digest.
+    store.notification_channels = ["email", "sms"]
+    store.merchant_email = "owner@northwind.example"
     for product_id, name, category, price, colour, variants, settings in PRODUCTS:
         slug = name.lower().replace(" ", "-")
         for index, (suffix, on_hand) in enumerate(variants):
@@ -116,6 +119,7 @@ def seed(session: Session, app_url: str) -> dict:
             customer_id=who["id"],
             email=who["email"],
             first_name=who["first_name"],
+            phone=who.get("phone", ""),
             placed_at=now - timedelta(hours=hours_ago),
             lines=[OrderLineIn(variant_id=v, quantity=q, unit_price=prices[v]) for v, q in lines],
         )

@@ -1,6 +1,6 @@
 """What a product page shows: can it ship now, can it be backordered, and when would it ship."""
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, aliased
 
 from api.domain import clock
 from api.domain.backorders import backorder_capacity, supply_curves, waiting_units
@@ -88,45 +88,92 @@ def alternative_dict(variant: Variant) -> dict:
 def alternatives_for(session: Session, store: Store, variants: list[Variant]) -> list[list[Variant]]:
     """On-hand alternatives for each variant: the merchant's curated ones first, in their order,
     then others of the same category (its own product's other variants included) at the closest
-    price, one per product. Never one that would itself have to wait."""
+    price, one per product. Never one that would itself have to wait. Two queries however many
+    variants are asked about."""
     if not variants:
         return []
     curated_ids = {vid for v in variants for vid in (v.alternatives or [])}
-    categories = {v.category for v in variants if v.category}
-    candidates = list(
-        session.scalars(
-            select(Variant).where(
-                Variant.store_id == store.id,
-                Variant.on_hand > 0,
-                Variant.variant_id.in_(curated_ids) | Variant.category.in_(categories),
+    curated = {}
+    if curated_ids:
+        curated = {
+            c.variant_id: c
+            for c in session.scalars(
+                select(Variant).where(
+                    Variant.store_id == store.id, Variant.on_hand > 0, Variant.variant_id.in_(curated_ids)
+                )
             )
-        )
-    )
-    by_id = {c.variant_id: c for c in candidates}
+        }
+    # Each curated alternative can displace at most one automatic one, so this many suffice.
+    enough = MAX_ALTERNATIVES + max(len(v.alternatives or []) for v in variants)
+    automatic = _closest_in_category(session, [v.id for v in variants if v.category], enough)
     result = []
     for variant in variants:
-        chosen = [by_id[i] for i in (variant.alternatives or []) if i in by_id]
-        if len(chosen) < MAX_ALTERNATIVES and variant.category:
-            seen = {c.variant_id for c in chosen}
-            automatic = sorted(
-                (
-                    c for c in candidates
-                    if c.category == variant.category
-                    and c.variant_id != variant.variant_id
-                    and c.variant_id not in seen
-                ),
-                key=lambda c: (abs(c.price - variant.price), c.variant_id),
-            )
-            # One variant per product is enough to suggest it.
-            products = {c.product_id for c in chosen}
-            for candidate in automatic:
-                if len(chosen) >= MAX_ALTERNATIVES:
-                    break
-                if candidate.product_id not in products:
-                    chosen.append(candidate)
-                    products.add(candidate.product_id)
+        chosen = [curated[i] for i in (variant.alternatives or []) if i in curated]
+        seen = {c.variant_id for c in chosen}
+        products = {c.product_id for c in chosen}
+        for candidate in automatic.get(variant.id, []):
+            if len(chosen) >= MAX_ALTERNATIVES:
+                break
+            if candidate.variant_id not in seen and candidate.product_id not in products:
+                chosen.append(candidate)
+                products.add(candidate.product_id)
         result.append(chosen[:MAX_ALTERNATIVES])
     return result
+
+
+def _closest_in_category(session: Session, variant_pks: list[int], limit: int) -> dict[int, list[Variant]]:
+    """For each variant, up to `limit` on-hand variants of its category, one per product (the
+    closest in price), closest price first. Ranked in the database: a category can hold
+    thousands of variants and only a handful are wanted."""
+    if not variant_pks:
+        return {}
+    wanted, candidate = aliased(Variant), aliased(Variant)
+    distance = func.abs(candidate.price - wanted.price)
+    per_product = (
+        select(
+            wanted.id.label("wanted_pk"),
+            candidate.id.label("candidate_pk"),
+            candidate.variant_id.label("candidate_id"),
+            distance.label("distance"),
+            func.row_number()
+            .over(partition_by=(wanted.id, candidate.product_id), order_by=(distance, candidate.variant_id))
+            .label("in_product"),
+        )
+        .select_from(wanted)
+        .join(
+            candidate,
+            and_(
+                candidate.store_id == wanted.store_id,
+                candidate.category == wanted.category,
+                candidate.on_hand > 0,
+                candidate.id != wanted.id,
+            ),
+        )
+        .where(wanted.id.in_(variant_pks))
+        .subquery()
+    )
+    ranked = (
+        select(
+            per_product.c.wanted_pk,
+            per_product.c.candidate_pk,
+            func.row_number()
+            .over(partition_by=per_product.c.wanted_pk,
+                  order_by=(per_product.c.distance, per_product.c.candidate_id))
+            .label("rank"),
+        )
+        .where(per_product.c.in_product == 1)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.wanted_pk, Variant)
+        .join(Variant, Variant.id == ranked.c.candidate_pk)
+        .where(ranked.c.rank <= limit)
+        .order_by(ranked.c.wanted_pk, ranked.c.rank)
+    )
+    closest: dict[int, list[Variant]] = {}
+    for wanted_pk, variant in rows:
+        closest.setdefault(wanted_pk, []).append(variant)
+    return closest
 
 
 def alternatives_of(session: Session, store: Store, variant: Variant) -> list[Variant]:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 05:35:12.286970
+Create Date: 2026-11-26
 """
 from alembic import op
 import sqlalchemy as sa
@@ -31,6 +31,10 @@ def upgrade() -> None:
     sa.Column('dearer_switch', sa.String(length=20), nullable=False),
     sa.Column('delay_incentive', sa.JSON(), nullable=False),
     sa.Column('notification_channels', sa.JSON(), nullable=False),
+    sa.Column('brand_logo_url', sa.String(length=1000), nullable=False),
+    sa.Column('brand_colour', sa.String(length=7), nullable=False),
+    sa.Column('sms_quiet_hours', sa.JSON(), nullable=True),
+    sa.Column('merchant_email', sa.String(length=320), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('hash')
@@ -46,6 +50,44 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('admin_api_keys', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_admin_api_keys_store_id'), ['store_id'], unique=False)
+
+    op.create_table('bigcommerce_installations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('access_token_encrypted', sa.Text(), nullable=False),
+    sa.Column('scopes', sa.Text(), nullable=False),
+    sa.Column('owner_id', sa.BigInteger(), nullable=True),
+    sa.Column('owner_email', sa.String(length=320), nullable=False),
+    sa.Column('account_uuid', sa.String(length=64), nullable=False),
+    sa.Column('webhook_secret_hash', sa.String(length=64), nullable=False),
+    sa.Column('hook_ids', sa.JSON(), nullable=False),
+    sa.Column('script_uuid', sa.String(length=64), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('installed_at', sa.DateTime(), nullable=False),
+    sa.Column('uninstalled_at', sa.DateTime(), nullable=True),
+    sa.Column('reconciled_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('store_id')
+    )
+    op.create_table('bigcommerce_webhooks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('hash', sa.String(length=128), nullable=False),
+    sa.Column('scope', sa.String(length=100), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.Column('done_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('store_id', 'hash')
+    )
+    with op.batch_alter_table('bigcommerce_webhooks', schema=None) as batch_op:
+        batch_op.create_index('ix_bigcommerce_webhooks_due', ['status', 'next_attempt_at'], unique=False)
 
     op.create_table('idempotency_records',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -72,6 +114,7 @@ def upgrade() -> None:
     sa.Column('email', sa.String(length=320), nullable=False),
     sa.Column('first_name', sa.String(length=200), nullable=False),
     sa.Column('locale', sa.String(length=20), nullable=False),
+    sa.Column('phone', sa.String(length=20), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('placed_at', sa.DateTime(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -127,8 +170,29 @@ def upgrade() -> None:
     sa.UniqueConstraint('store_id', 'variant_id')
     )
     with op.batch_alter_table('variants', schema=None) as batch_op:
-        batch_op.create_index('ix_variants_store_category', ['store_id', 'category'], unique=False)
+        batch_op.create_index('ix_variants_store_category', ['store_id', 'category', 'product_id'], unique=False)
         batch_op.create_index('ix_variants_store_product', ['store_id', 'product_id'], unique=False)
+
+    op.create_table('delivered_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('outbox_id', sa.Integer(), nullable=False),
+    sa.Column('event', sa.String(length=40), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('transport', sa.String(length=10), nullable=False),
+    sa.Column('recipient', sa.String(length=320), nullable=False),
+    sa.Column('message_id', sa.String(length=300), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('text_body', sa.Text(), nullable=False),
+    sa.Column('html_body', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['outbox_id'], ['outbox.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('outbox_id', 'channel')
+    )
+    with op.batch_alter_table('delivered_messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_delivered_messages_store_id'), ['store_id'], unique=False)
 
     op.create_table('inbound_shipments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -179,6 +243,116 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_lines_order_pk'), ['order_pk'], unique=False)
         batch_op.create_index('ix_lines_queue', ['variant_pk', 'state', 'queued_at', 'id'], unique=False)
 
+    op.create_table('restock_subscriptions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('variant_pk', sa.Integer(), nullable=False),
+    sa.Column('contact', sa.String(length=320), nullable=False),
+    sa.Column('email', sa.String(length=320), nullable=False),
+    sa.Column('phone', sa.String(length=20), nullable=False),
+    sa.Column('locale', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('notified_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['variant_pk'], ['variants.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('variant_pk', 'contact')
+    )
+    with op.batch_alter_table('restock_subscriptions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_restock_subscriptions_store_id'), ['store_id'], unique=False)
+
+    op.create_table('local_coupons',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('order_pk', sa.Integer(), nullable=False),
+    sa.Column('line_pk', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('percent_off', sa.Integer(), nullable=True),
+    sa.Column('free_shipping', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['line_pk'], ['lines.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['order_pk'], ['orders.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
+    with op.batch_alter_table('local_coupons', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_local_coupons_store_id'), ['store_id'], unique=False)
+
+    op.create_table('local_ledger',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('order_pk', sa.Integer(), nullable=False),
+    sa.Column('line_pk', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('reference', sa.String(length=200), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['line_pk'], ['lines.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['order_pk'], ['orders.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('reference')
+    )
+    with op.batch_alter_table('local_ledger', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_local_ledger_store_id'), ['store_id'], unique=False)
+
+    op.create_table('payment_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('order_pk', sa.Integer(), nullable=False),
+    sa.Column('line_pk', sa.Integer(), nullable=False),
+    sa.Column('purpose', sa.String(length=20), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('url', sa.String(length=1000), nullable=False),
+    sa.Column('reference', sa.String(length=200), nullable=False),
+    sa.Column('hold_until', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('paid_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['line_pk'], ['lines.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['order_pk'], ['orders.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('payment_requests', schema=None) as batch_op:
+        batch_op.create_index('ix_payment_requests_due', ['status', 'hold_until'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payment_requests_line_pk'), ['line_pk'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payment_requests_reference'), ['reference'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payment_requests_store_id'), ['store_id'], unique=False)
+
+    op.create_table('refunds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('order_pk', sa.Integer(), nullable=False),
+    sa.Column('line_pk', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('reason', sa.String(length=20), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('reference', sa.String(length=200), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('confirmed_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['line_pk'], ['lines.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['order_pk'], ['orders.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('key')
+    )
+    with op.batch_alter_table('refunds', schema=None) as batch_op:
+        batch_op.create_index('ix_refunds_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_refunds_line_pk'), ['line_pk'], unique=False)
+        batch_op.create_index(batch_op.f('ix_refunds_store_id'), ['store_id'], unique=False)
+
     op.create_table('timeline_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('line_pk', sa.Integer(), nullable=False),
@@ -200,6 +374,31 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_timeline_events_line_pk'))
 
     op.drop_table('timeline_events')
+    with op.batch_alter_table('refunds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_refunds_store_id'))
+        batch_op.drop_index(batch_op.f('ix_refunds_line_pk'))
+        batch_op.drop_index('ix_refunds_due')
+
+    op.drop_table('refunds')
+    with op.batch_alter_table('payment_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payment_requests_store_id'))
+        batch_op.drop_index(batch_op.f('ix_payment_requests_reference'))
+        batch_op.drop_index(batch_op.f('ix_payment_requests_line_pk'))
+        batch_op.drop_index('ix_payment_requests_due')
+
+    op.drop_table('payment_requests')
+    with op.batch_alter_table('local_ledger', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_local_ledger_store_id'))
+
+    op.drop_table('local_ledger')
+    with op.batch_alter_table('local_coupons', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_local_coupons_store_id'))
+
+    op.drop_table('local_coupons')
+    with op.batch_alter_table('restock_subscriptions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_restock_subscriptions_store_id'))
+
+    op.drop_table('restock_subscriptions')
     with op.batch_alter_table('lines', schema=None) as batch_op:
         batch_op.drop_index('ix_lines_queue')
         batch_op.drop_index(batch_op.f('ix_lines_order_pk'))
@@ -209,6 +408,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_inbound_shipments_variant_pk'))
 
     op.drop_table('inbound_shipments')
+    with op.batch_alter_table('delivered_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_delivered_messages_store_id'))
+
+    op.drop_table('delivered_messages')
     with op.batch_alter_table('variants', schema=None) as batch_op:
         batch_op.drop_index('ix_variants_store_product')
         batch_op.drop_index('ix_variants_store_category')
@@ -227,6 +430,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_idempotency_records_created_at'))
 
     op.drop_table('idempotency_records')
+    with op.batch_alter_table('bigcommerce_webhooks', schema=None) as batch_op:
+        batch_op.drop_index('ix_bigcommerce_webhooks_due')
+
+    op.drop_table('bigcommerce_webhooks')
+    op.drop_table('bigcommerce_installations')
     with op.batch_alter_table('admin_api_keys', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_admin_api_keys_store_id'))
 

@@ -1,0 +1,66 @@
+"""ETAs from the supply curve: pure functions, no database."""
+from datetime import date
+
+from api.domain.eta import UNKNOWN, Eta, SupplyCurve, eta_for, queue_etas
+
+TODAY = date(2026, 11, 26)
+
+
+def curve(*shipments):
+    return SupplyCurve.from_inbound(list(shipments))
+
+
+def test_supply_curve_is_cumulative_in_date_order_whatever_the_input_order():
+    supply = curve((date(2026, 12, 20), 10), (date(2026, 12, 5), 4), (date(2026, 12, 10), 6))
+    assert supply.points == (
+        (date(2026, 12, 5), 4), (date(2026, 12, 10), 10), (date(2026, 12, 20), 20),
+    )
+    assert supply.date_covering(1) == date(2026, 12, 5)
+    assert supply.date_covering(4) == date(2026, 12, 5)
+    assert supply.date_covering(5) == date(2026, 12, 10)
+    assert supply.date_covering(20) == date(2026, 12, 20)
+    assert supply.date_covering(21) is None
+
+
+def test_each_line_gets_the_shipment_that_covers_everyone_ahead_plus_itself():
+    supply = curve((date(2026, 12, 5), 3), (date(2026, 12, 12), 5))
+    etas = queue_etas([2, 1, 3, 2, 1], supply, lead_time_days=None, handling_days=0, today=TODAY)
+    assert etas == [
+        Eta(date(2026, 12, 5), "inbound"),   # units 1-2
+        Eta(date(2026, 12, 5), "inbound"),   # unit 3
+        Eta(date(2026, 12, 12), "inbound"),  # units 4-6
+        Eta(date(2026, 12, 12), "inbound"),  # units 7-8
+        UNKNOWN,                             # unit 9: no supply, no lead time
+    ]
+
+
+def test_handling_days_are_added_to_the_arrival_date():
+    supply = curve((date(2026, 12, 5), 3))
+    assert eta_for(1, supply, lead_time_days=None, handling_days=2, today=TODAY) == Eta(
+        date(2026, 12, 7), "inbound"
+    )
+
+
+def test_an_overdue_shipment_counts_as_arriving_today_never_in_the_past():
+    supply = curve((date(2026, 11, 20), 3))
+    assert eta_for(2, supply, lead_time_days=None, handling_days=1, today=TODAY) == Eta(
+        date(2026, 11, 27), "inbound"
+    )
+
+
+def test_units_beyond_inbound_supply_fall_back_to_lead_time_from_today():
+    supply = curve((date(2026, 12, 5), 3))
+    assert eta_for(4, supply, lead_time_days=14, handling_days=1, today=TODAY) == Eta(
+        date(2026, 12, 11), "lead_time"
+    )
+    assert eta_for(1, curve(), lead_time_days=0, handling_days=0, today=TODAY) == Eta(TODAY, "lead_time")
+
+
+def test_without_inbound_or_lead_time_the_eta_is_unknown_never_a_made_up_date():
+    assert eta_for(1, curve(), lead_time_days=None, handling_days=1, today=TODAY) == UNKNOWN
+    assert UNKNOWN.as_dict() == {"date": None, "source": "unknown"}
+    assert Eta(date(2026, 12, 1), "inbound").as_dict() == {"date": "2026-12-01", "source": "inbound"}
+
+
+def test_an_empty_queue_has_no_etas():
+    assert queue_etas([], curve(), lead_time_days=5, handling_days=1, today=TODAY) == []
