@@ -26,8 +26,9 @@ class PaymentRequest:
 
 class CommercePort(Protocol):
     def refund(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
-               amount: int) -> RefundResult:
-        """Refund `amount` minor units for `quantity` units of `line`."""
+               amount: int, *, key: str) -> RefundResult:
+        """Refund `amount` minor units for `quantity` units of `line`. `key` names this one refund:
+        a retry of it carries the same key, and the adapter must never refund a key twice."""
 
     def request_payment(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
                         amount: int) -> PaymentRequest:
@@ -36,6 +37,10 @@ class CommercePort(Protocol):
     def switch_line(self, session: Session, store: Store, order: Order, old: Line, new: Line,
                     variant: Variant) -> None:
         """Replace `old` by `new` (already added to our order) in the platform's order."""
+
+    def create_coupon(self, session: Session, store: Store, order: Order, line: Line,
+                      percent_off: int | None, free_shipping: bool) -> str:
+        """A single-use coupon for the shopper of `order` (a delay incentive); returns its code."""
 
 
 def commerce_for(store: Store) -> CommercePort:

@@ -1,9 +1,11 @@
 """The request's database session and the authenticated caller."""
-from flask import abort, g, request
+from flask import abort, current_app, g, request
+from sqlalchemy import select
 
 from api.domain.stores import store_for_api_key
 from api.extensions import db
 from api.http.errors import error_response
+from api.models import Store
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -34,6 +36,8 @@ def admin_store():
     if "store" not in g:
         token = bearer_token()
         store = store_for_api_key(session(), token) if token else None
+        if store is None and token:
+            store = _store_for_admin_session(token)
         if store is None:
             abort(
                 error_response(
@@ -45,3 +49,13 @@ def admin_store():
         g.store = store
         g.idempotency_scope = "admin"
     return g.store
+
+
+def _store_for_admin_session(token: str):
+    """The merchant's admin session from the BigCommerce control panel (/bigcommerce/load)."""
+    from api.bigcommerce import admin_session
+
+    store_hash = admin_session.store_hash_of(current_app.config["SECRET_KEYS"], token)
+    if store_hash is None:
+        return None
+    return session().scalar(select(Store).where(Store.hash == store_hash, Store.active))

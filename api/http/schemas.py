@@ -4,9 +4,27 @@ from datetime import UTC
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="An ISO 4217 code in capitals, such as USD.")
-NON_NEGATIVE = validate.Range(min=0)
-POSITIVE = validate.Range(min=1)
+# Ids and money reach the widget as JSON numbers, so they stay within what JavaScript holds
+# exactly; stock counts fit the database's 32-bit integers. Past these, 422 rather than a 500.
+MAX_SAFE_INTEGER = 2**53 - 1
+MAX_UNITS = 10_000_000
+MAX_ROW_ID = 2**31 - 1  # our own rows' ids (inbound shipments, lines) are 32-bit
+NON_NEGATIVE = validate.Range(min=0, max=MAX_SAFE_INTEGER)
+POSITIVE = validate.Range(min=1, max=MAX_SAFE_INTEGER)
+UNITS = validate.Range(min=0, max=MAX_UNITS)
 ID = fields.Integer(required=True, validate=POSITIVE)
+
+
+class UtcDateTime(fields.DateTime):
+    """A stored (naive UTC) time, sent with its offset ("…Z") so it is an RFC 3339 date-time
+    that JavaScript's Date reads as UTC rather than as the browser's local time."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 class Eta(Schema):
@@ -31,7 +49,7 @@ def _id_list(value: str) -> list[int]:
         raise ValidationError("At least one id.")
     if len(ids) > 50:
         raise ValidationError("At most 50 ids per request.")
-    if any(i <= 0 for i in ids):
+    if any(not 0 < i <= MAX_SAFE_INTEGER for i in ids):
         raise ValidationError("Ids are positive numbers.")
     return ids
 
@@ -85,9 +103,27 @@ class Availability(Schema):
 
 class DelayIncentive(Schema):
     enabled = fields.Boolean(load_default=False)
-    threshold_days = fields.Integer(load_default=7, validate=POSITIVE)
+    threshold_days = fields.Integer(load_default=7, validate=validate.Range(min=1, max=3650))
     kind = fields.String(load_default="discount", validate=validate.OneOf(["discount", "free_shipping"]))
     percent_off = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+
+
+def _time_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        raise ValidationError("An IANA time zone, such as Europe/Berlin.") from None
+    return True
+
+
+class SmsQuietHours(Schema):
+    """No SMS between `start` and `end` o'clock in `timezone`; messages wait until `end`."""
+
+    start = fields.Integer(required=True, validate=validate.Range(min=0, max=23))
+    end = fields.Integer(required=True, validate=validate.Range(min=0, max=23))
+    timezone = fields.String(load_default="UTC", validate=_time_zone)
 
 
 ORIGIN = validate.Regexp(r"^https?://[^/\s?#]+$", error="An origin: scheme and host, with an optional port, no path.")
@@ -97,7 +133,7 @@ class Settings(Schema):
     store_hash = fields.String(dump_only=True, attribute="hash")
     platform = fields.String(dump_only=True)
     name = fields.String(validate=validate.Length(max=200))
-    cancel_window_days = fields.Integer(allow_none=True, validate=NON_NEGATIVE,
+    cancel_window_days = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=3650),
                                         metadata={"description": "null = no limit"})
     cancel_allocated = fields.Boolean()
     pay_later_enabled = fields.Boolean()
@@ -107,6 +143,11 @@ class Settings(Schema):
     delay_incentive = fields.Nested(DelayIncentive)
     storefront_origins = fields.List(fields.String(validate=ORIGIN), validate=validate.Length(max=20))
     notification_channels = fields.List(fields.String(validate=validate.OneOf(["email", "sms"])))
+    brand_logo_url = fields.String(validate=validate.Length(max=1000))
+    brand_colour = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="A colour such as #1f4e79."))
+    sms_quiet_hours = fields.Nested(SmsQuietHours, allow_none=True, metadata={"description": "null = any hour"})
+    merchant_email = fields.String(validate=lambda value: value == "" or validate.Email()(value),
+                                   metadata={"description": "Receives the daily digest; empty = none."})
 
 
 class VariantIn(Schema):
@@ -118,9 +159,9 @@ class VariantIn(Schema):
     url = fields.String(validate=validate.Length(max=1000))
     image_url = fields.String(validate=validate.Length(max=1000))
     category = fields.String(validate=validate.Length(max=255))
-    on_hand = fields.Integer(validate=NON_NEGATIVE)
+    on_hand = fields.Integer(validate=UNITS)
     backorders_enabled = fields.Boolean()
-    backorder_limit = fields.Integer(allow_none=True, validate=NON_NEGATIVE)
+    backorder_limit = fields.Integer(allow_none=True, validate=UNITS)
     lead_time_days = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=3650))
     message = fields.String(validate=validate.Length(max=2000))
     reason = fields.String(validate=validate.Length(max=2000))
@@ -133,7 +174,7 @@ class VariantPatch(VariantIn):
 
 class VariantOut(VariantIn):
     variant_id = fields.Integer()
-    updated_at = fields.DateTime()
+    updated_at = UtcDateTime()
 
 
 class VariantQuery(Pagination):
@@ -172,7 +213,7 @@ class InboundList(Schema):
 
 class ReceiptIn(Schema):
     quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000_000))
-    inbound_id = fields.Integer(validate=POSITIVE)
+    inbound_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ROW_ID))
 
 
 class AllocationOut(Schema):
@@ -191,6 +232,7 @@ class Customer(Schema):
     email = fields.Email(required=True)
     first_name = fields.String(load_default="", validate=validate.Length(max=200))
     locale = fields.String(load_default="en", validate=validate.Regexp(r"^[a-z]{2}(-[A-Z]{2})?$"))
+    phone = fields.String(load_default="", validate=validate.Regexp(r"^(\+[1-9][0-9]{6,14})?$", error="E.164, such as +14155550123."))
 
 
 class OrderLineIn(Schema):
@@ -198,7 +240,7 @@ class OrderLineIn(Schema):
     variant_id = fields.Integer(required=True, validate=POSITIVE)
     quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=100_000))
     unit_price = fields.Integer(required=True, validate=NON_NEGATIVE)
-    quantity_backordered = fields.Integer(validate=NON_NEGATIVE)
+    quantity_backordered = fields.Integer(validate=UNITS)
 
 
 class OrderIn(Schema):
@@ -212,7 +254,10 @@ class OrderIn(Schema):
     def utc_placed_at(self, data, **kwargs):
         placed_at = data.get("placed_at")
         if placed_at is not None and placed_at.tzinfo is not None:
-            data["placed_at"] = placed_at.astimezone(UTC).replace(tzinfo=None)
+            try:
+                data["placed_at"] = placed_at.astimezone(UTC).replace(tzinfo=None)
+            except OverflowError:
+                raise ValidationError("Out of range.", "placed_at") from None
         return data
 
 
@@ -247,7 +292,7 @@ class QueueLine(Schema):
     order_id = fields.Integer()
     line_id = fields.Integer()
     customer_email = fields.String()
-    placed_at = fields.DateTime()
+    placed_at = UtcDateTime()
     quantity_waiting = fields.Integer()
     payment_mode = fields.String()
     eta = fields.Nested(Eta, allow_none=True)

@@ -1,0 +1,267 @@
+"""What a shopper may do to a backordered line: cancel units, switch to an in-stock alternative,
+choose to pay later (or now). And what follows a payment request: paid, or expired.
+
+Each action locks the variant(s) first and only then reads the line, so concurrent actions,
+receipts and orders on one variant run one after another and never act on stale quantities."""
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.commerce import commerce_for
+from api.domain import clock
+from api.domain.backorders import (
+    ALLOCATED, AWAITING_PAYMENT, PAY_LATER, PAY_NOW, SWITCHED, WAITING, allocate, clear_eta,
+    lock_variant, recompute_etas, settle_state,
+)
+from api.domain.errors import Conflict, Invalid, NotFound
+from api.domain.events import record
+from api.domain.payments import (
+    issue_refund, open_payment, payment_dict, refund_dict, request_payment,
+)
+from api.domain.shopper import (
+    Shopper, alternative_refusal, cancel_refusal, cancellable_units, find_line, pay_later_refusal,
+    pay_now_refusal, switch_refusal, switch_units,
+)
+from api.domain.availability import alternatives_of
+from api.models import Line, PaymentRequestRecord, Store, Variant
+
+REFUSALS = {
+    "switched": "This line was switched to another item.",
+    "already_cancelled": "This line is already cancelled.",
+    "already_shipped": "This line has already shipped.",
+    "outside_cancel_window": "The cancel window for this order has closed.",
+    "allocated_not_cancellable": "Units already set aside for you can no longer be cancelled.",
+    "not_waiting": "Only a line that is still waiting can do this.",
+    "pay_later_line": "A pay-later line cannot be switched; pay for it first.",
+    "no_alternative_in_stock": "No alternative is in stock for the whole quantity.",
+    "currency_mismatch": "That alternative is sold in another currency.",
+    "dearer_switch_refused": "This store does not allow switching to a dearer item.",
+    "pay_later_disabled": "This store does not offer pay later.",
+    "already_pay_later": "This line is already set to pay later.",
+    "partly_allocated": "Part of this line is already set aside; pay later applies to whole lines only.",
+    "already_paid": "This line is already paid for.",
+}
+
+
+def _refuse(reason: str, field: str | None = None):
+    errors = {"reason": reason}
+    if field:
+        errors["json"] = {field: [REFUSALS[reason]]}
+    raise Conflict(REFUSALS[reason], errors)
+
+
+def _locked_line(session: Session, store: Store, shopper: Shopper, order_id: int, line_id: int,
+                 *also: int) -> tuple[Line, dict[int, Variant]]:
+    """The shopper's line, read again after its variant (and any others named) are locked, in
+    variant-id order like every other locker, so none deadlock."""
+    line = find_line(session, store, shopper, order_id, line_id)
+    variants = {vid: lock_variant(session, store, vid) for vid in sorted({line.variant_id, *also})}
+    line = session.scalar(
+        select(Line).where(Line.id == line.id).execution_options(populate_existing=True)
+    )
+    return line, variants
+
+
+def _after_freeing(session: Session, store: Store, variant: Variant, freed: int) -> None:
+    """Units given back go to the next in the queue; either way everyone behind moves up."""
+    if not (freed and allocate(session, store, variant)):
+        recompute_etas(session, store, variant)
+
+
+# --- cancel ----------------------------------------------------------------------------------
+
+
+def cancel(session: Session, store: Store, shopper: Shopper, order_id: int, line_id: int,
+           quantity: int | None = None) -> dict:
+    line, variants = _locked_line(session, store, shopper, order_id, line_id)
+    variant = variants[line.variant_id]
+    reason = cancel_refusal(store, line)
+    if reason:
+        _refuse(reason)
+    available = cancellable_units(store, line)
+    quantity = available if quantity is None else quantity
+    if quantity > available:
+        raise Conflict(f"Only {available} unit(s) of this line can be cancelled.",
+                       {"json": {"quantity": [f"At most {available}."]}, "reason": "quantity_too_large"})
+    waiting = line.quantity_waiting
+    from_allocated = max(0, quantity - waiting)
+    line.quantity_cancelled += quantity
+    line.quantity_allocated -= from_allocated
+    variant.on_hand += from_allocated
+    # Units waiting on a pay-later line were refunded when it moved to pay later, and units held
+    # for its payment were never paid: only a paid line has money to give back.
+    amount = quantity * line.unit_price if line.payment_mode == PAY_NOW else 0
+    settle_state(line)
+    if line.state != WAITING:
+        clear_eta(line)
+    session.flush()
+    amount -= _shrink_open_payment(session, store, line, quantity)
+    refund = issue_refund(session, store, line, quantity, amount, "cancel")
+    record(session, line, "cancelled", {
+        "quantity": quantity, "state": line.state,
+        "refund_amount": amount, "refund": refund_dict(refund),
+    })
+    _after_freeing(session, store, variant, from_allocated)
+    return {"line_id": line.id, "quantity": quantity, "refund": refund_dict(refund)}
+
+
+def _shrink_open_payment(session: Session, store: Store, line: Line, cancelled: int) -> int:
+    """After units are cancelled, an open payment request asks only for what is left (keeping
+    its hold), or is withdrawn. Returns the part of the cancelled units' price that was never
+    paid (a dearer switch's unpaid difference), which is not refunded."""
+    payment = open_payment(session, line)
+    if payment is None:
+        return 0
+    per_unit = payment.amount // payment.quantity
+    unpaid = per_unit * min(cancelled, payment.quantity) if payment.purpose == "switch_difference" else 0
+    left = line.quantity - line.quantity_shipped - line.quantity_cancelled
+    payment.status = "cancelled"
+    if left > 0:
+        request_payment(session, store, line, left, left * per_unit, payment.purpose, payment.hold_until)
+    return unpaid
+
+
+# --- switch ----------------------------------------------------------------------------------
+
+
+def switch(session: Session, store: Store, shopper: Shopper, order_id: int, line_id: int,
+           variant_id: int) -> dict:
+    line = find_line(session, store, shopper, order_id, line_id)
+    if variant_id == line.variant_id:
+        raise Invalid("That is the item already on this line.",
+                      {"json": {"variant_id": ["Choose one of the line's alternatives."]}})
+    line, variants = _locked_line(session, store, shopper, order_id, line_id, variant_id)
+    old_variant, new_variant = variants[line.variant_id], variants[variant_id]
+    reason = switch_refusal(line)
+    if reason:
+        _refuse(reason)
+    offered = {v.id for v in alternatives_of(session, store, old_variant)}
+    if new_variant.id not in offered and new_variant.on_hand > 0:
+        raise Invalid("That item is not one of this line's alternatives.",
+                      {"json": {"variant_id": ["Choose one of the line's alternatives."]}})
+    reason = alternative_refusal(store, line, new_variant)
+    if reason:
+        _refuse(reason, "variant_id")
+
+    units, freed = switch_units(line), line.quantity_allocated
+    order = line.order
+    new_line = Line(
+        store_id=store.id, variant_pk=new_variant.id, product_id=new_variant.product_id,
+        variant_id=new_variant.variant_id, name=new_variant.name, sku=new_variant.sku,
+        quantity=units, quantity_backordered=0, quantity_allocated=units, quantity_shipped=0,
+        quantity_cancelled=0, state=ALLOCATED, payment_mode=PAY_NOW, unit_price=new_variant.price,
+        currency=line.currency, queued_at=clock.utcnow(),
+    )
+    order.lines.append(new_line)
+    new_variant.on_hand -= units
+    # The old line's units move to the new line; on the old line they count as cancelled.
+    line.quantity_cancelled += units
+    line.quantity_allocated = 0
+    line.state = SWITCHED
+    clear_eta(line)
+    old_variant.on_hand += freed
+    session.flush()
+
+    difference = (new_variant.price - line.unit_price) * units
+    refund = issue_refund(session, store, line, units, -difference, "switch") if difference < 0 else None
+    payment = None
+    if difference > 0:
+        payment = request_payment(session, store, new_line, units, difference, "switch_difference")
+    commerce_for(store).switch_line(session, store, order, line, new_line, new_variant)
+    record(session, line, "switched", {
+        "quantity": units, "to_variant_id": new_variant.variant_id, "to_name": new_variant.name,
+        "new_line_id": new_line.id, "price_difference": difference, "refund": refund_dict(refund),
+        "payment_url": payment.url if payment else None,
+    })
+    record(session, new_line, "switched_in", {"from_line_id": line.id, "quantity": units},
+           shopper_visible=False)
+    _after_freeing(session, store, old_variant, freed)
+    return {
+        "line_id": line.id, "new_line_id": new_line.id, "quantity": units,
+        "price_difference": difference, "refund": refund_dict(refund),
+        "payment_request": payment_dict(payment),
+    }
+
+
+# --- payment mode ----------------------------------------------------------------------------
+
+
+def set_payment_mode(session: Session, store: Store, shopper: Shopper, order_id: int, line_id: int,
+                     mode: str) -> dict:
+    line, _ = _locked_line(session, store, shopper, order_id, line_id)
+    if mode == PAY_LATER:
+        reason = pay_later_refusal(store, line)
+        if reason:
+            _refuse(reason, "mode")
+        units = line.quantity_waiting
+        line.payment_mode = PAY_LATER
+        refund = issue_refund(session, store, line, units, units * line.unit_price, "pay_later")
+        record(session, line, "payment_mode_changed", {"mode": PAY_LATER, "refund": refund_dict(refund)})
+        return {"line_id": line.id, "payment_mode": PAY_LATER, "refund": refund_dict(refund),
+                "payment_request": None}
+    reason = pay_now_refusal(line)
+    if reason:
+        _refuse(reason, "mode")
+    payment = open_payment(session, line)
+    if payment is None:
+        units = line.quantity - line.quantity_shipped - line.quantity_cancelled
+        payment = request_payment(session, store, line, units, units * line.unit_price, "pay_later")
+    return {"line_id": line.id, "payment_mode": line.payment_mode, "refund": None,
+            "payment_request": payment_dict(payment)}
+
+
+# --- after a payment request -----------------------------------------------------------------
+
+
+def payment_by_reference(session: Session, store: Store, reference: str) -> PaymentRequestRecord:
+    payment = session.scalar(
+        select(PaymentRequestRecord).where(
+            PaymentRequestRecord.store_id == store.id, PaymentRequestRecord.reference == reference
+        )
+    )
+    if payment is None:
+        raise NotFound("This payment request does not exist.")
+    return payment
+
+
+def mark_paid(session: Session, store: Store, payment: PaymentRequestRecord) -> bool:
+    """The shopper paid: a pay-later line becomes an ordinary paid line (allocated when its
+    stock is held, still in the queue otherwise). False when it was paid already."""
+    line = payment.line
+    lock_variant(session, store, line.variant_id)
+    session.refresh(payment)
+    if payment.status == "paid":
+        return False
+    if payment.status != "open":
+        raise Conflict("This payment request has expired or was cancelled.")
+    payment.status, payment.paid_at = "paid", clock.utcnow()
+    session.refresh(line)
+    if payment.purpose == "pay_later":
+        line.payment_mode = PAY_NOW
+        settle_state(line)
+    record(session, line, "payment_received", {
+        "amount": payment.amount, "currency": payment.currency, "state": line.state,
+    })
+    return True
+
+
+def expire_hold(session: Session, store: Store, payment: PaymentRequestRecord) -> bool:
+    """A held pay-later line not paid in time: its units pass to the next in the queue and the
+    line is cancelled, with notice. False when it was paid or changed meanwhile."""
+    line = payment.line
+    variant = lock_variant(session, store, line.variant_id)
+    session.refresh(payment)
+    session.refresh(line)
+    if payment.status != "open" or line.state != AWAITING_PAYMENT:
+        return False
+    units = line.quantity_allocated
+    payment.status = "expired"
+    line.quantity_allocated = 0
+    line.quantity_cancelled += units
+    settle_state(line)
+    variant.on_hand += units
+    record(session, line, "hold_expired", {
+        "quantity": units, "amount": payment.amount, "currency": payment.currency,
+        "hold_until": payment.hold_until.isoformat(), "state": line.state,
+    })
+    _after_freeing(session, store, variant, units)
+    return True
