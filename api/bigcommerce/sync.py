@@ -1,0 +1,385 @@
+"""Bringing BigCommerce's truth into our tables: the catalog mirror, stock, orders and what the
+store admin did to them. Every function here fetches first (no transaction open while waiting on
+BigCommerce) and then applies what it fetched in one short transaction.
+
+Stock: BigCommerce deducts every ordered unit at checkout, backordered ones included, so its
+"available to sell" is our free stock minus the units waiting in our queue. A variant's on hand
+is therefore BigCommerce's available + our waiting units (never below zero); a rise in it is
+stock that arrived, and `save_variant` allocates it to the queue."""
+import logging
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.bigcommerce.client import BigCommerceClient
+from api.bigcommerce.install import client_for, installation_of
+from api.bigcommerce.money import to_minor
+from api.db import AppDatabase
+from api.domain import clock
+from api.domain.actions import mark_paid
+from api.domain.backorders import OrderLineIn, ingest_order, lock_variant, waiting_units
+from api.domain.catalog import save_variant
+from api.domain.errors import NotFound
+from api.domain.fulfilment import cancel_units, ship_units
+from api.models import BigCommerceInstallation, Line, Order, PaymentRequestRecord, Store, Variant
+
+log = logging.getLogger(__name__)
+
+# BigCommerce order status ids (README of the API descriptions).
+INCOMPLETE, SHIPPED, PARTIALLY_SHIPPED, REFUNDED, CANCELLED, DECLINED = 0, 2, 3, 4, 5, 6
+NOT_PLACED = {INCOMPLETE, REFUNDED, CANCELLED, DECLINED}
+RECONCILE_EVERY = timedelta(minutes=15)
+RECONCILE_OVERLAP = timedelta(hours=1)  # modified-since windows overlap: applying twice is harmless
+FIRST_RECONCILE_WINDOW = timedelta(days=2)
+RECONCILE_STOCK_LIMIT = 200  # variants with waiting lines whose stock is re-read per run
+
+
+# --- catalog ---------------------------------------------------------------------------------
+
+
+def _variant_record(product: dict, variant: dict, currency: str) -> dict:
+    options = ", ".join(o.get("label", "") for o in variant.get("option_values") or [] if o.get("label"))
+    image = variant.get("image_url") or ((product.get("primary_image") or {}).get("url_standard") or "")
+    price = variant.get("calculated_price")
+    if price is None:
+        price = variant.get("price") if variant.get("price") is not None else product.get("price")
+    categories = product.get("categories") or []
+    return {
+        "variant_id": variant["id"],
+        "fields": {
+            "product_id": product["id"],
+            "sku": (variant.get("sku") or product.get("sku") or "")[:255],
+            "name": (f"{product.get('name', '')} – {options}" if options else product.get("name", ""))[:255],
+            "price": to_minor(price, currency),
+            "currency": currency,
+            "url": ((product.get("custom_url") or {}).get("url") or "")[:1000],
+            "image_url": image[:1000],
+            "category": str(categories[0]) if categories else "",
+        },
+    }
+
+
+def fetch_catalog(client: BigCommerceClient, currency: str, product_id: int | None = None) -> list[dict]:
+    """Variant records (our fields plus BigCommerce's units available to sell) for one product,
+    or for the whole catalog, page by page."""
+    product_params = {"include": "primary_image"}
+    variant_params, inventory_params = {}, {}
+    if product_id is not None:
+        product_params["id:in"] = str(product_id)
+        variant_params["product_id:in"] = str(product_id)
+        inventory_params["product_id:in"] = product_id
+    products = {p["id"]: p for p in client.v3_pages("/v3/catalog/products", product_params)}
+    available = fetch_available(client, inventory_params)
+    records = []
+    for variant in client.v3_pages("/v3/catalog/variants", variant_params):
+        product = products.get(variant.get("product_id"))
+        if product is None:
+            continue
+        record = _variant_record(product, variant, currency)
+        record["available"] = available.get(variant["id"])
+        records.append(record)
+    return records
+
+
+def fetch_available(client: BigCommerceClient, params: dict) -> dict[int, int]:
+    """Units available to sell per variant, summed over the enabled locations."""
+    totals: dict[int, int] = {}
+    for item in client.v3_pages("/v3/inventory/items", params):
+        variant_id = (item.get("identity") or {}).get("variant_id")
+        if variant_id is None:
+            continue
+        totals[variant_id] = sum(
+            int(location.get("available_to_sell") or 0)
+            for location in item.get("locations") or []
+            if location.get("location_enabled", True)
+        )
+    return totals
+
+
+def _set_stock(session: Session, store: Store, variant: Variant, available: int, extra: int = 0) -> int:
+    waiting = waiting_units(session, [variant.id]).get(variant.id, 0)
+    return max(0, available + waiting + extra)
+
+
+def apply_catalog(session: Session, store: Store, records: list[dict], *,
+                  ordered: dict[int, int] | None = None) -> int:
+    """Create or refresh variants from BigCommerce records. Merchant settings (backorders,
+    limits, messages, lead times, alternatives) are ours and stay; variants new to us allow
+    backorders, since BigCommerce itself decides at checkout. `ordered`: units of an order that
+    BigCommerce has already deducted but we have not ingested yet."""
+    for record in records:
+        variant_id = record["variant_id"]
+        fields = dict(record["fields"])
+        try:
+            variant = lock_variant(session, store, variant_id)
+        except NotFound:
+            variant = None
+            fields["backorders_enabled"] = True
+        if record.get("available") is not None:
+            extra = (ordered or {}).get(variant_id, 0)
+            fields["on_hand"] = (_set_stock(session, store, variant, record["available"], extra)
+                                 if variant else max(0, record["available"] + extra))
+        save_variant(session, store, variant_id, fields, replace=False)
+    return len(records)
+
+
+def apply_available(session: Session, store: Store, available: dict[int, int]) -> int:
+    """New stock levels for variants we mirror; a rise allocates to the queue."""
+    changed = 0
+    for variant_id, units in sorted(available.items()):
+        try:
+            variant = lock_variant(session, store, variant_id)
+        except NotFound:
+            continue
+        on_hand = _set_stock(session, store, variant, units)
+        if on_hand != variant.on_hand:
+            save_variant(session, store, variant_id, {"on_hand": on_hand}, replace=False)
+            changed += 1
+    return changed
+
+
+# --- orders ----------------------------------------------------------------------------------
+
+
+def fetch_order(client: BigCommerceClient, order_id: int, order: dict | None = None) -> tuple[dict, list[dict]]:
+    order = order or client.get(f"/v2/orders/{order_id}")
+    products = list(client.v2_pages(f"/v2/orders/{order_id}/products"))
+    return order, products
+
+
+def _placed_at(order: dict) -> datetime | None:
+    try:
+        return parsedate_to_datetime(order["date_created"]).astimezone(UTC).replace(tzinfo=None)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _open_payment_for_cart(session: Session, store: Store, cart_id: str) -> PaymentRequestRecord | None:
+    if not cart_id:
+        return None
+    return session.scalar(
+        select(PaymentRequestRecord).where(
+            PaymentRequestRecord.store_id == store.id, PaymentRequestRecord.reference == cart_id
+        )
+    )
+
+
+def apply_order(session: Session, store: Store, order: dict, products: list[dict]) -> str:
+    """Record a new order, or bring a known one up to date. Returns what was done."""
+    status_id = int(order.get("status_id") or 0)
+    payment = _open_payment_for_cart(session, store, order.get("cart_id") or "")
+    if payment is not None:
+        # The order that pays one of our payment requests: not a new backorder.
+        if payment.status == "open" and status_id not in NOT_PLACED:
+            mark_paid(session, store, payment)
+            return "paid"
+        return "payment order"
+    local = session.scalar(
+        select(Order).where(Order.store_id == store.id, Order.order_id == int(order["id"]))
+    )
+    if local is None:
+        if status_id in NOT_PLACED:
+            return "not placed"
+        return _ingest(session, store, order, products)
+    return _update(session, store, local, status_id, products)
+
+
+def _ingest(session: Session, store: Store, order: dict, products: list[dict]) -> str:
+    currency = order.get("currency_code") or order.get("default_currency_code") or "USD"
+    known = set(session.scalars(
+        select(Variant.variant_id).where(
+            Variant.store_id == store.id,
+            Variant.variant_id.in_([p.get("variant_id") for p in products if p.get("variant_id")]),
+        )
+    ))
+    lines = [
+        OrderLineIn(
+            variant_id=product["variant_id"],
+            quantity=int(product["quantity"]),
+            unit_price=to_minor(product.get("price_inc_tax"), currency),
+            external_id=product["id"],
+            quantity_backordered=(int(product["quantity_backordered"])
+                                  if product.get("quantity_backordered") is not None else None),
+        )
+        for product in products
+        if product.get("variant_id") in known and int(product.get("quantity") or 0) > 0
+    ]
+    if not lines:
+        return "no catalog items"
+    billing = order.get("billing_address") or {}
+    customer_id = int(order.get("customer_id") or 0) or None  # 0 is a guest
+    ingest_order(
+        session, store,
+        order_id=int(order["id"]), currency=currency, lines=lines, customer_id=customer_id,
+        email=(billing.get("email") or "")[:320], first_name=(billing.get("first_name") or "")[:200],
+        locale=(order.get("customer_locale") or "en")[:20], placed_at=_placed_at(order),
+    )
+    return "ingested"
+
+
+def _update(session: Session, store: Store, local: Order, status_id: int, products: list[dict]) -> str:
+    """Units shipped per BigCommerce's order products; a whole order cancelled or refunded in
+    the store admin cancels every unit not shipped. (A partial refund is money only — a goodwill
+    or damage refund — and leaves the lines as they are.)"""
+    by_id = {p["id"]: p for p in products}
+    done = []
+    for line in list(local.lines):
+        product = by_id.get(line.external_id)
+        if product is None:
+            continue
+        shipped = int(product.get("quantity_shipped") or 0)
+        if shipped > line.quantity_shipped:
+            if ship_units(session, store, line, shipped - line.quantity_shipped):
+                done.append("shipped")
+        if status_id in (CANCELLED, REFUNDED):
+            reason = "cancelled_in_store" if status_id == CANCELLED else "refunded_in_store"
+            unshipped = line.quantity - line.quantity_shipped - line.quantity_cancelled
+            if cancel_units(session, store, line, unshipped, reason=reason):
+                done.append("cancelled")
+    return ", ".join(sorted(set(done))) or "up to date"
+
+
+def _ordered_units(products: list[dict]) -> dict[int, int]:
+    units: dict[int, int] = {}
+    for product in products:
+        if product.get("variant_id"):
+            units[product["variant_id"]] = units.get(product["variant_id"], 0) + int(product.get("quantity") or 0)
+    return units
+
+
+def sync_order(database: AppDatabase, store_id: int, order_id: int, order: dict | None = None) -> str:
+    """Fetch one order and apply it; variants it names that we do not mirror yet are imported
+    first (their stock already has this order deducted)."""
+    with database.transaction(write=False) as session:
+        store = session.get(Store, store_id)
+        client = client_for(session, store)
+        currency = installation_of(session, store).currency
+    order, products = fetch_order(client, order_id, order)
+    with database.transaction(write=False) as session:
+        known = set(session.scalars(
+            select(Variant.variant_id).where(Variant.store_id == store_id,
+                                             Variant.variant_id.in_(_ordered_units(products)))
+        ))
+    missing = {p["product_id"] for p in products if p.get("variant_id") and p["variant_id"] not in known}
+    records = [r for product_id in sorted(missing) for r in fetch_catalog(client, currency, product_id)]
+    with database.transaction() as session:
+        store = session.get(Store, store_id)
+        if records:
+            is_new = int(order.get("status_id") or 0) not in NOT_PLACED and session.scalar(
+                select(Order.id).where(Order.store_id == store_id, Order.order_id == order_id)) is None
+            apply_catalog(session, store, records, ordered=_ordered_units(products) if is_new else None)
+        installation = installation_of(session, store)
+        installation.currency = (order.get("store_default_currency_code")
+                                 or order.get("default_currency_code") or installation.currency)[:3]
+        return apply_order(session, store, order, products)
+
+
+def refresh_product(database: AppDatabase, store_id: int, product_id: int) -> int:
+    with database.transaction(write=False) as session:
+        store = session.get(Store, store_id)
+        client = client_for(session, store)
+        currency = installation_of(session, store).currency
+    records = fetch_catalog(client, currency, product_id)
+    with database.transaction() as session:
+        return apply_catalog(session, session.get(Store, store_id), records)
+
+
+def refresh_stock(database: AppDatabase, store_id: int, *, product_id: int | None = None,
+                  variant_id: int | None = None) -> int:
+    """Re-read BigCommerce's stock for a product or variant; variants new to us are imported."""
+    with database.transaction(write=False) as session:
+        store = session.get(Store, store_id)
+        client = client_for(session, store)
+        currency = installation_of(session, store).currency
+    params = {"variant_id:in": variant_id} if variant_id is not None else {"product_id:in": product_id}
+    available = fetch_available(client, params)
+    with database.transaction(write=False) as session:
+        known = set(session.scalars(select(Variant.variant_id).where(
+            Variant.store_id == store_id, Variant.variant_id.in_(list(available)))))
+    records = []
+    if product_id is not None and set(available) - known:
+        records = fetch_catalog(client, currency, product_id)
+    with database.transaction() as session:
+        store = session.get(Store, store_id)
+        if records:
+            apply_catalog(session, store, [r for r in records if r["variant_id"] not in known])
+        return apply_available(session, store, available)
+
+
+# --- whole-store import and reconciliation ---------------------------------------------------
+
+
+def bigcommerce_date(moment: datetime) -> str:
+    return format_datetime(moment.replace(tzinfo=UTC), usegmt=True)
+
+
+def import_store(database: AppDatabase, store_hash: str, days: int = 30, echo=lambda _: None) -> dict:
+    """`backorder-desk sync`: the whole catalog with stock, then orders created in the last `days`."""
+    with database.transaction(write=False) as session:
+        store = session.scalar(select(Store).where(Store.hash == store_hash, Store.platform == "bigcommerce"))
+        if store is None:
+            raise NotFound(f"No installed BigCommerce store {store_hash}.")
+        store_id = store.id
+        client = client_for(session, store)
+        currency = installation_of(session, store).currency
+    records = fetch_catalog(client, currency)
+    for start in range(0, len(records), 100):
+        with database.transaction() as session:
+            apply_catalog(session, session.get(Store, store_id), records[start:start + 100])
+    echo(f"Catalog: {len(records)} variants.")
+    since = clock.utcnow() - timedelta(days=days)
+    counts: dict[str, int] = {}
+    for order in client.v2_pages("/v2/orders", {"min_date_created": bigcommerce_date(since), "sort": "id"}):
+        outcome = sync_order(database, store_id, int(order["id"]), order)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    echo(f"Orders: {sum(counts.values())} ({', '.join(f'{k}: {v}' for k, v in sorted(counts.items())) or 'none'}).")
+    return {"variants": len(records), "orders": counts}
+
+
+def reconcile(database: AppDatabase) -> int:
+    """The periodic catch-up for missed webhooks: orders modified since the last run (with an
+    overlap), and the stock of variants people are waiting for. Returns the orders looked at."""
+    now = clock.utcnow()
+    with database.transaction(write=False) as session:
+        due = session.execute(
+            select(BigCommerceInstallation.store_id, BigCommerceInstallation.reconciled_at)
+            .join(Store, Store.id == BigCommerceInstallation.store_id)
+            .where(Store.active, BigCommerceInstallation.uninstalled_at.is_(None))
+        ).all()
+    seen = 0
+    for store_id, reconciled_at in due:
+        if reconciled_at is not None and now - reconciled_at < RECONCILE_EVERY:
+            continue
+        since = (reconciled_at - RECONCILE_OVERLAP) if reconciled_at else now - FIRST_RECONCILE_WINDOW
+        try:
+            seen += _reconcile_store(database, store_id, since)
+        except Exception:  # noqa: BLE001 - one store's failure must not stop the others
+            log.exception("Reconciliation failed for store %s", store_id)
+            continue
+        with database.transaction() as session:
+            installation = session.scalar(select(BigCommerceInstallation).where(
+                BigCommerceInstallation.store_id == store_id))
+            installation.reconciled_at = now
+    return seen
+
+
+def _reconcile_store(database: AppDatabase, store_id: int, since: datetime) -> int:
+    with database.transaction(write=False) as session:
+        store = session.get(Store, store_id)
+        client = client_for(session, store)
+        waiting_variants = list(session.scalars(
+            select(Variant.variant_id).join(Line, Line.variant_pk == Variant.id)
+            .where(Variant.store_id == store_id, Line.state == "waiting")
+            .distinct().limit(RECONCILE_STOCK_LIMIT)
+        ))
+    seen = 0
+    params = {"min_date_modified": bigcommerce_date(since), "sort": "date_modified"}
+    for order in client.v2_pages("/v2/orders", params):
+        sync_order(database, store_id, int(order["id"]), order)
+        seen += 1
+    for variant_id in waiting_variants:
+        refresh_stock(database, store_id, variant_id=variant_id)
+    return seen
+
