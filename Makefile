@@ -3,15 +3,23 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup install serve clean
+.PHONY: demo test setup install widget serve clean
 
 demo: setup
 	$(BIN)/backorder-desk demo
 
 test: setup
+	npm test
 	$(BIN)/pytest
 
-setup: install
+setup: install widget
+
+# The storefront widget: npm packages from the lock file, then the bundle in api/static/.
+widget: node_modules/.package-lock.json
+	npm run build
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 install: $(VENV)/.installed
 
@@ -22,4 +30,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules api/static/widget*.js e2e/artifacts

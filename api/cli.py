@@ -26,7 +26,7 @@ def serve(host, port, workers):
     _gunicorn(_app(), host, port, workers)
 
 
-def _gunicorn(app, host: str, port: int, workers: int, threads: int = 4) -> None:
+def _gunicorn(app, host: str, port: int, workers: int, threads: int = 4, post_worker_init=None) -> None:
     from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):
@@ -36,6 +36,8 @@ def _gunicorn(app, host: str, port: int, workers: int, threads: int = 4) -> None
             self.cfg.set("threads", threads)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", os.environ.get("ACCESS_LOG") or None)
+            if post_worker_init:
+                self.cfg.set("post_worker_init", lambda _worker: post_worker_init())
 
         def load(self):
             return app
@@ -84,6 +86,84 @@ def store_create(store_hash, origins, platform, name):
     click.echo(json.dumps({"store_hash": store_hash, "admin_api_key": api_key}))
 
 
+@main.group()
+def jobs():
+    """Due jobs (payment-hold expiry, refund retries, …)."""
+
+
+@jobs.command("run")
+def jobs_run():
+    """Run every due job once and print what each did as JSON."""
+    from api.extensions import db as database
+    from api.jobs import run_due_jobs
+
+    app = _app()
+    with app.app_context():
+        counts = run_due_jobs(database)
+    click.echo(json.dumps(counts))
+    if any(count < 0 for count in counts.values()):
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--store", "store_hash", required=True, help="The BigCommerce store hash.")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3650), help="Import orders created in the last N days.")
+def sync(store_hash, days):
+    """Import a BigCommerce store's catalog (products, variants, stock) and recent orders."""
+    from api.bigcommerce.client import BigCommerceError
+    from api.bigcommerce.sync import import_store
+    from api.domain.errors import DomainError
+    from api.extensions import db as database
+
+    app = _app()
+    with app.app_context():
+        try:
+            result = import_store(database, store_hash, days, echo=click.echo)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        except BigCommerceError as error:
+            raise click.ClickException(f"BigCommerce: {error}") from None
+    click.echo(json.dumps(result))
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run every periodic job once, deliver everything due, then exit (cron, tests).")
+@click.option("--poll", default=2.0, show_default=True, type=float, help="Seconds to wait when nothing is due.")
+def worker(once, poll):
+    """Deliver the outbox (email, SMS) with retries and run the periodic jobs. Several may run
+    in parallel on PostgreSQL. SIGTERM finishes the message in hand, then exits."""
+    import logging
+    import signal
+
+    from api.notifications.worker import Worker
+
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = _app()
+    with app.app_context():
+        try:
+            runner = Worker.for_app(app)
+        except ValueError as error:  # a malformed SMTP_URL
+            raise click.ClickException(str(error)) from None
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: runner.stop.set())
+        logging.getLogger("api.worker").info("Worker started (pid %s).", os.getpid())
+        runner.run(once=once, poll_seconds=poll)
+        logging.getLogger("api.worker").info("Worker stopped.")
+
+
+def _demo_client(config) -> dict:
+    """The app credentials the demo storefront signs its current-customer JWT with (and the
+    sessions endpoint verifies it with): BIGCOMMERCE_CLIENT_ID/SECRET when set, else made up
+    for this run."""
+    import secrets
+
+    return {
+        "BIGCOMMERCE_CLIENT_ID": config["BIGCOMMERCE_CLIENT_ID"] or "demo-" + secrets.token_hex(8),
+        "BIGCOMMERCE_CLIENT_SECRET": config["BIGCOMMERCE_CLIENT_SECRET"] or secrets.token_urlsafe(32),
+    }
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -100,18 +180,28 @@ def demo(host, port):
             os.remove(path + suffix)
     url = "sqlite:///" + path
     app_url = os.environ.get("APP_URL") or f"http://{host}:{port}"
-    app = _app(DATABASE_URL=url, DEMO_MODE=True, APP_URL=app_url)
+    client = _demo_client(probe.config)
+    app = _app(DATABASE_URL=url, DEMO_MODE=True, APP_URL=app_url, **client)
     run_upgrade(url)
     with app.app_context(), database.transaction() as session:
         seeded = seed(session, app_url)
+    app.extensions["database"].engine.dispose()  # no connection may cross into the forked worker
     click.echo(
         "\nBackorder Desk demo is running.\n"
         f"  Demo storefront:  {app_url}/demo/\n"
         f"  API (OpenAPI):    {app_url}/api/openapi.json\n"
         f"  Health:           {app_url}/healthz\n"
+        f"  Mailbox:          {app_url}/demo/mailbox\n"
         f"  Store hash:       {seeded['store_hash']}\n"
         f"  Admin API key:    {seeded['admin_api_key']}\n"
         "Press Ctrl+C to stop.\n"
     )
     sys.stdout.flush()
-    _gunicorn(app, host, port, workers=1, threads=8)
+    # The outbox worker runs alongside, on its own app (its own engine), so every message the
+    # demo causes lands in the mailbox at /demo/mailbox.
+    from api.notifications.worker import start_in_thread
+
+    worker_app = _app(DATABASE_URL=url, DEMO_MODE=True, APP_URL=app_url, **client)
+    # Started inside the gunicorn worker process: a thread running in the master at fork time
+    # could hold a database lock the forked worker would wait on forever.
+    _gunicorn(app, host, port, workers=1, threads=8, post_worker_init=lambda: start_in_thread(worker_app))

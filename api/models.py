@@ -44,6 +44,11 @@ class Store(Base):
     dearer_switch: Mapped[str] = mapped_column(String(20), default="pay_difference")  # or "refuse"
     delay_incentive: Mapped[dict] = mapped_column(JSON, default=dict)
     notification_channels: Mapped[list] = mapped_column(JSON, default=lambda: ["email"])
+    # notifications: branding of shopper messages, SMS quiet hours, the merchant's digest address
+    brand_logo_url: Mapped[str] = mapped_column(String(1000), default="")
+    brand_colour: Mapped[str] = mapped_column(String(7), default="#1f4e79")
+    sms_quiet_hours: Mapped[dict | None] = mapped_column(JSON, default=None)  # {start, end, timezone}
+    merchant_email: Mapped[str] = mapped_column(String(320), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     api_keys: Mapped[list[AdminApiKey]] = relationship(back_populates="store")
@@ -67,7 +72,8 @@ class Variant(Base):
     __table_args__ = (
         UniqueConstraint("store_id", "variant_id"),
         Index("ix_variants_store_product", "store_id", "product_id"),
-        Index("ix_variants_store_category", "store_id", "category"),
+        # Alternatives: same category, one per product (the product id lets the ranking use it).
+        Index("ix_variants_store_category", "store_id", "category", "product_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,6 +123,7 @@ class Order(Base):
     email: Mapped[str] = mapped_column(String(320), default="")
     first_name: Mapped[str] = mapped_column(String(200), default="")
     locale: Mapped[str] = mapped_column(String(20), default="en")
+    phone: Mapped[str] = mapped_column(String(20), default="")  # E.164, for SMS notifications
     currency: Mapped[str] = mapped_column(String(3))
     placed_at: Mapped[datetime] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -214,3 +221,188 @@ class IdempotencyRecord(Base):
     response_code: Mapped[int | None] = mapped_column(Integer, default=None)
     response_body: Mapped[dict | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+class DeliveredMessage(Base):
+    """One outbox row delivered on one channel, as rendered: the record that the channel is done
+    (so a retry of the row does not repeat it) and what the demo mailbox shows."""
+
+    __tablename__ = "delivered_messages"
+    __table_args__ = (UniqueConstraint("outbox_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(10))  # email | sms
+    transport: Mapped[str] = mapped_column(String(10))  # smtp | sms_api | mailbox
+    recipient: Mapped[str] = mapped_column(String(320))
+    message_id: Mapped[str] = mapped_column(String(300))  # carries the outbox dedupe key
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    text_body: Mapped[str] = mapped_column(Text, default="")
+    html_body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- shopper self-service: refunds, payment requests, the local payments ledger, coupons,
+# --- restock alerts ----------------------------------------------------------------------------
+
+
+class Refund(Base):
+    """Money owed back to a shopper (cancel, cheaper switch, pay later). Written in the same
+    transaction as the change that causes it; `pending` until the platform confirms it, retried
+    by a due job under the same `key` so it is never lost and never paid twice."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (Index("ix_refunds_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    line_pk: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    reason: Mapped[str] = mapped_column(String(20))  # cancel | switch | pay_later
+    quantity: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)  # minor units
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | confirmed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+    line: Mapped[Line] = relationship()
+
+
+class PaymentRequestRecord(Base):
+    """A request that the shopper pay for a line: a pay-later line whose stock arrived (units held
+    until `hold_until`), a pay-later shopper choosing to pay now, or a dearer switch."""
+
+    __tablename__ = "payment_requests"
+    __table_args__ = (Index("ix_payment_requests_due", "status", "hold_until"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    line_pk: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # pay_later | switch_difference
+    quantity: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | paid | expired | cancelled
+    url: Mapped[str] = mapped_column(String(1000), default="")
+    reference: Mapped[str] = mapped_column(String(200), index=True)  # the platform's id for it
+    hold_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+    line: Mapped[Line] = relationship()
+
+
+class LocalLedgerEntry(Base):
+    """The local adapter's payments ledger: money actually moved for a store without a platform.
+    `reference` is unique, so the same refund or payment can never be booked twice."""
+
+    __tablename__ = "local_ledger"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    line_pk: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # refund | payment
+    reference: Mapped[str] = mapped_column(String(200), unique=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LocalCoupon(Base):
+    """A coupon issued by the local adapter (delay incentives)."""
+
+    __tablename__ = "local_coupons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    line_pk: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    percent_off: Mapped[int | None] = mapped_column(Integer, default=None)
+    free_shipping: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RestockSubscription(Base):
+    """A shopper asking to hear when a sold-out variant is back. `contact` is the normalised
+    email or E.164 phone, so one person subscribes to one variant once."""
+
+    __tablename__ = "restock_subscriptions"
+    __table_args__ = (UniqueConstraint("variant_pk", "contact"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"))
+    contact: Mapped[str] = mapped_column(String(320))
+    email: Mapped[str] = mapped_column(String(320), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    locale: Mapped[str] = mapped_column(String(20), default="en")
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | notified | unsubscribed
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+    variant: Mapped[Variant] = relationship()
+
+
+# --- BigCommerce integration -----------------------------------------------------------------
+
+
+class BigCommerceInstallation(Base):
+    """A store's BigCommerce app installation: its API credentials (the access token encrypted at
+    rest, see api/bigcommerce/secrets.py), the webhooks and script we registered, and sync state."""
+
+    __tablename__ = "bigcommerce_installations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), unique=True)
+    access_token_encrypted: Mapped[str] = mapped_column(Text)
+    scopes: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    owner_email: Mapped[str] = mapped_column(String(320), default="")
+    account_uuid: Mapped[str] = mapped_column(String(64), default="")
+    # SHA-256 of the random secret header BigCommerce sends back on every webhook delivery
+    webhook_secret_hash: Mapped[str] = mapped_column(String(64))
+    hook_ids: Mapped[dict] = mapped_column(JSON, default=dict)  # scope -> BigCommerce hook id
+    script_uuid: Mapped[str] = mapped_column(String(64), default="")
+    currency: Mapped[str] = mapped_column(String(3), default="USD")  # the store's default currency
+    installed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    uninstalled_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    reconciled_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+    store: Mapped[Store] = relationship()
+
+
+class BigCommerceWebhook(Base):
+    """One webhook delivery: seen once per (store, hash) — BigCommerce repeats deliveries — and
+    the job that processes it in the worker, never in the request."""
+
+    __tablename__ = "bigcommerce_webhooks"
+    __table_args__ = (
+        UniqueConstraint("store_id", "hash"),
+        Index("ix_bigcommerce_webhooks_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    hash: Mapped[str] = mapped_column(String(128))
+    scope: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | running | done | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)

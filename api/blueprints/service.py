@@ -1,13 +1,12 @@
-"""Service routes: health, the widget bundle, and the demo pages (demo mode only)."""
-import re
+"""Service routes: health and the widget bundle (the demo pages are in demo.py)."""
+import hashlib
+from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
-from markupsafe import escape
-from sqlalchemy import select, text
+from flask import Blueprint, Response, request
+from sqlalchemy import text
 
 from api.extensions import db
-from api.http.context import session
-from api.models import Order, Store, Variant
+from api.http.errors import error_response
 
 bp = Blueprint("service", __name__)
 
@@ -19,37 +18,49 @@ def healthz():
     return {"status": "ok"}
 
 
-@bp.get("/demo/")
-def demo_home():
-    if not current_app.config["DEMO_MODE"]:
-        abort(404)
-    db_session = session()
-    store = db_session.scalar(select(Store).order_by(Store.id))
-    if store is None:
-        abort(404)
-    variants = db_session.scalars(
-        select(Variant).where(Variant.store_id == store.id).order_by(Variant.product_id, Variant.variant_id)
-    ).all()
-    orders = db_session.scalars(
-        select(Order).where(Order.store_id == store.id).order_by(Order.placed_at)
-    ).all()
-    return render_template("demo/index.html", store=store, variants=variants, orders=orders)
+WIDGET_PATH = Path(__file__).resolve().parent.parent / "static" / "widget.js"
+_bundle: dict = {}  # "current": (file stamp, body, hash), replaced whole so threads see one version
 
 
-@bp.get("/demo/images/<slug>.svg")
-def demo_image(slug: str):
-    """A simple product picture: a coloured tile with the product's initials."""
-    if not current_app.config["DEMO_MODE"]:
-        abort(404)
-    colour = request.args.get("c", "607d8b")
-    if not re.fullmatch(r"[0-9a-fA-F]{6}", colour):
-        colour = "607d8b"
-    initials = "".join(word[0] for word in slug.split("-")[:2] if word).upper()[:2]
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" width="400" height="400">'
-        f'<rect width="400" height="400" fill="#{colour}"/>'
-        '<circle cx="200" cy="170" r="90" fill="rgba(255,255,255,.18)"/>'
-        '<text x="200" y="205" font-family="system-ui,sans-serif" font-size="96" font-weight="700" '
-        f'fill="#fff" text-anchor="middle">{escape(initials)}</text></svg>'
-    )
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
+def widget_bundle() -> tuple[bytes, str] | None:
+    """The built widget and its content hash, re-read only when the file changes."""
+    try:
+        stat = WIDGET_PATH.stat()
+    except FileNotFoundError:
+        return None
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    current = _bundle.get("current")
+    if current is None or current[0] != stamp:
+        body = WIDGET_PATH.read_bytes()
+        current = _bundle["current"] = (stamp, body, hashlib.sha256(body).hexdigest()[:16])
+    return current[1], current[2]
+
+
+def _widget_response(cache_control: str):
+    bundle = widget_bundle()
+    if bundle is None:
+        return error_response(
+            503, "The widget has not been built on this server: run `npm ci && npm run build`."
+        )
+    body, digest = bundle
+    response = Response(body, mimetype="text/javascript")
+    response.set_etag(digest)
+    response.headers["Cache-Control"] = cache_control
+    response.headers["X-Widget-Hash"] = digest
+    return response.make_conditional(request)
+
+
+@bp.get("/widget.js")
+def widget():
+    """The storefront widget. Short cache with an ETag (the content hash), so a new release
+    reaches stores within minutes; `X-Widget-Hash` names the immutable URL of this version."""
+    return _widget_response("public, max-age=300")
+
+
+@bp.get("/widget.<digest>.js")
+def widget_versioned(digest: str):
+    """This exact version of the widget, cacheable for a year."""
+    bundle = widget_bundle()
+    if bundle is not None and bundle[1] != digest:
+        return error_response(404, "No widget with that hash: use /widget.js.")
+    return _widget_response("public, max-age=31536000, immutable")

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session, joinedload
 from api.domain import clock
 from api.domain.errors import Conflict, Invalid, NotFound
 from api.domain.eta import Eta, SupplyCurve, queue_etas
-from api.domain.events import line_summary, notify, record, recipient
+from api.domain.events import line_summary, notify, record, record_many, recipient
+from api.domain.payments import hold_for_payment
+from api.domain.restock import alert_subscribers
 from api.models import InboundShipment, Line, Order, Store, Variant
 
 WAITING, ALLOCATED, AWAITING_PAYMENT = "waiting", "allocated", "awaiting_payment"
@@ -118,23 +120,24 @@ def recompute_etas(session: Session, store: Store, variant: Variant) -> None:
         handling_days=store.handling_days,
         today=clock.today(),
     )
-    for line, eta in zip(lines, etas):
-        _set_eta(session, line, eta)
+    changes = [(line, change) for line, eta in zip(lines, etas) if (change := _set_eta(line, eta))]
+    record_many(session, changes, "eta_changed")
 
 
-def _set_eta(session: Session, line: Line, eta: Eta) -> None:
+def _set_eta(line: Line, eta: Eta) -> dict | None:
+    """Set a line's ETA; what to announce when its date moved."""
     if line.eta_source is None:  # a new line: its first promise, announced with the order
         line.eta_date, line.eta_source = eta.date, eta.source
         line.first_promised_on = eta.date
-        return
+        return None
     if line.eta_date == eta.date:
         line.eta_source = eta.source
-        return
+        return None
     old = {"date": line.eta_date.isoformat() if line.eta_date else None, "source": line.eta_source}
     line.eta_date, line.eta_source = eta.date, eta.source
     if line.first_promised_on is None:
         line.first_promised_on = eta.date
-    record(session, line, "eta_changed", {"old_eta": old, "new_eta": eta.as_dict()})
+    return {"old_eta": old, "new_eta": eta.as_dict()}
 
 
 def clear_eta(line: Line) -> None:
@@ -165,6 +168,7 @@ def ingest_order(
     first_name: str = "",
     locale: str = "en",
     placed_at: datetime | None = None,
+    phone: str = "",
 ) -> Order:
     """Record an order: each line takes what is on hand and the rest waits in the queue."""
     exists = session.scalar(
@@ -193,6 +197,7 @@ def ingest_order(
         email=email,
         first_name=first_name,
         locale=locale,
+        phone=phone,
         currency=currency,
         placed_at=placed_at,
     )
@@ -272,8 +277,10 @@ class Allocation:
 
 def allocate(session: Session, store: Store, variant: Variant) -> list[Allocation]:
     """Give on-hand units of a locked variant to its queue, first come first served; the last
-    line served may be served in part. ETAs of the lines still waiting are recomputed."""
-    allocations = []
+    line served may be served in part. ETAs of the lines still waiting are recomputed. A
+    pay-later line served in full is held for payment; stock left over alerts restock
+    subscribers."""
+    allocations, served = [], []
     for line in queue(session, variant):
         if variant.on_hand <= 0:
             break
@@ -283,10 +290,15 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
         settle_state(line)
         if line.state != WAITING:
             clear_eta(line)
-        record(session, line, "allocated", {"quantity": units, "state": line.state})
+        served.append((line, {"quantity": units, "state": line.state}))
         allocations.append(Allocation(line.order.order_id, line.id, units))
+    record_many(session, served, "allocated")
+    for line, _ in served:  # after "allocated", so each line's timeline reads in order
+        if line.state == AWAITING_PAYMENT:
+            hold_for_payment(session, store, line)
     if allocations:
         recompute_etas(session, store, variant)
+    alert_subscribers(session, store, variant)
     return allocations
 
 

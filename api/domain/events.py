@@ -2,6 +2,7 @@
 writes an outbox row, in the same transaction, for the worker to deliver."""
 import secrets
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from api.models import Line, Order, OutboxMessage, TimelineEvent
@@ -14,6 +15,7 @@ def recipient(order: Order) -> dict:
         "email": order.email,
         "first_name": order.first_name,
         "locale": order.locale,
+        "phone": order.phone,
     }
 
 
@@ -28,13 +30,15 @@ def line_summary(line: Line) -> dict:
     }
 
 
-def notify(session: Session, store_id: int, event: str, payload: dict) -> OutboxMessage:
+def notify(session: Session, store_id: int, event: str, payload: dict,
+           dedupe_key: str | None = None) -> OutboxMessage:
     # The dedupe key names this one event; the worker puts it on the message so a delivery
-    # repeated after a crash is recognisable.
+    # repeated after a crash is recognisable. Periodic jobs pass their own key (unique), so an
+    # event that must happen once (a reminder, an incentive, a day's digest) cannot be written twice.
     message = OutboxMessage(
         store_id=store_id,
         event=event,
-        dedupe_key=f"{event}:{secrets.token_hex(12)}",
+        dedupe_key=dedupe_key or f"{event}:{secrets.token_hex(12)}",
         payload=payload,
     )
     session.add(message)
@@ -49,3 +53,16 @@ def record(
     session.add(TimelineEvent(line_pk=line.id, kind=kind, data=data))
     if shopper_visible:
         notify(session, line.store_id, kind, {**recipient(line.order), **line_summary(line), **data})
+
+
+def record_many(session: Session, changes: list[tuple[Line, dict]], kind: str) -> None:
+    """`record` for many flushed lines at once, each shopper-visible: one multi-row INSERT per
+    table rather than two statements per line (a receipt can serve thousands of lines)."""
+    if not changes:
+        return
+    session.execute(insert(TimelineEvent.__table__), [{"line_pk": line.id, "kind": kind, "data": data} for line, data in changes])
+    session.execute(insert(OutboxMessage.__table__), [
+        {"store_id": line.store_id, "event": kind, "dedupe_key": f"{kind}:{secrets.token_hex(12)}",
+         "payload": {**recipient(line.order), **line_summary(line), **data}}
+        for line, data in changes
+    ])

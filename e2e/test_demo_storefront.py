@@ -1,0 +1,50 @@
+"""The demo walkthrough, in the browser: buy something out of stock, see it on the account page,
+record inbound stock and receive it on the merchant page, and watch the ETA and state change."""
+from datetime import date, timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from api.models import Order
+from e2e_support import lines_of, us_date, widget
+
+
+def test_backorder_then_inbound_then_receipt_changes_eta_and_state(page, demo):
+    page.goto(f"{demo.url}/demo/products/105")
+    expect(widget(page, "product").locator(".badge")).to_have_text("Backorder")
+    page.get_by_role("button", name="Buy now (demo checkout)").click()
+    expect(page.get_by_role("status").first).to_contain_text("Thank you, Ada!")
+    with demo.app.app_context(), demo.app.extensions["database"].session() as session:
+        order_id = session.scalar(select(func.max(Order.order_id)))
+    assert order_id == 1008
+    panel = widget(page, "orders")
+    shell = panel.locator(".line").filter(has_text="Drizzle Rain Shell")
+    expect(shell.locator(".eta")).to_have_text("Ship date not yet known")
+    expect(shell).to_contain_text("1 ahead of you in the queue.")
+
+    page.goto(f"{demo.url}/demo/merchant")
+    row = page.locator("tr").filter(has_text="Drizzle Rain Shell")
+    row.get_by_label("Quantity of Drizzle Rain Shell — M").fill("5")
+    row.get_by_label("Days until Drizzle Rain Shell — M arrives").fill("6")
+    row.get_by_role("button", name="Add inbound for Drizzle Rain Shell — M").click()
+    expect(page.get_by_role("status")).to_contain_text("Inbound shipment recorded")
+
+    page.goto(f"{demo.url}/demo/account.php?action=view_order&order_id={order_id}")
+    eta = (date.today() + timedelta(days=7)).isoformat()  # 6 days, plus one handling day
+    expect(shell.locator(".eta")).to_have_text(f"Ships around {us_date(eta)}")
+    shell.get_by_text("History").click()
+    expect(shell.locator("ol")).to_contain_text("New ship date")
+
+    page.goto(f"{demo.url}/demo/merchant")
+    page.locator("tr").filter(has_text="Drizzle Rain Shell").get_by_role("button", name="Receive 5 of Drizzle Rain Shell — M").click()
+    expect(page.get_by_role("status")).to_contain_text("Stock received")
+    page.goto(f"{demo.url}/demo/account.php?action=view_order&order_id={order_id}")
+    expect(shell.locator(".badge")).to_have_text("Reserved for you")
+    assert lines_of(demo, order_id)[0].state == "allocated"
+
+
+def test_order_past_the_backorder_limit_is_refused_with_a_reason(page, demo):
+    page.goto(f"{demo.url}/demo/products/112")
+    page.locator('input[name="qty[]"]').fill("3")
+    page.get_by_role("button", name="Buy now (demo checkout)").click()
+    expect(page.locator("main")).to_contain_text("can be backordered")

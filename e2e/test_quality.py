@@ -1,0 +1,123 @@
+"""What the widget promises any store: text stays text, a failing API leaves the page as it was,
+it starts however it is loaded, axe finds nothing serious, and nothing on the page moves."""
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e_support import widget
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+EVIL = "<img src=x onerror=alert(1)>"
+CLS_PROBE = """
+window.__cls = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__cls += entry.value;
+}).observe({ type: 'layout-shift', buffered: true });
+"""
+
+
+def test_text_from_the_api_renders_as_text_never_as_markup(page, demo):
+    assert demo.admin("PATCH", "/api/v1/admin/variants/10601", json={"name": EVIL}).status_code == 200
+    assert demo.admin("PATCH", "/api/v1/admin/variants/10501", json={"message": EVIL}).status_code == 200
+    page.goto(f"{demo.url}/demo/products/105")
+    box = widget(page, "product")
+    expect(box.locator(".alts a").first).to_contain_text(EVIL)
+    expect(box.get_by_text(EVIL, exact=True).first).to_be_visible()
+    assert box.locator("img[src='x']").count() == 0
+    assert page.errors == []  # no alert() dialog, no script error
+
+
+@pytest.mark.parametrize("failure", ["network", "server_error"])
+def test_api_down_leaves_the_page_as_it_was(page, demo, failure):
+    def fail(route):
+        if failure == "network":
+            route.abort()
+        else:
+            route.fulfill(status=500, content_type="application/json", body='{"code": 500}')
+
+    page.route("**/api/v1/**", fail)
+    with page.expect_event("requestfinished" if failure == "server_error" else "requestfailed",
+                           lambda request: "/api/v1/" in request.url):
+        page.goto(f"{demo.url}/demo/products/113")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-backorder-desk]").count() == 0
+    assert page.errors == []
+    with page.expect_event("requestfailed" if failure == "network" else "requestfinished",
+                           lambda request: "/sessions" in request.url):
+        page.goto(f"{demo.url}/demo/account.php?action=view_order&order_id=1005")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-backorder-desk]").count() == 0
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("how", ["async", "late"])
+def test_widget_starts_when_loaded_async_or_injected_late(page, demo, how):
+    page.goto(f"{demo.url}/demo/products/104?nowidget=1")
+    page.wait_for_load_state("load")
+    page.evaluate("""(how) => {
+        const script = document.createElement('script');
+        script.src = '/widget.js';
+        script.dataset.store = 'demo-store';
+        if (how === 'async') script.async = true;
+        document.body.appendChild(script);
+    }""", how)
+    expect(widget(page, "product").locator(".eta")).to_have_text("Ships in 3–4 weeks")
+    page.evaluate("() => window.BackorderDesk.refresh()")
+    expect(widget(page, "product")).to_have_count(1)
+
+
+def test_public_api_reports_renders_to_listeners(page, demo):
+    page.add_init_script("window.BackorderDesk = {queue: [['render', (e) => (window.__renders = window.__renders || []).push(e.kind)]]};")
+    page.goto(f"{demo.url}/demo/products/105")
+    expect(widget(page, "product")).to_have_count(1)
+    page.wait_for_function("() => (window.__renders || []).includes('product')")
+    page.evaluate("() => window.BackorderDesk.on('render', (e) => window.__renders.push('again:' + e.kind))")
+    page.evaluate("() => window.BackorderDesk.refresh()")
+    page.wait_for_function("() => window.__renders.includes('again:product')")
+
+
+def _axe(page) -> list[dict]:
+    if not AXE.exists():
+        import os
+        message = "axe-core is not installed: run `npm ci`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, { resultTypes: ['violations'] })")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("path", ["/demo/products/105", "/demo/products/107", "/demo/", "/demo/account.php?action=order_status"])
+def test_axe_finds_no_serious_violation_on_widget_pages(page, demo, path):
+    page.goto(demo.url + path)
+    expect(page.locator("[data-backorder-desk]").first).to_be_attached()
+    assert _axe(page) == []
+
+
+def test_axe_finds_no_serious_violation_in_the_order_page_and_its_dialog(page, demo):
+    page.goto(f"{demo.url}/demo/account.php?action=view_order&order_id=1005")
+    panel = widget(page, "orders")
+    expect(panel.locator(".line").first).to_be_visible()
+    assert _axe(page) == []
+    panel.locator(".line").first.get_by_role("button", name="Switch").click()
+    expect(panel.get_by_role("dialog")).to_be_visible()
+    assert _axe(page) == []
+
+
+def test_widget_causes_no_layout_shift(page, demo):
+    """CLS 0 on every demo product page and on the category page in grid and list view."""
+    page.add_init_script(CLS_PROBE)
+    paths = [f"/demo/products/{product_id}" for product_id in range(101, 115)]
+    shifts = {}
+    for path in paths + ["/demo/", "/demo/outerwear/?mode=list"]:
+        page.goto(demo.url + path)
+        expect(page.locator("[data-backorder-desk]").first).to_be_attached()
+        page.wait_for_load_state("networkidle")
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        shifts[path] = page.evaluate("() => window.__cls")
+    assert shifts == {path: 0 for path in shifts}

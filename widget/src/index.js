@@ -1,0 +1,106 @@
+// Backorder Desk storefront widget. One script tag:
+//   <script src="APP_URL/widget.js" data-store="STORE_HASH" data-client-id="…" data-locale="…" defer></script>
+// Everything it does is wrapped so that no failure can reach the page: if the API is down or a
+// browser lacks a feature, the page simply stays as it was.
+import { apiClient } from './api.js';
+import { accountPages } from './account.js';
+import { badgeCards, CARD_SELECTOR } from './category.js';
+import { localToday } from './format.js';
+import { pickLocale, translator } from './i18n.js';
+import { productView } from './product.js';
+
+const PRODUCT_SELECTOR = '.productView[data-entity-id]';
+const WATCHED = PRODUCT_SELECTOR + ',' + CARD_SELECTOR;
+
+function start(script, api) {
+  const listeners = {};
+  const emit = (event, data) => {
+    for (const fn of listeners[event] || []) {
+      try { fn(data); } catch (e) { /* a listener's error is its own */ }
+    }
+  };
+  const fail = (error) => emit('error', { message: String(error && error.message) });
+  const attr = (name) => script.getAttribute('data-' + name);
+  const locale = pickLocale([attr('locale'), document.documentElement.lang, ...(navigator.languages || [])]);
+  const ctx = {
+    api: apiClient(new URL(script.src, location.href).origin, attr('store')),
+    t: translator(locale.lang),
+    lang: locale.lang,
+    tag: locale.tag,
+    today: localToday,
+    emit,
+    fail,
+    shopperSession,
+  };
+
+  // A signed-in customer's session comes from the storefront's current-customer JWT (same
+  // origin); a guest's from the order link. Kept in memory only, never in a URL or storage.
+  async function shopperSession(orderLink) {
+    if (orderLink) return (await ctx.api.session({ order_link: orderLink })).token;
+    if (!attr('client-id')) return null;
+    const response = await fetch('/customer/current.jwt?app_client_id=' + encodeURIComponent(attr('client-id')), { credentials: 'same-origin' });
+    // A guest gets 404: there is nothing to show.
+    return response.ok ? (await ctx.api.session({ customer_jwt: (await response.text()).trim() })).token : null;
+  }
+
+  const seen = new WeakSet();
+  let mounted = [];
+
+  function scan(again) {
+    const cards = [];
+    for (const node of document.querySelectorAll(WATCHED)) {
+      if (seen.has(node) && !(again && node.matches(CARD_SELECTOR))) continue;
+      seen.add(node);
+      if (node.matches(CARD_SELECTOR)) cards.push(node);
+      else {
+        const view = productView(node, ctx);
+        if (view) {
+          mounted.push(view);
+          view.load().catch(fail);
+        }
+      }
+    }
+    if (cards.length) badgeCards(cards, ctx).catch(fail);
+  }
+
+  api.refresh = () => {
+    try {
+      scan(true);
+      for (const view of mounted) view.load().catch(fail);
+    } catch (e) { fail(e); }
+  };
+  api.on = (event, fn) => {
+    (listeners[event] = listeners[event] || []).push(fn);
+    return api;
+  };
+  for (const [event, fn] of api.queue) api.on(event, fn);
+
+  scan();
+  accountPages(ctx).then((panels) => { mounted = mounted.concat(panels); }, fail);
+  // Quick view, infinite scroll and faceted search add product views and cards later.
+  let pending = 0;
+  new MutationObserver((records) => {
+    if (pending || !records.some((r) => [...r.addedNodes].some((n) => n.nodeType === 1 && !n.hasAttribute('data-backorder-desk')))) return;
+    pending = setTimeout(() => {
+      pending = 0;
+      try { scan(); } catch (e) { fail(e); }
+    }, 50);
+  }).observe(document.body, { childList: true, subtree: true });
+}
+
+try {
+  const existing = window.BackorderDesk;
+  if (!(existing && existing.version)) {
+    // Listeners may be added before the widget has started (window.BackorderDesk = {queue:
+    // [[event, fn]]}, or .on() while it loads); they are kept until then.
+    const queue = (existing && existing.queue) || [];
+    const api = window.BackorderDesk = { version: 1, queue, refresh() {}, on(event, fn) { queue.push([event, fn]); return api; } };
+    const script = document.currentScript || document.querySelector('script[data-store][src*="widget"]');
+    // Feature detection: without these the page stays exactly as it is.
+    if (script && window.fetch && window.Intl && window.WeakSet && window.MutationObserver && Element.prototype.attachShadow) {
+      const go = () => { try { start(script, api); } catch (e) { /* never reach the page */ } };
+      if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', go);
+      else go();
+    }
+  }
+} catch (e) { /* never reach the page */ }
