@@ -2,7 +2,7 @@
 // queue and history, and the actions the API allows, each behind a confirmation dialog.
 import { idempotencyKey } from './api.js';
 import { openDialog } from './dialog.js';
-import { h, makeHost, replace, uid } from './dom.js';
+import { badge, h, makeHost, replace, uid } from './dom.js';
 import { etaPhrase, formatDate, formatMoney } from './format.js';
 import { reasonKey } from './i18n.js';
 import { orderIdFromUrl, orderLinkToken, positiveId, safeUrl } from './ids.js';
@@ -44,7 +44,7 @@ export async function accountPages(ctx) {
     const first = waiting.sort((a, b) => (date(a) < date(b) ? -1 : 1))[0];
     const state = waiting.length ? 'backorder' : lines[0].state;
     const { host, body } = makeHost('summary');
-    body.append(h('p', null, h('span', { class: 'badge ' + state }, ctx.t(state)), ' ',
+    body.append(h('p', null, badge(state, ctx.t(state)), ' ',
       waiting.length ? ctx.t('summary', { n: waiting.reduce((sum, line) => sum + line.quantity_backordered, 0), eta: etaPhrase(first.eta, ctx.t, ctx.tag, ctx.today()) }) : ''));
     item.append(host);
   }
@@ -54,6 +54,8 @@ export async function accountPages(ctx) {
 
 async function orderPanel(ctx, token, orderId, place) {
   const { t, tag } = ctx;
+  // The string for a key the API chose (an event kind, a reason), or nothing when there is none.
+  const known = (key) => t(key) !== key && t(key);
   const today = ctx.today();
   const { host, body } = makeHost('orders');
   const headingId = uid();
@@ -74,16 +76,17 @@ async function orderPanel(ctx, token, orderId, place) {
     const payment = line.payment_request;
     const payUrl = payment && payment.status === 'open' && safeUrl(payment.url);
     return h('li', { class: 'line' },
-      h('p', { class: 'head' }, h('span', { class: 'name' }, line.name), '× ' + line.quantity, h('span', { class: 'badge ' + line.state }, t(line.state))),
+      h('p', { class: 'head' }, h('span', { class: 'name' }, line.name), '× ' + line.quantity, badge(line.state, t(line.state))),
       line.state === 'waiting' && h('p', { class: 'eta' }, etaPhrase(line.eta, t, tag, today)),
       queue && h('p', { class: 'muted' }, queue.units_ahead ? t('queue', { n: queue.units_ahead }) : t('queue_first')),
       active && line.payment_mode === 'pay_later' && h('p', { class: 'muted' }, t('paying_later')),
       payUrl && h('p', null, h('a', { class: 'btn', href: payUrl }, t('pay_now') + ' · ' + formatMoney(payment.amount, payment.currency, tag))),
       line.timeline && line.timeline.length && h('details', null, h('summary', null, t('history')), h('ol', null, line.timeline.map((event) => {
-        const label = t({ allocated: 'allocated', cancelled: 'cancelled', switched: 'switched' }[event.kind] || 'ev_' + event.kind);
+        // These three read like the line's state; other kinds have their own words, or "Updated".
+        const label = ['allocated', 'cancelled', 'switched'].includes(event.kind) ? t(event.kind) : known('ev_' + event.kind) || t('ev_other');
         const eta = event.kind === 'eta_changed' && event.data.new_eta;
         return h('li', null, h('time', { datetime: event.at }, formatDate(event.at, tag, today)), ' ',
-          label.startsWith('ev_') ? t('ev_other') : label, eta ? ': ' + etaPhrase(eta, t, tag, today, true) : '');
+          label, eta && ': ' + etaPhrase(eta, t, tag, today, true));
       }))),
       active && actions(line, !!payUrl),
     );
@@ -100,10 +103,9 @@ async function orderPanel(ctx, token, orderId, place) {
       if (action.allowed) button.onclick = () => confirm(name, line, button);
       else {
         const id = uid();
-        const why = reasonKey(action.reason);
         button.disabled = true;
         button.setAttribute('aria-describedby', id);
-        reasons.push(h('p', { id, class: 'reason' }, t('not_now', { action: t(name), reason: t(why) === why ? t('r_other') : t(why) })));
+        reasons.push(h('p', { id, class: 'reason' }, t('not_now', { action: t(name), reason: known(reasonKey(action.reason)) || t('r_other') })));
       }
       buttons.append(button);
     }
@@ -129,12 +131,10 @@ async function orderPanel(ctx, token, orderId, place) {
       }));
       read = (dialog) => ({ variant_id: positiveId((dialog.querySelector(':checked') || {}).value) });
     }
-    openDialog(body, opener, {
+    openDialog(body, opener, t, {
       title: t(name) + ': ' + line.name,
       text: t('d_' + name),
       fields,
-      confirm: t('confirm'),
-      back: t('back'),
       async run(dialog) {
         const result = await ctx.api.act(token, orderId, line.id, name === 'cancel' || name === 'switch' ? name : 'payment-mode', read(dialog), key);
         ctx.emit('action', { action: name, order_id: orderId, line_id: line.id, result });
@@ -142,7 +142,6 @@ async function orderPanel(ctx, token, orderId, place) {
         await load().catch(ctx.fail);
         heading.focus();
       },
-      failed: (error) => t('error', { message: error.message }),
     });
   }
 

@@ -1,6 +1,7 @@
 // The API client: JSON over fetch. Callers catch every failure.
 export function apiClient(base, store) {
   const storePath = '/api/v1/stores/' + encodeURIComponent(store);
+  const myOrders = '/api/v1/me/orders';
   const call = async (path, body, token, key) => {
     const headers = body ? { 'Content-Type': 'application/json' } : {};
     if (token) headers.Authorization = 'Bearer ' + token;
@@ -14,9 +15,9 @@ export function apiClient(base, store) {
     availability: (ids, quantity) => call(`${storePath}/availability?product_ids=${ids}&quantity=${quantity}`),
     subscribe: (body) => call(storePath + '/restock-subscriptions', body),
     session: (body) => call(storePath + '/sessions', body),
-    orders: (token) => call('/api/v1/me/orders', 0, token),
-    order: (token, id) => call('/api/v1/me/orders/' + id, 0, token),
-    act: (token, order, line, action, body, key) => call(`/api/v1/me/orders/${order}/lines/${line}/${action}`, body, token, key),
+    orders: (token) => call(myOrders, 0, token),
+    order: (token, id) => call(`${myOrders}/${id}`, 0, token),
+    act: (token, order, line, action, body, key) => call(`${myOrders}/${order}/lines/${line}/${action}`, body, token, key),
   };
 }
 

@@ -1,6 +1,6 @@
 // Category, search and brand pages: a badge on each product card that is not simply in stock,
 // from one batched availability request per scan.
-import { h, makeHost } from './dom.js';
+import { badge, makeHost } from './dom.js';
 import { productSummary } from './format.js';
 import { chunks, positiveId } from './ids.js';
 
@@ -31,7 +31,7 @@ export async function badgeCards(cards, ctx) {
     const figure = card.querySelector('.card-figure, .listItem-figure');
     const { host, body } = makeHost(figure ? 'card' : 'badge');
     host.setAttribute('data-backorder-desk', 'card');
-    body.appendChild(h('span', { class: 'badge ' + best.state }, ctx.t(best.state)));
+    body.append(badge(best.state, ctx.t(best.state)));
     if (figure) figure.appendChild(host);
     else card.insertBefore(host, card.firstChild);
   }

@@ -1,42 +1,40 @@
 // Building DOM without HTML strings: text always goes in through text nodes.
 import { STYLES } from './styles.js';
 
+// h('p', { class: 'muted' }, 'text', child, [more]): an element with its attributes (true is an
+// empty attribute; null and false leave it out), listeners (onclick…) and children.
 export function h(tag, props, ...children) {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(props || {})) {
     if (value == null || value === false) continue;
-    if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
-    else if (name === 'class') el.className = value;
-    else el.setAttribute(name, value === true ? '' : String(value));
+    if (name.startsWith('on')) el[name] = value;
+    else el.setAttribute(name, value === true ? '' : value);
   }
-  append(el, children);
-  return el;
+  return append(el, children);
 }
 
 export function append(el, children) {
   // Falsy children (null, false, '', 0 from `list.length && …`) are skipped: conditions read well.
   for (const child of children.flat(9)) {
-    if (!child) continue;
-    el.appendChild(typeof child === 'object' ? child : document.createTextNode(String(child)));
+    if (child) el.append(child);
   }
   return el;
 }
 
-// A Shadow DOM host: the page's CSS cannot reach in and ours cannot leak out.
-export function makeHost(kind) {
-  const host = document.createElement('div');
-  host.className = 'backorder-desk backorder-desk--' + kind;
-  host.setAttribute('data-backorder-desk', kind);
-  const root = host.attachShadow({ mode: 'open' });
-  root.appendChild(h('style', null, STYLES));
-  const body = h('div', { class: 'bd bd-' + kind });
-  root.appendChild(body);
-  return { host, root, body };
+export function replace(el, ...children) {
+  el.textContent = '';
+  return append(el, children);
 }
 
-export function replace(el, ...children) {
-  while (el.firstChild) el.removeChild(el.firstChild);
-  return append(el, children);
+// The coloured badge for a state (in_stock, backorder, waiting…), styled by the state's class.
+export const badge = (state, text) => h('span', { class: 'badge ' + state }, text);
+
+// A Shadow DOM host: the page's CSS cannot reach in and ours cannot leak out.
+export function makeHost(kind) {
+  const host = h('div', { class: 'backorder-desk backorder-desk--' + kind, 'data-backorder-desk': kind });
+  const body = h('div', { class: 'bd-' + kind });
+  host.attachShadow({ mode: 'open' }).append(h('style', null, STYLES), body);
+  return { host, body };
 }
 
 let counter = 0;

@@ -53,7 +53,7 @@ export function etaPhrase(eta, t, tag, todayIso, tail = false) {
 // quantity is on hand and the rest must wait, "2 ship now, 3 around 12 Dec".
 export function stockWording(item, quantity, t, tag, todayIso) {
   const onHand = item.available_on_hand || 0;
-  const result = { badge: t(item.state), state: item.state, eta: '', partial: '' };
+  const result = { badge: t(item.state), eta: '', partial: '' };
   if (item.state === 'backorder') {
     result.eta = etaPhrase(item.eta, t, tag, todayIso);
     if (onHand > 0 && quantity > onHand) {

@@ -8,7 +8,7 @@ export const KEYS = ('in_stock backorder sold_out ships unknown around weeks lat
   'thanks failed order summary waiting allocated awaiting_payment shipped ' +
   'cancelled switched queue_first queue paying_later history ev_placed ev_eta_changed ' +
   'ev_payment_mode_changed ev_payment_requested ev_payment_received ev_other cancel switch pay_later pay_now ' +
-  'not_now d_cancel how_many d_switch none d_pay_later d_pay_now confirm ' +
+  'not_now d_cancel how_many d_switch d_pay_later d_pay_now confirm ' +
   'back done error r_not_waiting r_outside_cancel_window r_allocated_not_cancellable r_pay_later_line r_no_alternative ' +
   'r_dearer_switch_refused r_pay_later_disabled r_partly_allocated r_other').split(' ');
 
@@ -58,7 +58,6 @@ export const TEXTS = {
     "You get a refund.|" /* d_cancel */ +
     "How many|" /* how_many */ +
     "Price differences are refunded or charged.|" /* d_switch */ +
-    "No alternative in stock.|" /* none */ +
     "You get a refund now and keep your place.|" /* d_pay_later */ +
     "You keep your place.|" /* d_pay_now */ +
     "Confirm|" /* confirm */ +
@@ -119,7 +118,6 @@ export const TEXTS = {
     "Sie erhalten eine Erstattung.|" /* d_cancel */ +
     "Anzahl|" /* how_many */ +
     "Differenz wird erstattet oder berechnet.|" /* d_switch */ +
-    "Keine Alternative auf Lager.|" /* none */ +
     "Erstattung jetzt, Ihr Platz bleibt.|" /* d_pay_later */ +
     "Ihr Platz bleibt.|" /* d_pay_now */ +
     "Bestätigen|" /* confirm */ +
@@ -180,7 +178,6 @@ export const TEXTS = {
     "Vous êtes remboursé.|" /* d_cancel */ +
     "Quantité|" /* how_many */ +
     "La différence de prix est remboursée ou facturée.|" /* d_switch */ +
-    "Aucune alternative en stock.|" /* none */ +
     "Vous êtes remboursé et gardez votre place.|" /* d_pay_later */ +
     "Vous gardez votre place.|" /* d_pay_now */ +
     "Confirmer|" /* confirm */ +
@@ -241,7 +238,6 @@ export const TEXTS = {
     "Te reembolsamos el importe.|" /* d_cancel */ +
     "Cantidad|" /* how_many */ +
     "La diferencia de precio se reembolsa o se cobra.|" /* d_switch */ +
-    "No hay alternativa en stock.|" /* none */ +
     "Te reembolsamos ahora y mantienes tu lugar.|" /* d_pay_later */ +
     "Mantienes tu lugar.|" /* d_pay_now */ +
     "Confirmar|" /* confirm */ +
@@ -262,16 +258,6 @@ export const TEXTS = {
 // API reason codes that say the same thing to a shopper share one sentence.
 export const reasonKey = (code) => 'r_' + (/^(already|switched)/.test(code) ? 'not_waiting' : /alternative|currency/.test(code) ? 'no_alternative' : code);
 
-const tables = {};
-function table(lang) {
-  if (!tables[lang]) {
-    const values = TEXTS[lang].split('|');
-    tables[lang] = {};
-    KEYS.forEach((key, i) => { tables[lang][key] = values[i]; });
-  }
-  return tables[lang];
-}
-
 // The first candidate tag (data-locale, <html lang>, the browser's languages) whose language the
 // table has; `tag` keeps the region for Intl (de-AT dates), `lang` picks the strings.
 export function pickLocale(candidates) {
@@ -291,6 +277,7 @@ export function pickLocale(candidates) {
 // t(key, vars): the string in the chosen language; the key itself when there is none, so that
 // callers can tell.
 export function translator(lang) {
-  const own = table(TEXTS[lang] ? lang : 'en');
+  const values = TEXTS[TEXTS[lang] ? lang : 'en'].split('|');
+  const own = Object.fromEntries(KEYS.map((key, i) => [key, values[i]]));
   return (key, vars) => (own[key] || key).replace(/\{(\w+)\}/g, (m, name) => (vars && name in vars ? String(vars[name]) : m));
 }

@@ -1,32 +1,38 @@
 // Backorder Desk storefront widget. One script tag:
 //   <script src="APP_URL/widget.js" data-store="STORE_HASH" data-client-id="…" data-locale="…" defer></script>
+// or, as the Scripts API injects it, <script src="APP_URL/widget.js?store=STORE_HASH&client_id=…" defer>
+// (config.js reads either).
 // Everything it does is wrapped so that no failure can reach the page: if the API is down or a
 // browser lacks a feature, the page simply stays as it was.
+// The locale table comes first in the bundle: the code after it, which names its keys, then
+// gzips better.
+import { pickLocale, translator } from './i18n.js';
 import { apiClient } from './api.js';
 import { accountPages } from './account.js';
+import { widgetConfig, widgetScript } from './config.js';
 import { badgeCards, CARD_SELECTOR } from './category.js';
 import { localToday } from './format.js';
-import { pickLocale, translator } from './i18n.js';
 import { productView } from './product.js';
 
 const PRODUCT_SELECTOR = '.productView[data-entity-id]';
 const WATCHED = PRODUCT_SELECTOR + ',' + CARD_SELECTOR;
 
 function start(script, api) {
-  const listeners = {};
+  // Listeners live in api.queue as [event, fn] pairs, whether added before or after the start.
   const emit = (event, data) => {
-    for (const fn of listeners[event] || []) {
-      try { fn(data); } catch (e) { /* a listener's error is its own */ }
+    for (const listener of api.queue) {
+      try {
+        if (listener[0] === event) listener[1](data);
+      } catch (e) { /* a listener's error is its own */ }
     }
   };
   const fail = (error) => emit('error', { message: String(error && error.message) });
-  const attr = (name) => script.getAttribute('data-' + name);
-  const locale = pickLocale([attr('locale'), document.documentElement.lang, ...(navigator.languages || [])]);
+  const config = widgetConfig(script, location.href);
+  const locale = pickLocale([config.locale, document.documentElement.lang, ...(navigator.languages || [])]);
   const ctx = {
-    api: apiClient(new URL(script.src, location.href).origin, attr('store')),
+    ...locale, // lang (for strings) and tag (for Intl)
+    api: apiClient(config.origin, config.store),
     t: translator(locale.lang),
-    lang: locale.lang,
-    tag: locale.tag,
     today: localToday,
     emit,
     fail,
@@ -37,8 +43,8 @@ function start(script, api) {
   // origin); a guest's from the order link. Kept in memory only, never in a URL or storage.
   async function shopperSession(orderLink) {
     if (orderLink) return (await ctx.api.session({ order_link: orderLink })).token;
-    if (!attr('client-id')) return null;
-    const response = await fetch('/customer/current.jwt?app_client_id=' + encodeURIComponent(attr('client-id')), { credentials: 'same-origin' });
+    if (!config.clientId) return null;
+    const response = await fetch('/customer/current.jwt?app_client_id=' + encodeURIComponent(config.clientId), { credentials: 'same-origin' });
     // A guest gets 404: there is nothing to show.
     return response.ok ? (await ctx.api.session({ customer_jwt: (await response.text()).trim() })).token : null;
   }
@@ -69,11 +75,6 @@ function start(script, api) {
       for (const view of mounted) view.load().catch(fail);
     } catch (e) { fail(e); }
   };
-  api.on = (event, fn) => {
-    (listeners[event] = listeners[event] || []).push(fn);
-    return api;
-  };
-  for (const [event, fn] of api.queue) api.on(event, fn);
 
   scan();
   accountPages(ctx).then((panels) => { mounted = mounted.concat(panels); }, fail);
@@ -92,10 +93,10 @@ try {
   const existing = window.BackorderDesk;
   if (!(existing && existing.version)) {
     // Listeners may be added before the widget has started (window.BackorderDesk = {queue:
-    // [[event, fn]]}, or .on() while it loads); they are kept until then.
+    // [[event, fn]]}, or .on() while it loads): all of them end up in the queue.
     const queue = (existing && existing.queue) || [];
     const api = window.BackorderDesk = { version: 1, queue, refresh() {}, on(event, fn) { queue.push([event, fn]); return api; } };
-    const script = document.currentScript || document.querySelector('script[data-store][src*="widget"]');
+    const script = widgetScript(document);
     // Feature detection: without these the page stays exactly as it is.
     if (script && window.fetch && window.Intl && window.WeakSet && window.MutationObserver && Element.prototype.attachShadow) {
       const go = () => { try { start(script, api); } catch (e) { /* never reach the page */ } };

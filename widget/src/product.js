@@ -1,6 +1,6 @@
 // Product page: badge, ETA, message, partial stock, pay-later note, alternatives and notify-me,
 // following the chosen variant and quantity.
-import { h, makeHost, replace, uid } from './dom.js';
+import { badge, h, makeHost, replace, uid } from './dom.js';
 import { formatMoney, stockWording } from './format.js';
 import { contactOf, positiveId, safeUrl } from './ids.js';
 
@@ -15,9 +15,13 @@ export function productView(view, ctx) {
   let variantId = null;
   let loaded = 0;
   let sequence = 0;
-  let panel = null;
   let headline = '';
   let timer;
+  // The panel, placed on the page once there is something to show for the chosen variant.
+  const { host, body } = makeHost('product');
+  const content = h('div');
+  const live = h('p', { class: 'sr', role: 'status' });
+  body.append(content, live);
 
   function quantity() {
     const field = view.querySelector('input[name="qty[]"]');
@@ -38,25 +42,17 @@ export function productView(view, ctx) {
   function render() {
     const text = sku && sku.textContent.trim();
     const item = items.find((i) => i.variant_id === variantId) || items.find((i) => i.sku === text) || (items.length === 1 && items[0]);
-    if (!item) {
-      if (panel) panel.host.remove();
-      panel = null;
-      return;
-    }
-    if (!panel) {
-      panel = makeHost('product');
-      panel.live = h('p', { class: 'sr', role: 'status' });
-      panel.content = h('div');
-      panel.body.append(panel.content, panel.live);
+    if (!item) return host.remove();
+    if (!host.isConnected) {
       const form = view.querySelector('form[data-cart-item-add]');
-      if (form) form.after(panel.host);
-      else view.appendChild(panel.host);
+      if (form) form.after(host);
+      else view.appendChild(host);
     }
     const words = stockWording(item, loaded, t, ctx.tag, ctx.today());
     const waits = item.state !== 'in_stock';
     replace(
-      panel.content,
-      h('p', { class: 'head' }, h('span', { class: 'badge ' + item.state }, words.badge), words.eta && h('span', { class: 'eta' }, words.eta)),
+      content,
+      h('p', { class: 'head' }, badge(item.state, words.badge), words.eta && h('span', { class: 'eta' }, words.eta)),
       words.partial && h('p', { class: 'partial' }, words.partial),
       // The merchant's backorder message and reason are about waiting: not shown when in stock.
       waits && item.message && h('p', null, item.message),
@@ -67,7 +63,7 @@ export function productView(view, ctx) {
     );
     // Announce a change the shopper caused (variant or quantity), not the first render.
     const next = [words.badge, words.eta, words.partial].join(' ');
-    if (headline && next !== headline) panel.live.textContent = next;
+    if (headline && next !== headline) live.textContent = next;
     headline = next;
     ctx.emit('render', { kind: 'product', variant_id: item.variant_id, state: item.state });
   }
@@ -84,7 +80,11 @@ export function productView(view, ctx) {
   function notifyForm(variant) {
     if (forms[variant]) return forms[variant];
     const id = uid();
-    const field = h('input', { id, type: 'text', autocomplete: 'email', required: true, 'aria-describedby': id + 'e' });
+    const field = h('input', {
+      id, type: 'text', autocomplete: 'email', required: true, 'aria-describedby': id + 'e',
+      // The error goes as soon as what is typed is valid.
+      oninput: () => error.textContent && contactOf(field.value) && show(),
+    });
     const error = h('p', { id: id + 'e', class: 'error', 'aria-live': 'polite' });
     const button = h('button', null, t('send'));
     const wrap = h('div', { class: 'notify', 'aria-live': 'polite' });
@@ -92,7 +92,6 @@ export function productView(view, ctx) {
       field.setAttribute('aria-invalid', !!message);
       error.textContent = message ? t(message) : '';
     };
-    field.addEventListener('input', () => error.textContent && contactOf(field.value) && show());
     const form = h('form', {
       novalidate: true,
       hidden: true,
