@@ -434,12 +434,30 @@ class FakeBigCommerce:
             return {"data": fake.hooks[hook_id], "meta": {}}
 
         # scripts
+        def script_kind_problems(body: dict, stored: dict | None = None) -> list[str]:
+            """The rules scripts.v3.yml gives in prose: a `src` script has `src` and no `html`; a
+            `script_tag` one has `html`, no `src`, and load_method `default`."""
+            script = {**(stored or {}), **body}
+            if script.get("kind") == "src":
+                problems = [] if script.get("src") else ["kind src needs src"]
+                return problems + (["kind src takes no html"] if "html" in body else [])
+            problems = [] if script.get("html") else ["kind script_tag needs html"]
+            problems += ["kind script_tag takes no src"] if "src" in body else []
+            return problems + ([] if script.get("load_method", "default") == "default"
+                               else ["kind script_tag needs load_method default"])
+
+        def rejected_script(problems: list[str]):
+            fake.errors.extend(f"{request.method} {request.path}: {p}" for p in problems)
+            return jsonify({"status": 422, "title": "; ".join(problems)}), 422
+
         @app.get(prefix + "/v3/content/scripts")
         def list_scripts(store_hash):
             return page(list(fake.scripts.values()))
 
         @app.post(prefix + "/v3/content/scripts")
         def create_script(store_hash):
+            if problems := script_kind_problems(request.json):
+                return rejected_script(problems)
             script = {"uuid": str(uuid.uuid4()), "api_client_id": fake.client_id,
                       "date_created": "2026-11-26T12:00:00Z", "date_modified": "2026-11-26T12:00:00Z", **request.json}
             fake.scripts[script["uuid"]] = script
@@ -449,7 +467,12 @@ class FakeBigCommerce:
         def update_script(store_hash, script_uuid):
             if script_uuid not in fake.scripts:
                 return jsonify({"status": 404, "title": "Script not found"}), 404
-            fake.scripts[script_uuid].update(request.json)
+            stored = fake.scripts[script_uuid]
+            if problems := script_kind_problems(request.json, stored):
+                return rejected_script(problems)
+            if request.json.get("kind", stored.get("kind")) != stored.get("kind"):
+                stored.pop("src" if stored.get("kind") == "src" else "html", None)  # the other kind's field
+            stored.update(request.json)
             return {"data": fake.scripts[script_uuid], "meta": {}}
 
         # catalog and inventory

@@ -42,14 +42,13 @@ def test_install_stores_encrypted_token_registers_webhooks_and_injects_script(cl
     secrets = {h["headers"]["X-Backorder-Desk-Secret"] for h in hooks}
     assert len(secrets) == 1 and len(secrets.pop()) >= 32
 
-    [script] = bigcommerce.scripts.values()
-    assert {k: script[k] for k in ("kind", "html", "load_method", "location", "visibility", "auto_uninstall",
-                                    "consent_category", "enabled")} == {
-        "kind": "script_tag",
-        "html": f'<script src="http://app.test/widget.js" data-store="abc123" data-client-id="{CLIENT_ID}" defer></script>',
-        "load_method": "default", "location": "footer", "visibility": "all_pages", "auto_uninstall": True,
+    [sent] = [call["json"] for call in bigcommerce.calls_to("POST", r"/v3/content/scripts$")]
+    assert {k: v for k, v in sent.items() if k not in ("name", "description")} == {
+        "kind": "src", "src": f"http://app.test/widget.js?store=abc123&client_id={CLIENT_ID}",
+        "load_method": "defer", "location": "footer", "visibility": "all_pages", "auto_uninstall": True,
         "consent_category": "essential", "enabled": True,
     }
+    assert list(bigcommerce.scripts.values())[0]["src"] == sent["src"]
     exchange = bigcommerce.calls_to("POST", r"^/oauth2/token$")[0]["json"]
     assert exchange["grant_type"] == "authorization_code"
     assert exchange["redirect_uri"] == "http://app.test/bigcommerce/auth"
@@ -69,6 +68,31 @@ def test_reinstall_updates_hooks_and_script_instead_of_duplicating(client, sessi
     assert len(bigcommerce.calls_to("PUT", r"/v3/hooks/\d+$")) == len(WEBHOOK_SCOPES)
     assert len(session.scalars(select(Store)).all()) == 1
     assert len(session.scalars(select(BigCommerceInstallation)).all()) == 1
+
+
+def test_widget_src_carries_the_store_and_client_id_url_encoded(client, app, bigcommerce, monkeypatch):
+    monkeypatch.setitem(app.config, "BIGCOMMERCE_CLIENT_ID", "id with/odd&chars=")
+    monkeypatch.setattr(bigcommerce, "client_id", "id with/odd&chars=")
+    install(client, bigcommerce)
+    [script] = bigcommerce.scripts.values()
+    assert script["src"] == "http://app.test/widget.js?store=abc123&client_id=id+with%2Fodd%26chars%3D"
+
+
+def test_reinstall_turns_an_older_script_tag_script_into_the_src_script(client, session, bigcommerce):
+    install(client, bigcommerce)
+    [(uuid, script)] = bigcommerce.scripts.items()
+    script.update(kind="script_tag", load_method="default",
+                  html='<script src="http://app.test/widget.js" data-store="abc123" defer></script>')
+    del script["src"]
+    session.scalar(select(BigCommerceInstallation)).script_uuid = ""  # as an install from before it was recorded
+    session.commit()
+
+    install(client, bigcommerce)
+
+    assert list(bigcommerce.scripts) == [uuid]
+    assert bigcommerce.calls_to("PUT", f"/v3/content/scripts/{uuid}$")
+    assert (script["kind"], script["load_method"], "html" in script) == ("src", "defer", False)
+    assert script["src"] == f"http://app.test/widget.js?store=abc123&client_id={CLIENT_ID}"
 
 
 def test_install_with_a_refused_code_answers_an_error_and_saves_nothing(client, session, bigcommerce):

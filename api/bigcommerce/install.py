@@ -2,6 +2,7 @@
 widget script. Re-installing updates what is there instead of adding duplicates."""
 import hashlib
 import secrets
+from urllib.parse import urlencode
 
 import jwt
 import requests
@@ -51,6 +52,13 @@ def script_tag(app_url: str, store_hash: str, client_id: str = "") -> str:
     lets the widget fetch the current-customer JWT on account pages."""
     client = f' data-client-id="{escape(client_id)}"' if client_id else ""
     return f'<script src="{escape(app_url)}/widget.js" data-store="{escape(store_hash)}"{client} defer></script>'
+
+
+def script_src(app_url: str, store_hash: str, client_id: str = "") -> str:
+    """The widget's URL as the Scripts API loads it: a `kind: src` script has no attributes, so the
+    settings the hand-pasted tag gives as data attributes travel in the query instead."""
+    query = {"store": store_hash, **({"client_id": client_id} if client_id else {})}
+    return f"{app_url}/widget.js?{urlencode(query)}"
 
 
 # --- OAuth -----------------------------------------------------------------------------------
@@ -177,19 +185,19 @@ def register_webhooks(client: BigCommerceClient, installation: BigCommerceInstal
 
 def inject_script(client: BigCommerceClient, installation: BigCommerceInstallation, store_hash: str) -> None:
     """Put the widget on every storefront page through the Scripts API (all_pages reaches the
-    account pages), replacing the script of an earlier install rather than adding another.
+    account pages), replacing the script of an earlier install rather than adding another (the
+    one recorded at that install, else the one with our name; a `script_tag` script from an older
+    version of the app thus becomes this `src` one).
 
-    The widget is configured by attributes of its script tag (data-store, data-client-id), and the
-    Scripts API has no way to give attributes to a `kind: src` script, so this is a `script_tag`
-    script whose html is exactly the tag a merchant would paste, `defer` included (the Scripts API
-    requires load_method `default` for that kind)."""
+    A `src` script lets BigCommerce write the tag itself (deferred, in the footer); the widget
+    reads its store and client id from the query of its own URL (see `script_src`)."""
     config = current_app.config
     body = {
         "name": SCRIPT_NAME,
         "description": "Backorder badges, honest ship dates and self-service for backordered items.",
-        "kind": "script_tag",
-        "html": script_tag(config["APP_URL"], store_hash, config["BIGCOMMERCE_CLIENT_ID"]),
-        "load_method": "default",
+        "kind": "src",
+        "src": script_src(config["APP_URL"], store_hash, config["BIGCOMMERCE_CLIENT_ID"]),
+        "load_method": "defer",
         "location": "footer",
         "visibility": "all_pages",
         "auto_uninstall": True,
