@@ -264,11 +264,14 @@ class Refund(Base):
     order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
     line_pk: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
-    reason: Mapped[str] = mapped_column(String(20))  # cancel | switch | pay_later
+    reason: Mapped[str] = mapped_column(String(20))  # cancel | switch | pay_later | unwanted_payment
+    # For an unwanted payment: the payment request whose paying order is given back in full.
+    payment_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("payment_requests.id", ondelete="CASCADE"), unique=True, default=None)
     quantity: Mapped[int] = mapped_column(Integer)
     amount: Mapped[int] = mapped_column(BigInteger)  # minor units
     currency: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | confirmed
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | confirmed | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     reference: Mapped[str] = mapped_column(String(200), default="")
@@ -300,6 +303,10 @@ class PaymentRequestRecord(Base):
     hold_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    # The platform order that paid it and that order's item for the line: the money for the
+    # line now sits there, so refunds for it are made from that order.
+    paid_order_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    paid_item_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
     line: Mapped[Line] = relationship()
 

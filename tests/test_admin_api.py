@@ -336,7 +336,7 @@ def test_an_order_answers_each_lines_backordered_quantity_state_and_eta(client, 
     })
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
-    assert (body["order_id"], body["customer_id"], body["placed_at"]) == (1, 7, "2026-11-26T07:00:00")
+    assert (body["order_id"], body["customer_id"], body["placed_at"]) == (1, 7, "2026-11-26T07:00:00Z")
     assert [(l["line_id"], l["quantity_backordered"], l["quantity_allocated"], l["state"], l["eta"])
             for l in body["lines"]] == [
         (70, 2, 1, "waiting", {"date": "2026-12-07", "source": "lead_time"}),

@@ -228,3 +228,18 @@ def test_uninstalled_webhook_deactivates_the_store(client, session, bigcommerce)
     deliver(client, bigcommerce, "store/app/uninstalled", {"type": "store", "id": "1025646"})
     run_jobs(client.application)
     assert session.scalar(select(Store.active)) is False
+
+
+def test_an_order_bigcommerce_took_past_our_backorder_limit_is_still_queued(client, session, bigcommerce):
+    installed_store_with_backorder(client, bigcommerce, available=0, quantity=3)
+    variant = session.scalar(select(Variant).where(Variant.variant_id == 501))
+    variant.backorder_limit = 3  # the queue is full by our count
+    session.commit()
+    bigcommerce.add_order(251, [{"variant_id": 501, "quantity": 2, "price": 5000}])
+    assert deliver(client, bigcommerce, "store/order/created", {"type": "order", "id": 251}).status_code == 200
+    run_jobs(client.application)
+
+    session.rollback()
+    lines = session.scalars(select(Line).order_by(Line.id)).all()
+    assert [(line.quantity, line.state) for line in lines] == [(3, "waiting"), (2, "waiting")]
+    assert session.scalar(select(BigCommerceWebhook.status).order_by(BigCommerceWebhook.id.desc())) == "done"

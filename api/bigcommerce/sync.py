@@ -23,6 +23,7 @@ from api.domain.backorders import OrderLineIn, ingest_order, lock_variant, waiti
 from api.domain.catalog import save_variant
 from api.domain.errors import NotFound
 from api.domain.fulfilment import cancel_units, ship_units
+from api.domain.payments import refund_unwanted_payment
 from api.models import BigCommerceInstallation, Line, Order, PaymentRequestRecord, Store, Variant
 
 log = logging.getLogger(__name__)
@@ -166,15 +167,29 @@ def _open_payment_for_cart(session: Session, store: Store, cart_id: str) -> Paym
     )
 
 
+def _paying_item(payment: PaymentRequestRecord, products: list[dict]) -> int | None:
+    """The paying order's product for the request: the line's variant, or the price-difference item."""
+    line = payment.line
+    for product in products:
+        if product.get("variant_id") == line.variant_id or product.get("sku") == f"BD-DIFF-{line.id}":
+            return product["id"]
+    return None
+
+
 def apply_order(session: Session, store: Store, order: dict, products: list[dict]) -> str:
     """Record a new order, or bring a known one up to date. Returns what was done."""
     status_id = int(order.get("status_id") or 0)
     payment = _open_payment_for_cart(session, store, order.get("cart_id") or "")
     if payment is not None:
         # The order that pays one of our payment requests: not a new backorder.
-        if payment.status == "open" and status_id not in NOT_PLACED:
-            mark_paid(session, store, payment)
+        if status_id in NOT_PLACED:
+            return "payment order"
+        paid_order_id, paid_item_id = int(order["id"]), _paying_item(payment, products)
+        if payment.status == "open":
+            mark_paid(session, store, payment, paid_order_id=paid_order_id, paid_item_id=paid_item_id)
             return "paid"
+        if payment.status != "paid" and refund_unwanted_payment(session, store, payment, paid_order_id, paid_item_id):
+            return "unwanted payment refunded"
         return "payment order"
     local = session.scalar(
         select(Order).where(Order.store_id == store.id, Order.order_id == int(order["id"]))
@@ -215,6 +230,7 @@ def _ingest(session: Session, store: Store, order: dict, products: list[dict]) -
         order_id=int(order["id"]), currency=currency, lines=lines, customer_id=customer_id,
         email=(billing.get("email") or "")[:320], first_name=(billing.get("first_name") or "")[:200],
         locale=(order.get("customer_locale") or "en")[:20], placed_at=_placed_at(order),
+        enforce_limit=False,  # BigCommerce has already taken (and charged) this order
     )
     return "ingested"
 

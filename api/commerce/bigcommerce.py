@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from api.bigcommerce.client import BigCommerceClient, BigCommerceError
 from api.bigcommerce.install import client_for
-from api.bigcommerce.money import to_major
+from api.bigcommerce.money import to_major, to_minor
 from api.bigcommerce.sync import bigcommerce_date
 from api.commerce import PaymentRequest, RefundResult
 from api.domain import clock
 from api.domain.backorders import PAY_LATER
-from api.models import Line, Order, Refund, Store, Variant
+from api.models import Line, Order, PaymentRequestRecord, Refund, Store, Variant
 
 STORE_CREDIT = "storecredit"
 COUPON_DAYS = 90
@@ -38,33 +38,45 @@ def _choose_method(quote: dict) -> list[dict] | None:
 class BigCommerceAdapter:
     def refund(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
                amount: int, *, key: str) -> RefundResult:
-        """Quote, then refund. A cancelled or pay-later line refunds its order product's units
-        (BigCommerce prices them); a switch refunds the price difference on the order. The key
-        travels in the refund's reason, so a retry after a lost answer finds the first refund
-        instead of paying twice."""
+        """Quote, then refund, from the order holding the money: the line's own order, or the
+        order that paid its payment cart. A cancelled or pay-later line refunds its order
+        product's units (BigCommerce prices them); a switch refunds the price difference on the
+        order; an unwanted payment gives its paying order back in full. The key travels in the
+        refund's reason, so a retry after a lost answer finds the first refund instead of paying
+        twice."""
         _lock_order(session, order)
         client = client_for(session, store)
         marker = f"Backorder Desk {key}"
+        refund = session.scalar(select(Refund).where(Refund.key == key))
+        reason = refund.reason if refund is not None else "cancel"
+        paying = _paying_request(session, line, refund)
+        order_id = paying.paid_order_id if paying is not None else order.order_id
         try:
-            earlier = _refund_with_marker(client, order.order_id, marker)
+            earlier = _refund_with_marker(client, order_id, marker)
             if earlier is not None:
                 return RefundResult(confirmed=True, reference=str(earlier))
-            refund = session.scalar(select(Refund).where(Refund.key == key))
-            reason = refund.reason if refund is not None else "cancel"
-            if reason == "switch" or line.external_id is None:
-                items = [{"item_type": "ORDER", "item_id": order.order_id,
+            if reason == "unwanted_payment":
+                paid = client.get(f"/v2/orders/{order_id}")
+                currency = paid.get("currency_code") or line.currency
+                left = to_minor(paid.get("total_inc_tax"), currency) - to_minor(paid.get("refunded_amount"), currency)
+                if left <= 0:
+                    return RefundResult(confirmed=True, reference="refunded in the store admin")
+                items = [{"item_type": "ORDER", "item_id": order_id, "amount": to_major(left, currency),
+                          "reason": marker}]
+            elif reason == "switch" or line.external_id is None:
+                items = [{"item_type": "ORDER", "item_id": order_id,
                           "amount": to_major(amount, line.currency), "reason": marker}]
             else:
-                items = [{"item_type": "PRODUCT", "item_id": line.external_id, "quantity": quantity,
-                          "reason": marker}]
-            quote = client.post(f"/v3/orders/{order.order_id}/payment_actions/refund_quotes",
+                item_id = paying.paid_item_id if paying is not None else line.external_id
+                items = [{"item_type": "PRODUCT", "item_id": item_id, "quantity": quantity, "reason": marker}]
+            quote = client.post(f"/v3/orders/{order_id}/payment_actions/refund_quotes",
                                 {"items": items})["data"]
             method = _choose_method(quote)
             if method is None:
                 return RefundResult(confirmed=False, error="BigCommerce offers no way to refund this payment; refund it in the store admin.")
             payments = [{"provider_id": p["provider_id"], "amount": p["amount"], "offline": bool(p.get("offline"))}
                         for p in method]
-            answer = client.post(f"/v3/orders/{order.order_id}/payment_actions/refunds",
+            answer = client.post(f"/v3/orders/{order_id}/payment_actions/refunds",
                                  {"items": items, "payments": payments})
         except BigCommerceError as error:
             return RefundResult(confirmed=False, error=str(error))
@@ -123,6 +135,23 @@ class BigCommerceAdapter:
         }
         client.post("/v2/coupons", body)
         return code
+
+
+def _paying_request(session: Session, line: Line, refund: Refund | None) -> PaymentRequestRecord | None:
+    """The payment request whose paying order holds the money this refund gives back: the one
+    named by an unwanted-payment refund; for a paid pay-later line, the request that paid it
+    (its own order's item was refunded when it moved to pay later). None: the line's order."""
+    if refund is not None and refund.payment_pk is not None:
+        return session.get(PaymentRequestRecord, refund.payment_pk)
+    if refund is not None and refund.reason == "pay_later":
+        return None
+    return session.scalar(
+        select(PaymentRequestRecord).where(
+            PaymentRequestRecord.line_pk == line.id, PaymentRequestRecord.purpose == "pay_later",
+            PaymentRequestRecord.status == "paid", PaymentRequestRecord.paid_order_id.is_not(None),
+            PaymentRequestRecord.paid_item_id.is_not(None),
+        ).order_by(PaymentRequestRecord.id.desc())
+    )
 
 
 def _refund_with_marker(client: BigCommerceClient, order_id: int, marker: str) -> int | None:

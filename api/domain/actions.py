@@ -12,7 +12,7 @@ from api.domain.backorders import (
     ALLOCATED, AWAITING_PAYMENT, PAY_LATER, PAY_NOW, SWITCHED, WAITING, allocate, clear_eta,
     lock_variant, recompute_etas, settle_state,
 )
-from api.domain.errors import Conflict, Invalid, NotFound
+from api.domain.errors import Conflict, Invalid
 from api.domain.events import record
 from api.domain.payments import (
     issue_refund, open_payment, payment_dict, refund_dict, request_payment,
@@ -95,12 +95,15 @@ def cancel(session: Session, store: Store, shopper: Shopper, order_id: int, line
         clear_eta(line)
     session.flush()
     amount -= _shrink_open_payment(session, store, line, quantity)
+    # The freed units may reach a pay-later line, whose payment request goes to the platform and
+    # may fail, rolling this request back. A refund already paid cannot roll back, so it is asked
+    # for last, once nothing else can fail.
+    _after_freeing(session, store, variant, from_allocated)
     refund = issue_refund(session, store, line, quantity, amount, "cancel")
     record(session, line, "cancelled", {
         "quantity": quantity, "state": line.state,
         "refund_amount": amount, "refund": refund_dict(refund),
     })
-    _after_freeing(session, store, variant, from_allocated)
     return {"line_id": line.id, "quantity": quantity, "refund": refund_dict(refund)}
 
 
@@ -162,11 +165,13 @@ def switch(session: Session, store: Store, shopper: Shopper, order_id: int, line
     session.flush()
 
     difference = (new_variant.price - line.unit_price) * units
-    refund = issue_refund(session, store, line, units, -difference, "switch") if difference < 0 else None
     payment = None
     if difference > 0:
         payment = request_payment(session, store, new_line, units, difference, "switch_difference")
     commerce_for(store).switch_line(session, store, order, line, new_line, new_variant)
+    _after_freeing(session, store, old_variant, freed)
+    # Last: every platform call above may fail and roll this request back, a paid refund cannot.
+    refund = issue_refund(session, store, line, units, -difference, "switch") if difference < 0 else None
     record(session, line, "switched", {
         "quantity": units, "to_variant_id": new_variant.variant_id, "to_name": new_variant.name,
         "new_line_id": new_line.id, "price_difference": difference, "refund": refund_dict(refund),
@@ -174,7 +179,6 @@ def switch(session: Session, store: Store, shopper: Shopper, order_id: int, line
     })
     record(session, new_line, "switched_in", {"from_line_id": line.id, "quantity": units},
            shopper_visible=False)
-    _after_freeing(session, store, old_variant, freed)
     return {
         "line_id": line.id, "new_line_id": new_line.id, "quantity": units,
         "price_difference": difference, "refund": refund_dict(refund),
@@ -212,20 +216,12 @@ def set_payment_mode(session: Session, store: Store, shopper: Shopper, order_id:
 # --- after a payment request -----------------------------------------------------------------
 
 
-def payment_by_reference(session: Session, store: Store, reference: str) -> PaymentRequestRecord:
-    payment = session.scalar(
-        select(PaymentRequestRecord).where(
-            PaymentRequestRecord.store_id == store.id, PaymentRequestRecord.reference == reference
-        )
-    )
-    if payment is None:
-        raise NotFound("This payment request does not exist.")
-    return payment
-
-
-def mark_paid(session: Session, store: Store, payment: PaymentRequestRecord) -> bool:
+def mark_paid(session: Session, store: Store, payment: PaymentRequestRecord, *,
+              paid_order_id: int | None = None, paid_item_id: int | None = None) -> bool:
     """The shopper paid: a pay-later line becomes an ordinary paid line (allocated when its
-    stock is held, still in the queue otherwise). False when it was paid already."""
+    stock is held, still in the queue otherwise). False when it was paid already. When a
+    platform order paid it (`paid_order_id`, its item `paid_item_id`), later refunds for the
+    line come from that order."""
     line = payment.line
     lock_variant(session, store, line.variant_id)
     session.refresh(payment)
@@ -234,6 +230,7 @@ def mark_paid(session: Session, store: Store, payment: PaymentRequestRecord) -> 
     if payment.status != "open":
         raise Conflict("This payment request has expired or was cancelled.")
     payment.status, payment.paid_at = "paid", clock.utcnow()
+    payment.paid_order_id, payment.paid_item_id = paid_order_id, paid_item_id
     session.refresh(line)
     if payment.purpose == "pay_later":
         line.payment_mode = PAY_NOW

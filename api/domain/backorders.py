@@ -169,8 +169,13 @@ def ingest_order(
     locale: str = "en",
     placed_at: datetime | None = None,
     phone: str = "",
+    enforce_limit: bool = True,
 ) -> Order:
-    """Record an order: each line takes what is on hand and the rest waits in the queue."""
+    """Record an order: each line takes what is on hand and the rest waits in the queue.
+
+    An order past a variant's backorder limit is refused, unless `enforce_limit` is False: an
+    order the platform has already taken and charged is recorded whatever our limit says, since
+    dropping it would leave a paying shopper out of the queue."""
     exists = session.scalar(
         select(Order.id).where(Order.store_id == store.id, Order.order_id == order_id)
     )
@@ -213,7 +218,7 @@ def ingest_order(
             variant.on_hand -= taken
         if backordered:
             capacity = backorder_capacity(variant, waiting.get(variant.id, 0))
-            if capacity is not None and backordered > capacity:
+            if enforce_limit and capacity is not None and backordered > capacity:
                 raise Conflict(
                     f"Only {capacity} more of {variant.name or variant.sku} can be backordered.",
                     {"json": {"lines": {str(index): {"quantity": [f"At most {capacity} can be backordered."]}}}},

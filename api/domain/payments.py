@@ -3,7 +3,9 @@ through the commerce port, both recorded in our own tables so nothing is lost.
 
 A refund is written (pending) in the same transaction as the change that causes it, then asked of
 the platform; what the platform does not confirm stays pending and `retry_due_refunds` asks
-again later under the same key, so a refund is never lost and never paid twice."""
+again later under the same key, so a refund is never lost and never paid twice. After
+MAX_REFUND_ATTEMPTS refusals it is `failed`, on the line's timeline, for the merchant to settle
+by hand, rather than asked for forever."""
 import uuid
 from datetime import timedelta
 
@@ -16,6 +18,7 @@ from api.domain.events import record
 from api.models import Line, PaymentRequestRecord, Refund, Store
 
 MAX_RETRY_DELAY = timedelta(hours=6)
+MAX_REFUND_ATTEMPTS = 10  # about 15 hours of asking
 
 
 def _retry_delay(attempts: int) -> timedelta:
@@ -38,16 +41,24 @@ def _ask_platform(session: Session, store: Store, refund: Refund) -> None:
     else:
         refund.last_error = error or "The platform did not confirm the refund."
         refund.next_attempt_at = clock.utcnow() + _retry_delay(refund.attempts)
+        if refund.attempts >= MAX_REFUND_ATTEMPTS:
+            refund.status = "failed"
+            record(session, line, "refund_abandoned", {
+                "amount": refund.amount, "currency": refund.currency, "attempts": refund.attempts,
+                "error": refund.last_error,
+            }, shopper_visible=False)
 
 
 def issue_refund(session: Session, store: Store, line: Line, quantity: int, amount: int,
-                 reason: str) -> Refund | None:
-    """Refund `amount` for `quantity` units of a flushed line now; None when nothing is owed."""
+                 reason: str, payment: PaymentRequestRecord | None = None) -> Refund | None:
+    """Refund `amount` for `quantity` units of a flushed line now; None when nothing is owed.
+    `payment`: an unwanted payment, whose paying order is given back."""
     if amount <= 0:
         return None
     refund = Refund(
         store_id=store.id, order_pk=line.order_pk, line_pk=line.id, key=uuid.uuid4().hex,
         reason=reason, quantity=quantity, amount=amount, currency=line.currency, status="pending",
+        payment_pk=payment.id if payment is not None else None,
     )
     refund.line = line
     session.add(refund)
@@ -84,6 +95,29 @@ def retry_due_refunds(session: Session, limit: int = 100) -> int:
             record(session, refund.line, "refund_confirmed",
                    {"amount": refund.amount, "attempts": refund.attempts}, shopper_visible=False)
     return confirmed
+
+
+def refund_unwanted_payment(session: Session, store: Store, payment: PaymentRequestRecord,
+                            paid_order_id: int, paid_item_id: int | None) -> Refund | None:
+    """The shopper paid a request that is no longer open (the hold expired, the request was
+    replaced, the line was cancelled): they get nothing for it, so the paying order is given
+    back in full. Once only, however often that order is announced: one refund per request,
+    decided with the request's row locked. None when nothing was done."""
+    session.execute(select(PaymentRequestRecord.id).where(PaymentRequestRecord.id == payment.id)
+                    .with_for_update())
+    session.refresh(payment)
+    if payment.status in ("open", "paid"):
+        return None
+    if session.scalar(select(Refund.id).where(Refund.payment_pk == payment.id)) is not None:
+        return None
+    payment.paid_order_id, payment.paid_item_id = paid_order_id, paid_item_id
+    refund = issue_refund(session, store, payment.line, payment.quantity, payment.amount,
+                          "unwanted_payment", payment)
+    record(session, payment.line, "late_payment_refunded", {
+        "order_id": paid_order_id, "request_status": payment.status, "amount": payment.amount,
+        "currency": payment.currency, "refund": refund_dict(refund),
+    }, shopper_visible=False)
+    return refund
 
 
 # --- payment requests ------------------------------------------------------------------------

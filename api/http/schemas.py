@@ -12,6 +12,10 @@ MAX_ROW_ID = 2**31 - 1  # our own rows' ids (inbound shipments, lines) are 32-bi
 NON_NEGATIVE = validate.Range(min=0, max=MAX_SAFE_INTEGER)
 POSITIVE = validate.Range(min=1, max=MAX_SAFE_INTEGER)
 UNITS = validate.Range(min=0, max=MAX_UNITS)
+MAX_LINE_QUANTITY = 100_000
+# A price this high times a line's largest quantity still fits a JSON-safe integer, so no refund,
+# price difference or payment request computed from it can overflow the database (a 500).
+PRICE = validate.Range(min=0, max=MAX_SAFE_INTEGER // MAX_LINE_QUANTITY)
 ID = fields.Integer(required=True, validate=POSITIVE)
 
 
@@ -154,7 +158,7 @@ class VariantIn(Schema):
     product_id = fields.Integer(required=True, validate=POSITIVE)
     sku = fields.String(validate=validate.Length(max=255))
     name = fields.String(validate=validate.Length(max=255))
-    price = fields.Integer(validate=NON_NEGATIVE)
+    price = fields.Integer(validate=PRICE)
     currency = fields.String(validate=CURRENCY)
     url = fields.String(validate=validate.Length(max=1000))
     image_url = fields.String(validate=validate.Length(max=1000))
@@ -238,8 +242,8 @@ class Customer(Schema):
 class OrderLineIn(Schema):
     line_id = fields.Integer(validate=POSITIVE, metadata={"description": "The platform's order product id."})
     variant_id = fields.Integer(required=True, validate=POSITIVE)
-    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=100_000))
-    unit_price = fields.Integer(required=True, validate=NON_NEGATIVE)
+    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_LINE_QUANTITY))
+    unit_price = fields.Integer(required=True, validate=PRICE)
     quantity_backordered = fields.Integer(validate=UNITS)
 
 
@@ -281,7 +285,7 @@ class OrderOut(Schema):
     order_id = fields.Integer()
     customer_id = fields.Integer(allow_none=True)
     email = fields.String()
-    placed_at = fields.DateTime()
+    placed_at = UtcDateTime()
     currency = fields.String()
     lines = fields.List(fields.Nested(OrderLineOut))
 
