@@ -3,7 +3,7 @@
 A key is claimed in its own short transaction before the work starts, so a concurrent duplicate
 sees it and answers 409. The work and the stored response then commit together: a replay returns
 exactly the first response, and a crash mid-way leaves nothing half-done (an abandoned claim is
-taken over after a minute). Keys are kept 24 hours, scoped to the store and the caller."""
+taken over after fifteen minutes). Keys are kept 24 hours, scoped to the store and the caller."""
 import hashlib
 import json
 from datetime import timedelta
@@ -20,7 +20,9 @@ from api.http.errors import domain_error_response, error_response
 from api.models import IdempotencyRecord
 
 KEY_TTL = timedelta(hours=24)
-ABANDONED_AFTER = timedelta(minutes=1)
+# Longer than the slowest request can run (a refund makes several platform calls, each with
+# retries and timeouts), so a claim is only taken over once its request is surely gone.
+ABANDONED_AFTER = timedelta(minutes=15)
 
 
 def _fingerprint() -> str:
