@@ -5,7 +5,8 @@
 import { build, transform } from 'esbuild';
 import { minify } from 'terser';
 import { gzipSync } from 'node:zlib';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 // Property names that only the widget's own objects use (the context handed to each page module,
 // the API client's methods, dialog options, a host's parts), safe to shorten. Never list a name
@@ -37,5 +38,6 @@ const { code } = await minify(bundle.outputFiles[0].text, {
   mangle: true,
   format: { ascii_only: false },
 });
+mkdirSync(dirname(outfile), { recursive: true }); // api/static/ is not in git: a fresh clone lacks it
 writeFileSync(outfile, code);
 console.log(`widget: ${outfile} ${Buffer.byteLength(code)} bytes, ${gzipSync(code, { level: 9 }).length} bytes gzipped`);
