@@ -6,8 +6,7 @@ from flask_smorest import Blueprint
 from flask_smorest.error_handler import ErrorSchema
 from sqlalchemy import select
 
-from api.commerce.local import LocalAdapter
-from api.domain.actions import mark_paid
+from api.domain.actions import pay_on_local_page
 from api.domain.errors import Conflict
 from api.extensions import db
 from api.http.context import session
@@ -68,10 +67,7 @@ def pay(token):
             return _not_found()
         store = db_session.get(Store, payment.store_id)
         try:
-            newly_paid = mark_paid(db_session, store, payment)
+            pay_on_local_page(db_session, store, payment)
         except Conflict as refusal:
             return _page(payment, 409, refusal.message)
-        if newly_paid:
-            LocalAdapter().record_payment(db_session, store, payment.line.order, payment.line,
-                                          payment.reference, payment.amount)
     return redirect(url_for("payments.pay_page", token=token), 303)
