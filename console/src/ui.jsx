@@ -1,0 +1,69 @@
+// Small pieces every page uses: loading, error and empty states, and a data-loading hook.
+import { useCallback, useEffect, useState } from 'react';
+import { Box, Flex, H1, Message, Panel, ProgressCircle, Text } from '@bigcommerce/big-design';
+
+export function useLoad(load, deps) {
+  const [state, setState] = useState({ loading: true, data: null, error: null });
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => setVersion((value) => value + 1), []);
+  useEffect(() => {
+    let current = true;
+    setState((previous) => ({ ...previous, loading: true, error: null }));
+    load().then(
+      (data) => current && setState({ loading: false, data, error: null }),
+      (error) => current && setState({ loading: false, data: null, error }),
+    );
+    return () => { current = false; };
+  }, [...deps, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  return { ...state, reload };
+}
+
+export function Loading({ label = 'Loading' }) {
+  return (
+    <Flex justifyContent="center" padding="xLarge" role="status" aria-live="polite">
+      <ProgressCircle size="medium" />
+      <Text marginLeft="small">{label}…</Text>
+    </Flex>
+  );
+}
+
+export function Failure({ error, retry }) {
+  const actions = retry ? [{ text: 'Try again', onClick: retry }] : undefined;
+  return <Message type="error" header="Something went wrong" messages={[{ text: error.message }]} actions={actions} marginBottom="medium" />;
+}
+
+export function Empty({ children }) {
+  return <Box padding="large"><Text color="secondary60">{children}</Text></Box>;
+}
+
+// Loading, error or the content, from a useLoad state.
+export function Loaded({ state, children }) {
+  if (state.error) return <Failure error={state.error} retry={state.reload} />;
+  if (state.loading && !state.data) return <Loading />;
+  return children(state.data);
+}
+
+export function Page({ title, actions, children }) {
+  return (
+    <Box>
+      <Flex justifyContent="space-between" alignItems="center" marginBottom="medium" flexWrap="wrap">
+        <H1 marginBottom="none">{title}</H1>
+        {actions ? <Flex flexGap="0.5rem">{actions}</Flex> : null}
+      </Flex>
+      {children}
+    </Box>
+  );
+}
+
+export function Section({ title, children, ...props }) {
+  return <Panel header={title} marginBottom="medium" {...props}>{children}</Panel>;
+}
+
+// The error text of one field from an ApiError's field errors (a list of messages or a nested object).
+export function fieldError(error, name) {
+  const value = error && error.fields && error.fields[name];
+  if (!value) return undefined;
+  if (Array.isArray(value)) return value.join(' ');
+  if (typeof value === 'object') return Object.values(value).flat().join(' ');
+  return String(value);
+}
