@@ -23,7 +23,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.teardown_appcontext(close_session)
 
     from api.blueprints import (
-        admin, bigcommerce, demo, mailbox, outbox, payments, service, shopper, storefront,
+        admin, bigcommerce, console, demo, mailbox, outbox, payments, service, shopper, storefront,
         subscriptions,
     )
 
@@ -32,7 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
                       admin.blp, outbox.blp, payments.blp):
         rest.register_blueprint(blueprint)
     # ... and plain pages, platform callbacks and service routes.
-    for blueprint in (service.bp, bigcommerce.bp, demo.bp, mailbox.bp):
+    for blueprint in (service.bp, bigcommerce.bp, console.bp, demo.bp, mailbox.bp):
         app.register_blueprint(blueprint)
     rest.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     return app

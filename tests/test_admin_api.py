@@ -1,7 +1,6 @@
 """The merchant API end to end over HTTP: authentication, validation, scoping, every route."""
 import pytest
 
-from api.domain.stores import create_store
 
 ADMIN_ROUTES = [
     ("GET", "/api/v1/admin/settings"),
@@ -50,14 +49,6 @@ def add_inbound(client, headers, variant_id, quantity, expected_on):
                            json={"quantity": quantity, "expected_on": expected_on}, headers=headers)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
-
-
-@pytest.fixture
-def other_admin(app):
-    """Headers for a second store, store-b, whose data store-a must never see (and vice versa)."""
-    with app.extensions["database"].transaction() as db_session:
-        _, api_key = create_store(db_session, "store-b", ["https://shop-b.example"])
-    return {"Authorization": f"Bearer {api_key}"}
 
 
 # --- authentication ---------------------------------------------------------------------------

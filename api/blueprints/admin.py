@@ -1,37 +1,41 @@
-"""Merchant routes: settings, the catalog mirror, inbound stock, receipts, orders and the queue.
-Every route needs `Authorization: Bearer <admin_api_key>` and sees only that key's store."""
-from flask import request
-from flask_smorest import Blueprint
-from flask_smorest.error_handler import ErrorSchema
+"""Merchant routes: console sessions, settings, the catalog mirror, inbound stock, receipts, orders
+and the queue. Every route needs `Authorization: Bearer <admin API key or console session>` and
+sees only that credential's store."""
+from flask import abort, g
 from sqlalchemy.exc import IntegrityError
 
+from api.blueprints.console import start_session
 from api.domain import catalog
-from api.domain.errors import Conflict, NotFound
+from api.domain.errors import Conflict
 from api.domain.backorders import OrderLineIn, backorder_queue, ingest_order, receive
 from api.domain.stores import update_settings
 from api.http import schemas
+from api.http.admin_routes import admin_blueprint, documented
 from api.http.context import admin_store, session
+from api.http.errors import error_response
 from api.http.idempotency import idempotent
 
-blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Merchant administration")
-
-
-@blp.before_request
-def authenticate():
-    admin_store()
-    # An id past any the database can hold names nothing: 404, not a database overflow.
-    for name, value in (request.view_args or {}).items():
-        limit = schemas.MAX_ROW_ID if name == "inbound_id" else schemas.MAX_SAFE_INTEGER
-        if isinstance(value, int) and value > limit:
-            raise NotFound(f"No {name.replace('_', ' ')} {value} in this store.")
+blp = admin_blueprint("admin", __name__, "Merchant administration")
 
 
 def _errors(*codes):
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema)(view)
-        return view
-    return decorate
+    return documented(blp, *codes)
+
+
+@blp.route("/sessions", methods=["POST"])
+@blp.response(201, schemas.ConsoleSessionOut)
+@_errors(401)
+def post_session():
+    """Exchange an admin API key for a console session (the local console signs in this way).
+
+    Only an API key is accepted here: a session cannot extend itself."""
+    store = admin_store()
+    if "console_session" in g:
+        abort(error_response(401, "Exchange an admin API key, not a console session.",
+                             headers={"WWW-Authenticate": 'Bearer realm="admin"'}))
+    boot = start_session(session(), store, label=g.actor)
+    session().commit()
+    return boot
 
 
 @blp.route("/settings", methods=["GET"])

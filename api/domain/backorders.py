@@ -16,7 +16,7 @@ from api.domain.eta import Eta, SupplyCurve, queue_etas
 from api.domain.events import line_summary, notify, record, record_many, recipient
 from api.domain.payments import hold_for_payment
 from api.domain.restock import alert_subscribers
-from api.models import InboundShipment, Line, Order, Store, Variant
+from api.models import InboundShipment, Line, Order, PurchaseOrder, Store, Variant
 
 WAITING, ALLOCATED, AWAITING_PAYMENT = "waiting", "allocated", "awaiting_payment"
 SHIPPED, CANCELLED, SWITCHED = "shipped", "cancelled", "switched"
@@ -69,9 +69,14 @@ def supply_curves(session: Session, variant_pks: list[int]) -> dict[int, SupplyC
     """Each variant's inbound shipments not yet received, in one query."""
     shipments: dict[int, list[tuple[date, int]]] = defaultdict(list)
     if variant_pks:
+        # What is still to come: a line received in part counts for the rest; a cancelled purchase
+        # order counts for nothing.
         rows = session.execute(
-            select(InboundShipment.variant_pk, InboundShipment.expected_on, InboundShipment.quantity)
-            .where(InboundShipment.variant_pk.in_(variant_pks), InboundShipment.received_on.is_(None))
+            select(InboundShipment.variant_pk, InboundShipment.expected_on,
+                   InboundShipment.quantity - func.coalesce(InboundShipment.quantity_received, 0))
+            .join(PurchaseOrder, InboundShipment.purchase_order_id == PurchaseOrder.id)
+            .where(InboundShipment.variant_pk.in_(variant_pks), InboundShipment.received_on.is_(None),
+                   PurchaseOrder.status != CANCELLED)
             .order_by(InboundShipment.expected_on, InboundShipment.id)
         )
         for pk, expected_on, quantity in rows:
@@ -307,10 +312,26 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
     return allocations
 
 
+def settle_purchase_order(purchase_order: PurchaseOrder) -> None:
+    """Derive a purchase order's status from its lines (a cancelled one stays cancelled)."""
+    if purchase_order.status == CANCELLED:
+        return
+    lines = purchase_order.lines
+    if lines and all(line.received_on is not None for line in lines):
+        purchase_order.status = "received"
+    elif any(line.quantity_received for line in lines):
+        purchase_order.status = "partly_received"
+    else:
+        purchase_order.status = "open"
+
+
 def receive(
-    session: Session, store: Store, variant_id: int, quantity: int, inbound_id: int | None = None
+    session: Session, store: Store, variant_id: int, quantity: int, inbound_id: int | None = None,
+    *, in_full: bool = True,
 ) -> tuple[list[Allocation], int]:
-    """Receive stock: allocate it to the queue, put the rest on hand, mark the inbound received."""
+    """Receive stock: allocate it to the queue, put the rest on hand, and count it against the
+    inbound shipment (purchase-order line) named, if any. That line is done with when `in_full`
+    (the inbound route's receipt closes it whatever came) or once everything it expected came."""
     variant = lock_variant(session, store, variant_id)
     if inbound_id is not None:
         inbound = session.get(InboundShipment, inbound_id)
@@ -318,8 +339,12 @@ def receive(
             raise NotFound(f"Inbound shipment {inbound_id} does not exist for this variant.")
         if inbound.received_on is not None:
             raise Conflict(f"Inbound shipment {inbound_id} was already received.")
-        inbound.received_on = clock.today()
-        inbound.quantity_received = quantity
+        if inbound.purchase_order.status == CANCELLED:
+            raise Conflict(f"Inbound shipment {inbound_id} belongs to a cancelled purchase order.")
+        inbound.quantity_received = (inbound.quantity_received or 0) + quantity
+        if in_full or inbound.quantity_received >= inbound.quantity:
+            inbound.received_on = clock.today()
+        settle_purchase_order(inbound.purchase_order)
     variant.on_hand += quantity
     allocations = allocate(session, store, variant)
     if inbound_id is not None and not allocations:

@@ -4,9 +4,11 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from api.domain.backorders import WAITING, allocate, lock_variant, recompute_etas
+from api.domain.backorders import (
+    WAITING, allocate, lock_variant, recompute_etas, settle_purchase_order,
+)
 from api.domain.errors import NotFound
-from api.models import InboundShipment, Line, Store, Variant
+from api.models import InboundShipment, Line, PurchaseOrder, Store, Variant
 
 # What a replaced variant gets for each field not given.
 VARIANT_DEFAULTS = {
@@ -99,8 +101,11 @@ def add_inbound(
     session: Session, store: Store, variant_id: int, quantity: int, expected_on: date
 ) -> InboundShipment:
     variant = lock_variant(session, store, variant_id)
+    # Inbound recorded for one variant is a purchase order of one line, with no supplier given.
+    purchase_order = PurchaseOrder(store_id=store.id, expected_on=expected_on)
     inbound = InboundShipment(
-        store_id=store.id, variant_pk=variant.id, quantity=quantity, expected_on=expected_on
+        store_id=store.id, variant_pk=variant.id, quantity=quantity, expected_on=expected_on,
+        purchase_order=purchase_order,
     )
     session.add(inbound)
     session.flush()
@@ -129,6 +134,12 @@ def update_inbound(
 
 def delete_inbound(session: Session, store: Store, variant_id: int, inbound_id: int) -> None:
     variant, inbound = _locked_inbound(session, store, variant_id, inbound_id)
+    purchase_order = inbound.purchase_order
     session.delete(inbound)
     session.flush()
+    session.refresh(purchase_order)
+    if not purchase_order.lines:  # nothing left to expect from it
+        session.delete(purchase_order)
+    else:
+        settle_purchase_order(purchase_order)
     recompute_etas(session, store, variant)

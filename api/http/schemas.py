@@ -105,6 +105,25 @@ class Availability(Schema):
 # --- admin ----------------------------------------------------------------------------------
 
 
+class ConsoleUser(Schema):
+    id = fields.Integer(allow_none=True, metadata={"description": "The control-panel user's id; null for an API key."})
+    email = fields.String()
+    label = fields.String(metadata={"description": "Who the audit log says made a change."})
+
+
+class ConsoleStore(Schema):
+    hash = fields.String()
+    name = fields.String()
+    platform = fields.String()
+
+
+class ConsoleSessionOut(Schema):
+    token = fields.String(metadata={"description": "Send as Authorization: Bearer <token> to the admin API."})
+    expires_at = UtcDateTime()
+    user = fields.Nested(ConsoleUser)
+    store = fields.Nested(ConsoleStore)
+
+
 class DelayIncentive(Schema):
     enabled = fields.Boolean(load_default=False)
     threshold_days = fields.Integer(load_default=7, validate=validate.Range(min=1, max=3650))
