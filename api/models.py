@@ -84,6 +84,7 @@ class AuditEntry(Base):
     method: Mapped[str] = mapped_column(String(10))
     route: Mapped[str] = mapped_column(String(200))  # the route's pattern, e.g. /api/v1/admin/variants/<id>
     path: Mapped[str] = mapped_column(String(500))
+    target: Mapped[dict] = mapped_column(JSON, default=dict)  # the ids in the path (and any id created)
     status_code: Mapped[int] = mapped_column(Integer)
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -4,6 +4,7 @@ sees only that credential's store."""
 from flask import abort, g
 from sqlalchemy.exc import IntegrityError
 
+from api.blueprints.audit import not_a_change
 from api.blueprints.console import start_session
 from api.domain import catalog
 from api.domain.errors import Conflict
@@ -25,6 +26,7 @@ def _errors(*codes):
 @blp.route("/sessions", methods=["POST"])
 @blp.response(201, schemas.ConsoleSessionOut)
 @_errors(401)
+@not_a_change
 def post_session():
     """Exchange an admin API key for a console session (the local console signs in this way).
 

@@ -113,11 +113,14 @@ def settle_state(line: Line) -> None:
 # --- ETAs -----------------------------------------------------------------------------------
 
 
-def recompute_etas(session: Session, store: Store, variant: Variant) -> None:
-    """Give every waiting line of the variant its current ETA. A line whose date moves gets a
-    timeline entry and an `eta_changed` notification; a line that stops waiting loses its ETA."""
+def queue_with_etas(
+    session: Session, store: Store, variant: Variant, shipments: list[tuple[date, int]] | None = None
+) -> list[tuple[Line, Eta]]:
+    """Each waiting line of the variant with the ETA it gets from the variant's inbound, or from
+    `shipments` (expected date, units) instead when given: what a change to inbound would do."""
     lines = queue(session, variant)
-    curve = supply_curves(session, [variant.id])[variant.id]
+    curve = (SupplyCurve.from_inbound(shipments) if shipments is not None
+             else supply_curves(session, [variant.id])[variant.id])
     etas = queue_etas(
         [line.quantity_waiting for line in lines],
         curve,
@@ -125,7 +128,19 @@ def recompute_etas(session: Session, store: Store, variant: Variant) -> None:
         handling_days=store.handling_days,
         today=clock.today(),
     )
-    changes = [(line, change) for line, eta in zip(lines, etas) if (change := _set_eta(line, eta))]
+    return list(zip(lines, etas))
+
+
+def date_moves(line: Line, eta: Eta) -> bool:
+    """Whether giving the line this ETA tells its shopper of a new date (`eta_changed`)."""
+    return line.eta_source is not None and line.eta_date != eta.date
+
+
+def recompute_etas(session: Session, store: Store, variant: Variant) -> None:
+    """Give every waiting line of the variant its current ETA. A line whose date moves gets a
+    timeline entry and an `eta_changed` notification; a line that stops waiting loses its ETA."""
+    changes = [(line, change) for line, eta in queue_with_etas(session, store, variant)
+               if (change := _set_eta(line, eta))]
     record_many(session, changes, "eta_changed")
 
 
@@ -285,16 +300,26 @@ class Allocation:
     quantity: int
 
 
+def first_come_first_served(lines: list[Line], units: int) -> list[tuple[Line, int]]:
+    """Which lines of a queue (head first) `units` serve, and how many each gets; the last line
+    served may be served in part."""
+    served = []
+    for line in lines:
+        if units <= 0:
+            break
+        share = min(line.quantity_waiting, units)
+        served.append((line, share))
+        units -= share
+    return served
+
+
 def allocate(session: Session, store: Store, variant: Variant) -> list[Allocation]:
     """Give on-hand units of a locked variant to its queue, first come first served; the last
     line served may be served in part. ETAs of the lines still waiting are recomputed. A
     pay-later line served in full is held for payment; stock left over alerts restock
     subscribers."""
     allocations, served = [], []
-    for line in queue(session, variant):
-        if variant.on_hand <= 0:
-            break
-        units = min(line.quantity_waiting, variant.on_hand)
+    for line, units in first_come_first_served(queue(session, variant), variant.on_hand):
         variant.on_hand -= units
         line.quantity_allocated += units
         settle_state(line)

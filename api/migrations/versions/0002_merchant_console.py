@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('method', sa.String(length=10), nullable=False),
     sa.Column('route', sa.String(length=200), nullable=False),
     sa.Column('path', sa.String(length=500), nullable=False),
+    sa.Column('target', sa.JSON(), nullable=False),
     sa.Column('status_code', sa.Integer(), nullable=False),
     sa.Column('summary', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
