@@ -12,6 +12,7 @@ export class ApiError extends Error {
   constructor(status, body) {
     super((body && body.message) || `The request failed (${status}).`);
     this.status = status;
+    this.body = body;
     // flask-smorest nests field errors by location ({"json": {"field": [...]}}); the domain does not.
     const errors = (body && body.errors) || {};
     this.fields = errors.json || errors.query || errors.form || errors.files || errors;

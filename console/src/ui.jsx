@@ -1,6 +1,6 @@
 // Small pieces every page uses: loading, error and empty states, and a data-loading hook.
 import { useCallback, useEffect, useState } from 'react';
-import { Box, Flex, H1, Message, Panel, ProgressCircle, Text } from '@bigcommerce/big-design';
+import { Box, Button, Flex, H1, Message, Panel, ProgressCircle, Text } from '@bigcommerce/big-design';
 
 export function useLoad(load, deps) {
   const [state, setState] = useState({ loading: true, data: null, error: null });
@@ -66,4 +66,20 @@ export function fieldError(error, name) {
   if (Array.isArray(value)) return value.join(' ');
   if (typeof value === 'object') return Object.values(value).flat().join(' ');
   return String(value);
+}
+
+// Page through a list. (BigDesign's table pagination puts aria-activedescendant on a plain
+// button, which axe reports as critical, so the console pages with two buttons instead.)
+export function Pager({ page, perPage, total, onPage, itemName = 'items' }) {
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  if (total <= perPage && page === 1) return null;
+  const first = (page - 1) * perPage + 1;
+  const last = Math.min(total, page * perPage);
+  return (
+    <Flex as="nav" aria-label={`Pages of ${itemName}`} alignItems="center" justifyContent="flex-end" flexGap="0.75rem" marginTop="medium">
+      <Text marginBottom="none">{first}–{last} of {total}</Text>
+      <Button variant="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>Previous page</Button>
+      <Button variant="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>Next page</Button>
+    </Flex>
+  );
 }

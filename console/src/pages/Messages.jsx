@@ -5,7 +5,7 @@ import { Badge, Box, Button, Flex, Message, Select, Table, Text } from '@bigcomm
 import { api, get, query } from '../api.js';
 import { dateTime, number } from '../format.js';
 import { navigate } from '../router.js';
-import { Empty, Loaded, Page, Section, useLoad } from '../ui.jsx';
+import { Empty, Pager, Loaded, Page, Section, useLoad } from '../ui.jsx';
 
 const STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'];
 const BADGE = { pending: 'secondary', sending: 'primary', sent: 'success', failed: 'danger', skipped: 'warning' };
@@ -52,16 +52,15 @@ function Outbox({ params }) {
       {notice ? <Message type={notice.type} messages={[{ text: notice.text }]} marginBottom="medium" /> : null}
       <Loaded state={state}>
         {(data) => (
+          <>
           <Table
             columns={columns}
             items={data.items}
             itemName="messages"
             emptyComponent={<Empty>No messages{status ? ` with status ${status}` : ''}.</Empty>}
-            pagination={{
-              currentPage: page, itemsPerPage: PER_PAGE, totalItems: data.total, itemsPerPageOptions: [PER_PAGE],
-              onPageChange: (next) => navigate('/messages', { status, page: next }), onItemsPerPageChange: () => {},
-            }}
           />
+          <Pager page={page} perPage={PER_PAGE} total={data.total} onPage={(next) => navigate('/messages', { status, page: next })} />
+        </>
         )}
       </Loaded>
     </Section>

@@ -1,1 +1,304 @@
-export default function PurchaseOrders() { return null; }
+// Purchase orders: inbound grouped by supplier order. List (by status), create, edit, cancel,
+// receive the whole order or part of any line (after a FIFO preview), and import a CSV file that
+// is checked row by row first and saved only when every row is right.
+import { useState } from 'react';
+import { Badge, Box, Button, FileUploader, Flex, Form, FormGroup, Input, Link, Message, Modal, Search, Select, Table, Text } from '@bigcommerce/big-design';
+import { api, get, idempotencyKey, query } from '../api.js';
+import { date, number } from '../format.js';
+import { href, navigate } from '../router.js';
+import { ReceiptPreview } from './Backorders.jsx';
+import { Empty, Pager, fieldError, Loaded, Page, Section, useLoad } from '../ui.jsx';
+
+const PER_PAGE = 25;
+const STATUS = { open: 'primary', partly_received: 'warning', received: 'success', cancelled: 'secondary' };
+const STATUS_TEXT = { open: 'Open', partly_received: 'Partly received', received: 'Received', cancelled: 'Cancelled' };
+const statusBadge = (status) => <Badge variant={STATUS[status] || 'secondary'} label={STATUS_TEXT[status] || status} />;
+const outstanding = (line) => Math.max(0, line.quantity - (line.quantity_received || 0));
+const lineName = (line) => `${line.name || ''}${line.sku ? ` (${line.sku})` : ''}` || `Variant ${line.variant_id}`;
+
+function useBusy() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const run = async (action) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (failure) {
+      setError(failure);
+    }
+    setBusy(false);
+  };
+  return { busy, error, run };
+}
+
+function VariantSearch({ onPick, exclude }) {
+  const [typed, setTyped] = useState('');
+  const [found, setFound] = useState(null);
+  const find = async (event) => {
+    event.preventDefault();
+    setFound((await get(`/variants${query({ search: typed, per_page: 10 })}`)).items);
+  };
+  return (
+    <Box marginTop="small">
+      <Search value={typed} onChange={(event) => setTyped(event.target.value)} onSubmit={find}
+        placeholder="Add a line: SKU or name" aria-label="Find a variant to add by SKU or name" />
+      {found ? (
+        <Box marginTop="xSmall">
+          {found.filter((each) => !exclude.includes(each.variant_id)).map((each) => (
+            <Flex key={each.variant_id} justifyContent="space-between" alignItems="center">
+              <Text marginBottom="none">{each.name} ({each.sku})</Text>
+              <Button variant="subtle" onClick={() => { onPick(each); setFound(null); setTyped(''); }} aria-label={`Add ${each.sku || each.name}`}>Add</Button>
+            </Flex>
+          ))}
+          {found.length ? null : <Text>No variant matches.</Text>}
+        </Box>
+      ) : null}
+    </Box>
+  );
+}
+
+function OrderForm({ order, onClose, onDone }) {
+  const [values, setValues] = useState({
+    supplier: order ? order.supplier : '',
+    reference: order ? order.reference : '',
+    expected_on: order ? order.expected_on : '',
+    lines: order ? order.lines.map((line) => ({ ...line, quantity: String(line.quantity) })) : [],
+  });
+  const { busy, error, run } = useBusy();
+  const set = (name, value) => setValues((previous) => ({ ...previous, [name]: value }));
+  const setLine = (index, quantity) => set('lines', values.lines.map((line, at) => (at === index ? { ...line, quantity } : line)));
+  const save = () => run(async () => {
+    const body = {
+      supplier: values.supplier, reference: values.reference, expected_on: values.expected_on,
+      lines: values.lines.map((line) => ({ ...(line.id ? { id: line.id } : {}), variant_id: line.variant_id, quantity: Number(line.quantity) })),
+    };
+    const saved = await (order ? api('PATCH', `/purchase-orders/${order.id}`, { body }) : api('POST', '/purchase-orders', { body }));
+    onDone(saved);
+  });
+  const lineErrors = (index) => {
+    const lines = error && error.fields && error.fields.lines;
+    const entry = lines && !Array.isArray(lines) ? lines[index] || lines[String(index)] : null;
+    return entry ? Object.values(entry).flat().join(' ') : undefined;
+  };
+  return (
+    <Modal isOpen header={order ? `Edit purchase order ${order.reference}` : 'New purchase order'} onClose={onClose} closeOnEscKey closeOnClickOutside={false}
+      actions={[{ text: 'Cancel', variant: 'subtle', onClick: onClose }, { text: order ? 'Save purchase order' : 'Create purchase order', onClick: save, isLoading: busy }]}>
+      <Form onSubmit={(event) => { event.preventDefault(); save(); }}>
+        {error && error.status !== 422 ? <Message type="error" messages={[{ text: error.message }]} marginBottom="medium" /> : null}
+        <FormGroup><Input label="Supplier" required value={values.supplier} error={fieldError(error, 'supplier')} onChange={(event) => set('supplier', event.target.value)} /></FormGroup>
+        <FormGroup><Input label="Reference" required value={values.reference} error={fieldError(error, 'reference')} onChange={(event) => set('reference', event.target.value)} /></FormGroup>
+        <FormGroup><Input label="Expected on" type="date" required value={values.expected_on} error={fieldError(error, 'expected_on')} onChange={(event) => set('expected_on', event.target.value)} /></FormGroup>
+        <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
+      </Form>
+      <Text bold marginTop="medium" marginBottom="xSmall">Lines</Text>
+      {values.lines.map((line, index) => (
+        <Flex key={line.variant_id} alignItems="flex-end" flexGap="0.75rem" marginBottom="small">
+          <Box style={{ flex: 1 }}>
+            <Input label={`Quantity of ${lineName(line)}`} type="number" min={1} value={line.quantity} error={lineErrors(index)}
+              onChange={(event) => setLine(index, event.target.value)} />
+          </Box>
+          {line.quantity_received ? null : (
+            <Button variant="subtle" onClick={() => set('lines', values.lines.filter((_, at) => at !== index))} aria-label={`Remove ${lineName(line)}`}>Remove</Button>
+          )}
+        </Flex>
+      ))}
+      {values.lines.length ? null : <Text color="secondary60">No lines yet.</Text>}
+      {fieldError(error, 'lines') && !lineErrors(0) ? <Text color="danger">{fieldError(error, 'lines')}</Text> : null}
+      <VariantSearch exclude={values.lines.map((line) => line.variant_id)}
+        onPick={(variant) => set('lines', [...values.lines, { variant_id: variant.variant_id, sku: variant.sku, name: variant.name, quantity: '1' }])} />
+    </Modal>
+  );
+}
+
+function ReceiveOrder({ order, onClose, onDone }) {
+  const open = order.lines.filter((line) => outstanding(line) > 0);
+  const [quantities, setQuantities] = useState(() => Object.fromEntries(open.map((line) => [line.id, String(outstanding(line))])));
+  const [preview, setPreview] = useState(null);
+  const [key] = useState(idempotencyKey);
+  const { busy, error, run } = useBusy();
+  const body = { lines: open.filter((line) => Number(quantities[line.id]) > 0).map((line) => ({ line_id: line.id, quantity: Number(quantities[line.id]) })) };
+  const base = `/purchase-orders/${order.id}/receipts`;
+  const showPreview = () => run(async () => setPreview(await api('POST', `${base}/preview`, { body })));
+  const confirm = () => run(async () => onDone(await api('POST', base, { body, headers: { 'Idempotency-Key': key } })));
+  const byId = Object.fromEntries(order.lines.map((line) => [line.variant_id, line]));
+  return (
+    <Modal isOpen header={`Receive ${order.reference}`} onClose={onClose} closeOnEscKey closeOnClickOutside={false}
+      actions={[
+        { text: 'Cancel', variant: 'subtle', onClick: onClose },
+        preview ? { text: 'Confirm receipt', onClick: confirm, isLoading: busy } : { text: 'Preview', onClick: showPreview, isLoading: busy, disabled: !body.lines.length },
+      ]}>
+      <Text>Units that arrived, per line. Leave a line at 0 if none came.</Text>
+      <Form onSubmit={(event) => { event.preventDefault(); if (preview) confirm(); else showPreview(); }}>
+        {open.map((line) => (
+          <FormGroup key={line.id}>
+            <Input label={`Received of ${lineName(line)}`} description={`${number(outstanding(line))} outstanding`} type="number" min={0} max={outstanding(line)}
+              value={quantities[line.id]} onChange={(event) => { setPreview(null); setQuantities({ ...quantities, [line.id]: event.target.value }); }} />
+          </FormGroup>
+        ))}
+        <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
+      </Form>
+      {error ? <Message type="error" messages={[{ text: error.status === 422 ? Object.values(error.fields).flat().map((each) => (typeof each === 'string' ? each : JSON.stringify(each))).join(' ') || error.message : error.message }]} marginTop="medium" /> : null}
+      {preview ? <ReceiptPreview preview={preview} describe={(allocation) => lineName(byId[allocation.variant_id] || allocation)} /> : null}
+    </Modal>
+  );
+}
+
+function CancelOrder({ order, onClose, onDone }) {
+  const { busy, error, run } = useBusy();
+  const cancel = () => run(async () => onDone(await api('POST', `/purchase-orders/${order.id}/cancel`)));
+  return (
+    <Modal isOpen variant="dialog" header={`Cancel ${order.reference}?`} onClose={onClose} closeOnEscKey
+      actions={[{ text: 'Keep it', variant: 'subtle', onClick: onClose }, { text: 'Cancel purchase order', actionType: 'destructive', onClick: cancel, isLoading: busy }]}>
+      <Text>Units not yet received stop counting as inbound, and shoppers’ dates are worked out again.</Text>
+      {error ? <Message type="error" messages={[{ text: error.message }]} marginTop="medium" /> : null}
+    </Modal>
+  );
+}
+
+function ImportCsv({ onClose, onDone }) {
+  const [files, setFiles] = useState([]);
+  const [check, setCheck] = useState(null);
+  const { busy, error, run } = useBusy();
+  const send = async (dryRun) => {
+    const form = new FormData();
+    form.append('file', files[0]);
+    return api('POST', `/purchase-orders/import${dryRun ? '?dry_run=true' : ''}`, { body: form });
+  };
+  const rowsWithErrors = (result) => (result.rows || []).filter((row) => row.errors && Object.keys(row.errors).length);
+  const verify = () => run(async () => {
+    try {
+      setCheck(await send(true));
+    } catch (failure) {
+      if (failure.status === 422 && failure.body) setCheck(failure.body);
+      else throw failure;
+    }
+  });
+  const importNow = () => run(async () => onDone(await send(false)));
+  const bad = check ? rowsWithErrors(check) : [];
+  const ready = check && !bad.length;
+  return (
+    <Modal isOpen header="Import purchase orders from CSV" onClose={onClose} closeOnEscKey closeOnClickOutside={false}
+      actions={[
+        { text: 'Cancel', variant: 'subtle', onClick: onClose },
+        ready ? { text: 'Import', onClick: importNow, isLoading: busy } : { text: 'Check file', onClick: verify, isLoading: busy, disabled: !files.length },
+      ]}>
+      <Text>Columns: <code>reference, supplier, sku</code> or <code>variant_id</code>, <code>quantity, expected_on</code>. Rows with the same reference make one purchase order. Nothing is saved unless every row is right.</Text>
+      <FileUploader label="CSV file" accept=".csv,text/csv" files={files} onFilesChange={(next) => { setCheck(null); setFiles(next.slice(-1)); }}
+        dropzoneConfig={{ label: 'Drop a CSV file here' }} />
+      {error ? <Message type="error" messages={[{ text: error.message }]} marginTop="medium" /> : null}
+      {check && bad.length ? (
+        <Box marginTop="medium">
+          <Message type="error" messages={[{ text: `${number(bad.length)} ${bad.length === 1 ? 'row has' : 'rows have'} errors. Nothing was saved: fix the file and check it again.` }]} />
+          <Table
+            columns={[
+              { header: 'Row', hash: 'row', render: (row) => number(row.row) },
+              { header: 'Errors', hash: 'errors', render: (row) => Object.entries(row.errors).map(([field, messages]) => `${field}: ${[].concat(messages).join(' ')}`).join('; ') },
+            ]}
+            items={bad}
+            keyField="row"
+          />
+        </Box>
+      ) : null}
+      {ready ? <Message type="success" marginTop="medium" messages={[{ text: `Every row is right: ${number((check.rows || []).length)} rows in ${number((check.purchase_orders || []).length || check.orders || 0)} purchase orders.` }]} /> : null}
+    </Modal>
+  );
+}
+
+function OrderDetail({ orderId }) {
+  const state = useLoad(() => get(`/purchase-orders/${orderId}`), [orderId]);
+  const [dialog, setDialog] = useState(null);
+  const [notice, setNotice] = useState(null);
+  const done = (text) => { setDialog(null); setNotice(text); state.reload(); };
+  return (
+    <Loaded state={state}>
+      {(order) => {
+        const active = !['received', 'cancelled'].includes(order.status);
+        return (
+          <Page title={`Purchase order ${order.reference}`} actions={active ? [
+            <Button key="receive" onClick={() => setDialog('receive')}>Receive</Button>,
+            <Button key="edit" variant="secondary" onClick={() => setDialog('edit')}>Edit</Button>,
+            <Button key="cancel" variant="subtle" actionType="destructive" onClick={() => setDialog('cancel')}>Cancel order</Button>,
+          ] : null}>
+            <Box marginBottom="medium"><Link href="#/purchase-orders">← All purchase orders</Link></Box>
+            {notice ? <Message type="success" messages={[{ text: notice }]} marginBottom="medium" onClose={() => setNotice(null)} /> : null}
+            <Section title="Details">
+              <Flex flexGap="2rem" flexWrap="wrap" alignItems="center">
+                <Text marginBottom="none">Supplier: {order.supplier}</Text>
+                <Text marginBottom="none">Expected on: {date(order.expected_on)}</Text>
+                {statusBadge(order.status)}
+              </Flex>
+            </Section>
+            <Section title="Lines">
+              <Table
+                columns={[
+                  { header: 'Variant', hash: 'variant', render: (line) => <Link href={href(`/backorders/${line.variant_id}`)}>{lineName(line)}</Link> },
+                  { header: 'Ordered', hash: 'quantity', align: 'right', render: (line) => number(line.quantity) },
+                  { header: 'Received', hash: 'received', align: 'right', render: (line) => number(line.quantity_received || 0) },
+                  { header: 'Outstanding', hash: 'outstanding', align: 'right', render: (line) => number(order.status === 'cancelled' ? 0 : outstanding(line)) },
+                ]}
+                items={order.lines}
+                keyField="id"
+                itemName="lines"
+              />
+            </Section>
+            {dialog === 'receive' ? <ReceiveOrder order={order} onClose={() => setDialog(null)} onDone={(receipt) => done(`Received. ${number((receipt.allocated || receipt.allocations || []).length)} waiting lines got units.`)} /> : null}
+            {dialog === 'edit' ? <OrderForm order={order} onClose={() => setDialog(null)} onDone={() => done('Purchase order saved.')} /> : null}
+            {dialog === 'cancel' ? <CancelOrder order={order} onClose={() => setDialog(null)} onDone={() => done('Purchase order cancelled.')} /> : null}
+          </Page>
+        );
+      }}
+    </Loaded>
+  );
+}
+
+function OrderList({ params }) {
+  const status = params.status || '';
+  const page = Number(params.page || 1);
+  const state = useLoad(() => get(`/purchase-orders${query({ status, page, per_page: PER_PAGE })}`), [status, page]);
+  const [dialog, setDialog] = useState(null);
+  const [notice, setNotice] = useState(null);
+  return (
+    <Page title="Purchase orders" actions={[
+      <Button key="new" onClick={() => setDialog('new')}>New purchase order</Button>,
+      <Button key="import" variant="secondary" onClick={() => setDialog('import')}>Import CSV</Button>,
+    ]}>
+      {notice ? <Message type="success" messages={[{ text: notice }]} marginBottom="medium" onClose={() => setNotice(null)} /> : null}
+      <Section title="Purchase orders">
+        <Box marginBottom="medium" style={{ maxWidth: 280 }}>
+          <Select label="Status" value={status} onOptionChange={(value) => navigate('/purchase-orders', { status: value })}
+            options={[{ value: '', content: 'All' }, ...Object.entries(STATUS_TEXT).map(([value, content]) => ({ value, content }))]} />
+        </Box>
+        <Loaded state={state}>
+          {(data) => (
+            <>
+            <Table
+              columns={[
+                { header: 'Reference', hash: 'reference', render: (order) => <Link href={href(`/purchase-orders/${order.id}`)}>{order.reference}</Link> },
+                { header: 'Supplier', hash: 'supplier', render: (order) => order.supplier },
+                { header: 'Expected on', hash: 'expected', render: (order) => date(order.expected_on) },
+                { header: 'Units', hash: 'units', align: 'right', render: (order) => `${number(order.lines.reduce((sum, line) => sum + (line.quantity_received || 0), 0))} of ${number(order.lines.reduce((sum, line) => sum + line.quantity, 0))} received` },
+                { header: 'Status', hash: 'status', render: (order) => statusBadge(order.status) },
+              ]}
+              items={data.items}
+              keyField="id"
+              itemName="purchase orders"
+              emptyComponent={<Empty>No purchase orders{status ? ` with status “${STATUS_TEXT[status]}”` : ''}. Create one or import a CSV file.</Empty>}
+            />
+            <Pager page={page} perPage={PER_PAGE} total={data.total} onPage={(next) => navigate('/purchase-orders', { status, page: next })} />
+          </>
+          )}
+        </Loaded>
+      </Section>
+      {dialog === 'new' ? <OrderForm onClose={() => setDialog(null)} onDone={(order) => navigate(`/purchase-orders/${order.id}`)} /> : null}
+      {dialog === 'import' ? (
+        <ImportCsv onClose={() => setDialog(null)}
+          onDone={(result) => { setDialog(null); setNotice(`Imported ${number((result.purchase_orders || []).length || result.created || 0)} purchase orders.`); state.reload(); }} />
+      ) : null}
+    </Page>
+  );
+}
+
+export default function PurchaseOrders({ parts, params }) {
+  return parts[0] ? <OrderDetail orderId={parts[0]} /> : <OrderList params={params} />;
+}
