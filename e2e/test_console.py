@@ -1,9 +1,19 @@
 """The merchant console, opened the way BigCommerce's control panel opens it (a cross-origin
 iframe on the store's control-panel origin, signed load payload), and on the local platform."""
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import update
 
-from console_support import AXE, app_frame, axe_violations, frame_app, go, open_console, signed_payload
+from api.domain import clock
+from api.models import ConsoleSession
+from console_support import AXE, app_frame, axe_violations, go, open_console, signed_payload
+
+def expire_console_sessions(demo):
+    with demo.app.app_context(), demo.app.extensions["database"].transaction() as session:
+        session.execute(update(ConsoleSession).values(expires_at=clock.utcnow() - timedelta(seconds=1)))
+
 
 PAGES = ["Overview", "Backorders", "Purchase orders", "Products", "Messages", "Settings", "Activity"]
 
@@ -27,3 +37,38 @@ def test_axe_finds_no_serious_violation_on_console_page(page, demo, title):
     expect(frame.get_by_role("status")).to_have_count(0)  # loaded: no spinner left
     expect(frame.get_by_text("Something went wrong")).to_have_count(0)
     assert axe_violations(app_frame(page)) == []
+
+
+def test_removing_the_user_in_the_control_panel_ends_the_console_session(page, demo):
+    frame = open_console(page, demo)
+    go(frame, "Settings")
+    with demo.app.test_client() as client:
+        assert client.get(f"/bigcommerce/remove_user?signed_payload_jwt={signed_payload('demo-store')}").status_code == 204
+    frame.get_by_role("navigation", name="Backorder Desk").get_by_role("link", name="Activity").click()
+    expect(frame.get_by_text("Session expired — reopen the app")).to_be_visible()
+    expect(frame.get_by_role("navigation", name="Backorder Desk")).to_have_count(0)
+
+
+def test_the_local_console_asks_for_the_key_once_and_keeps_nothing_in_the_browser(page, demo):
+    page.goto(f"{demo.url}/console/")
+    page.get_by_label("Admin API key").fill(demo.admin_key)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Signed in as API key ending")).to_be_visible()
+    go(page, "Settings")
+    assert page.evaluate("() => [document.cookie, localStorage.length, sessionStorage.length]") == ["", 0, 0]
+    assert demo.admin_key not in page.content()
+
+    expire_console_sessions(demo)
+    go_anywhere = page.get_by_role("navigation", name="Backorder Desk").get_by_role("link", name="Activity")
+    go_anywhere.click()
+    expect(page.get_by_text("Your session has expired")).to_be_visible()
+    page.get_by_label("Admin API key").fill(demo.admin_key)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Activity")).to_be_visible()
+
+
+def test_a_wrong_key_is_refused_with_a_clear_message(page, demo):
+    page.goto(f"{demo.url}/console/")
+    page.get_by_label("Admin API key").fill("bd_not-a-key")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("That key is not valid for any store.")).to_be_visible()
