@@ -23,13 +23,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.teardown_appcontext(close_session)
 
     from api.blueprints import (
-        admin, audit, bigcommerce, console, demo, mailbox, outbox, payments, service, shopper, storefront,
+        admin, audit, backorders, bigcommerce, console, demo, mailbox, outbox, payments, service, shopper, storefront,
         subscriptions,
     )
 
     # Documented in the OpenAPI document (flask-smorest) ...
     for blueprint in (storefront.blp, subscriptions.blp, shopper.sessions_blp, shopper.blp,
-                      admin.blp, outbox.blp, payments.blp, audit.blp):
+                      admin.blp, outbox.blp, payments.blp, audit.blp, backorders.blp):
         rest.register_blueprint(blueprint)
     audit.register(app)
     # ... and plain pages, platform callbacks and service routes.
