@@ -15,6 +15,7 @@ from api.domain.console_sessions import end_sessions
 from api.extensions import db
 from api.http.context import session
 from api.http.errors import error_response
+from api.http.inputs import json_body
 from api.http.schemas import ConsoleSessionOut
 from api.models import BigCommerceInstallation, Store
 
@@ -138,6 +139,7 @@ def remove_user():
 
 
 @bp.post("/webhooks")
+@json_body
 def receive_webhook():
     """Authenticate, de-duplicate, store a job, answer at once. The worker does the work."""
     payload, problem = _load(WebhookIn(), request.get_json(silent=True) or {})
