@@ -65,3 +65,22 @@ def axe_violations(frame) -> list[dict]:
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"] if v["impact"] in ("serious", "critical")
     ]
+
+
+FOCUSED_NAME = r"""() => {
+    const e = document.activeElement;
+    if (!e) return '';
+    const label = e.labels && e.labels.length ? e.labels[0].textContent : '';
+    return (e.getAttribute('aria-label') || label || e.textContent || '').replace(/ \*$/, '').trim();
+}"""
+
+
+def tab_to(page, frame, name: str, limit: int = 80):
+    """Press Tab until the focused element in the console is the one named `name` (aria-label,
+    label or text), as a keyboard user would; fails if it is never reached."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = frame.evaluate(FOCUSED_NAME)
+        if focused == name:
+            return
+    raise AssertionError(f"{name!r} cannot be reached with the Tab key")

@@ -1,6 +1,7 @@
 """The merchant console, opened the way BigCommerce's control panel opens it (a cross-origin
 iframe on the store's control-panel origin, signed load payload), and on the local platform."""
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -8,7 +9,7 @@ from sqlalchemy import update
 
 from api.domain import clock
 from api.models import ConsoleSession
-from console_support import AXE, app_frame, axe_violations, go, open_console, signed_payload
+from console_support import AXE, app_frame, axe_violations, go, open_console, signed_payload, tab_to
 
 def expire_console_sessions(demo):
     with demo.app.app_context(), demo.app.extensions["database"].transaction() as session:
@@ -72,3 +73,26 @@ def test_a_wrong_key_is_refused_with_a_clear_message(page, demo):
     page.get_by_label("Admin API key").fill("bd_not-a-key")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("That key is not valid for any store.")).to_be_visible()
+
+
+def test_adding_inbound_works_with_the_keyboard_alone(page, demo):
+    frame = open_console(page, demo, hash_path="#/backorders/10102")
+    expect(frame.get_by_role("heading", level=1, name=re.compile("NW-101-M"))).to_be_visible()
+    console = app_frame(page)
+    tab_to(page, console, "Add inbound")
+    page.keyboard.press("Enter")
+    dialog = frame.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Quantity")).to_be_focused()  # the dialog takes the focus to its first field
+    page.keyboard.type("7")
+    page.keyboard.press("Tab")
+    expect(dialog.get_by_label("Expected on")).to_be_focused()
+    day = date.today() + timedelta(days=40)
+    page.keyboard.type(day.strftime("%m%d%Y"))  # a date field takes the digits in the locale's order
+    page.keyboard.press("Enter")  # first Enter: the preview
+    expect(dialog.get_by_text(re.compile("No shopper’s date changes|will be told"))).to_be_visible()
+    page.keyboard.press("Enter")  # second Enter: save
+    expect(frame.get_by_text("Inbound saved.")).to_be_visible()
+    expect(frame.get_by_role("cell", name="7", exact=True)).to_be_visible()
+    items = demo.admin("GET", "/api/v1/admin/variants/10102/inbound").get_json()["items"]
+    assert {"quantity": 7, "expected_on": day.isoformat()} in [{k: each[k] for k in ("quantity", "expected_on")} for each in items]

@@ -2,18 +2,19 @@
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import styled from 'styled-components';
 import { Box, Flex, Text } from '@bigcommerce/big-design';
+import { AssignmentIcon, HomeIcon, InsertChartIcon, NotificationsIcon, ProductsIcon, ReceiptIcon, SettingsIcon } from '@bigcommerce/big-design-icons';
 import { useRoute } from './router.js';
 import { Loading } from './ui.jsx';
 
 // Only pages whose admin routes exist are listed: the console offers nothing the API cannot do.
 const PAGES = [
-  { path: 'overview', title: 'Overview', page: lazy(() => import('./pages/Overview.jsx')) },
-  { path: 'backorders', title: 'Backorders', page: lazy(() => import('./pages/Backorders.jsx')) },
-  { path: 'purchase-orders', title: 'Purchase orders', page: lazy(() => import('./pages/PurchaseOrders.jsx')) },
-  { path: 'products', title: 'Products', page: lazy(() => import('./pages/Products.jsx')) },
-  { path: 'messages', title: 'Messages', page: lazy(() => import('./pages/Messages.jsx')) },
-  { path: 'settings', title: 'Settings', page: lazy(() => import('./pages/Settings.jsx')) },
-  { path: 'activity', title: 'Activity', page: lazy(() => import('./pages/Activity.jsx')) },
+  { path: 'overview', icon: HomeIcon, title: 'Overview', page: lazy(() => import('./pages/Overview.jsx')) },
+  { path: 'backorders', icon: AssignmentIcon, title: 'Backorders', page: lazy(() => import('./pages/Backorders.jsx')) },
+  { path: 'purchase-orders', icon: ReceiptIcon, title: 'Purchase orders', page: lazy(() => import('./pages/PurchaseOrders.jsx')) },
+  { path: 'products', icon: ProductsIcon, title: 'Products', page: lazy(() => import('./pages/Products.jsx')) },
+  { path: 'messages', icon: NotificationsIcon, title: 'Messages', page: lazy(() => import('./pages/Messages.jsx')) },
+  { path: 'settings', icon: SettingsIcon, title: 'Settings', page: lazy(() => import('./pages/Settings.jsx')) },
+  { path: 'activity', icon: InsertChartIcon, title: 'Activity', page: lazy(() => import('./pages/Activity.jsx')) },
 ];
 
 const Side = styled.nav`
@@ -26,7 +27,9 @@ const Side = styled.nav`
   ul { list-style: none; margin: 0; padding: 0; }
   a {
     color: ${({ theme }) => theme.colors.secondary70};
-    display: block;
+    align-items: center;
+    display: flex;
+    gap: ${({ theme }) => theme.spacing.xSmall};
     padding: ${({ theme }) => `${theme.spacing.xSmall} ${theme.spacing.large}`};
     text-decoration: none;
     border-left: 4px solid transparent;
@@ -60,7 +63,9 @@ export function App({ session }) {
         <ul>
           {PAGES.map((entry) => (
             <li key={entry.path}>
-              <a href={`#/${entry.path}`} aria-current={entry === current ? 'page' : undefined}>{entry.title}</a>
+              <a href={`#/${entry.path}`} aria-current={entry === current ? 'page' : undefined}>
+                <entry.icon size="medium" aria-hidden="true" /> {entry.title}
+              </a>
             </li>
           ))}
         </ul>

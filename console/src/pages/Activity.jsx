@@ -4,18 +4,41 @@ import { Table, Text } from '@bigcommerce/big-design';
 import { get, query } from '../api.js';
 import { dateTime } from '../format.js';
 import { navigate } from '../router.js';
-import { Empty, Pager, Loaded, Page, Section, useLoad } from '../ui.jsx';
+import { Empty, Loaded, Page, Pager, Section, useLoad } from '../ui.jsx';
 
 const PER_PAGE = 50;
+const PREFIX = '/api/v1/admin';
+// What a change did, in words, by the route's pattern; other routes show their method and path.
+const ACTIONS = [
+  [/^PATCH \/settings$/, 'Changed settings'],
+  [/^PATCH \/variants$/, 'Edited products in bulk'],
+  [/^(PATCH|PUT) \/variants\/<int:variant_id>$/, 'Edited a product'],
+  [/^POST \/variants\/<int:variant_id>\/inbound$/, 'Added inbound'],
+  [/^PATCH \/variants\/<int:variant_id>\/inbound\/<int:inbound_id>$/, 'Changed inbound'],
+  [/^DELETE \/variants\/<int:variant_id>\/inbound\/<int:inbound_id>$/, 'Deleted inbound'],
+  [/^POST \/variants\/<int:variant_id>\/receipts$/, 'Received stock'],
+  [/^POST \/purchase-orders$/, 'Created a purchase order'],
+  [/^POST \/purchase-orders\/import$/, 'Imported purchase orders'],
+  [/^PATCH \/purchase-orders\/<int:\w+>$/, 'Changed a purchase order'],
+  [/^POST \/purchase-orders\/<int:\w+>\/cancel$/, 'Cancelled a purchase order'],
+  [/^POST \/purchase-orders\/<int:\w+>\/receipts$/, 'Received a purchase order'],
+  [/^POST \/outbox\/<int:message_id>\/retry$/, 'Retried a message'],
+];
 
-function Changes({ entry }) {
-  const changes = entry.changes;
-  if (!changes || typeof changes !== 'object' || !Object.keys(changes).length) return '—';
-  return (
-    <Text as="span" marginBottom="none" style={{ wordBreak: 'break-word' }}>
-      {Object.entries(changes).map(([field, value]) => `${field}: ${typeof value === 'object' ? JSON.stringify(value) : value}`).join('; ')}
-    </Text>
-  );
+function describe(entry) {
+  const route = `${entry.method} ${(entry.route || '').replace(PREFIX, '')}`;
+  const known = ACTIONS.find(([pattern]) => pattern.test(route));
+  return known ? known[1] : `${entry.method} ${(entry.path || '').replace(PREFIX, '')}`;
+}
+
+const shown = (value) => (value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value));
+
+function Details({ entry }) {
+  const parts = [
+    ...Object.entries(entry.target || {}).map(([name, value]) => `${name} ${value}`),
+    ...Object.entries(entry.summary || {}).map(([name, value]) => `${name}: ${shown(value)}`),
+  ];
+  return parts.length ? <Text as="span" marginBottom="none" style={{ wordBreak: 'break-word' }}>{parts.join('; ')}</Text> : '—';
 }
 
 export default function Activity({ params }) {
@@ -27,20 +50,20 @@ export default function Activity({ params }) {
         <Loaded state={state}>
           {(data) => (
             <>
-            <Table
-              columns={[
-                { header: 'When', hash: 'when', render: (entry) => dateTime(entry.created_at || entry.at) },
-                { header: 'Who', hash: 'who', render: (entry) => entry.actor || entry.who },
-                { header: 'What', hash: 'what', render: (entry) => entry.summary || entry.action },
-                { header: 'Details', hash: 'details', render: (entry) => <Changes entry={entry} /> },
-              ]}
-              items={data.items}
-              keyField="id"
-              itemName="changes"
-              emptyComponent={<Empty>No change has been made yet.</Empty>}
-            />
-            <Pager page={page} perPage={PER_PAGE} total={data.total} onPage={(next) => navigate('/activity', { page: next })} />
-          </>
+              <Table
+                columns={[
+                  { header: 'When', hash: 'when', render: (entry) => dateTime(entry.created_at) },
+                  { header: 'Who', hash: 'who', render: (entry) => entry.actor },
+                  { header: 'What', hash: 'what', render: describe },
+                  { header: 'Details', hash: 'details', render: (entry) => <Details entry={entry} /> },
+                ]}
+                items={data.items}
+                keyField="id"
+                itemName="changes"
+                emptyComponent={<Empty>No change has been made yet.</Empty>}
+              />
+              <Pager page={page} perPage={PER_PAGE} total={data.total} itemName="changes" onPage={(next) => navigate('/activity', { page: next })} />
+            </>
           )}
         </Loaded>
       </Section>

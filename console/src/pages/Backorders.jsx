@@ -9,27 +9,28 @@ import { href, navigate } from '../router.js';
 import { Empty, Pager, fieldError, Loaded, Page, Section, useLoad } from '../ui.jsx';
 
 const PER_PAGE = 25;
-const eta = (value) => (value && value.date ? date(value.date) : value && typeof value === 'string' ? date(value) : 'Unknown');
+const eta = (value) => (value && value.date ? date(value.date) : 'Unknown');
 
 function VariantList({ params }) {
   const search = params.search || '';
-  const sort = params.sort || '';
+  const sort = params.sort || 'waiting';
+  const order = params.order || (sort === 'waiting' ? 'desc' : 'asc');
   const page = Number(params.page || 1);
   const [typed, setTyped] = useState(search);
-  const state = useLoad(() => get(`/backorders/variants${query({ search, sort, page, per_page: PER_PAGE })}`), [search, sort, page]);
-  const go = (changes) => navigate('/backorders', { search, sort, page, ...changes });
-  const [column, direction] = sort.startsWith('-') ? [sort.slice(1), 'DESC'] : [sort || 'waiting', 'ASC'];
+  const state = useLoad(() => get(`/backorders/variants${query({ search, sort, order, page, per_page: PER_PAGE })}`), [search, sort, order, page]);
+  const go = (changes) => navigate('/backorders', { search, sort, order, page, ...changes });
   const columns = [
     { header: 'SKU', hash: 'sku', isSortable: true, render: (item) => <Link href={href(`/backorders/${item.variant_id}`)}>{item.sku || item.variant_id}</Link> },
     { header: 'Name', hash: 'name', isSortable: true, render: (item) => item.name },
-    { header: 'On hand', hash: 'on_hand', align: 'right', render: (item) => number(item.on_hand) },
-    { header: 'Waiting', hash: 'waiting', isSortable: true, align: 'right', render: (item) => number(item.waiting_units) },
+    { header: 'On hand', hash: 'on_hand', isSortable: true, align: 'right', render: (item) => number(item.on_hand) },
+    { header: 'Waiting', hash: 'waiting', isSortable: true, align: 'right', render: (item) => `${number(item.waiting_units)} (${number(item.waiting_lines)} ${item.waiting_lines === 1 ? 'line' : 'lines'})` },
+    { header: 'Oldest wait', hash: 'oldest', isSortable: true, render: (item) => date(item.oldest_placed_at) },
     {
       header: 'Next inbound', hash: 'next_inbound', isSortable: true,
       render: (item) => (item.next_inbound ? `${number(item.next_inbound.quantity)} on ${date(item.next_inbound.expected_on)}` : 'None'),
     },
     { header: 'Backorder limit', hash: 'limit', align: 'right', render: (item) => (item.backorder_limit == null ? 'No limit' : number(item.backorder_limit)) },
-    { header: 'Next ETA', hash: 'eta', isSortable: true, render: (item) => eta(item.next_eta ?? item.eta) },
+    { header: 'Next ETA', hash: 'eta', render: (item) => eta(item.next_eta) },
   ];
   return (
     <Page title="Backorders">
@@ -41,16 +42,16 @@ function VariantList({ params }) {
         <Loaded state={state}>
           {(data) => (
             <>
-            <Table
-              columns={columns}
-              items={data.items}
-              keyField="variant_id"
-              itemName="variants"
-              emptyComponent={<Empty>{search ? `No waiting variant matches “${search}”.` : 'No shopper is waiting for anything. '}</Empty>}
-              sortable={{ columnHash: column, direction, onSort: (hash, next) => go({ sort: next === 'DESC' ? `-${hash}` : hash, page: 1 }) }}
-            />
-          <Pager page={page} perPage={PER_PAGE} total={data.total} onPage={(next) => go({ page: next })} />
-          </>
+              <Table
+                columns={columns}
+                items={data.items}
+                keyField="variant_id"
+                itemName="variants"
+                emptyComponent={<Empty>{search ? `No waiting variant matches “${search}”.` : 'No shopper is waiting for anything. '}</Empty>}
+                sortable={{ columnHash: sort, direction: order === 'desc' ? 'DESC' : 'ASC', onSort: (hash, next) => go({ sort: hash, order: next.toLowerCase(), page: 1 }) }}
+              />
+              <Pager page={page} perPage={PER_PAGE} total={data.total} onPage={(next) => go({ page: next })} />
+            </>
           )}
         </Loaded>
       </Section>
@@ -61,6 +62,7 @@ function VariantList({ params }) {
 // Receive stock: a preview of which lines get units, in queue order, then the receipt itself with
 // one idempotency key for this dialog, so a repeated click cannot receive twice.
 export function ReceiveModal({ title, previewPath, receivePath, fields, onClose, onDone, describe }) {
+  // The preview needs only what decides the allocation; the receipt also names the inbound it fills.
   const [values, setValues] = useState(fields.initial);
   const [preview, setPreview] = useState(null);
   const [error, setError] = useState(null);
@@ -77,7 +79,7 @@ export function ReceiveModal({ title, previewPath, receivePath, fields, onClose,
     }
     setBusy(false);
   };
-  const showPreview = () => run(async () => setPreview(await api('POST', previewPath, { body })));
+  const showPreview = () => run(async () => setPreview(await api('POST', previewPath, { body: fields.previewBody ? fields.previewBody(values) : body })));
   const confirm = () => run(async () => onDone(await api('POST', receivePath, { body, headers: { 'Idempotency-Key': key } })));
   const change = (next) => { setPreview(null); setValues(next); };
   return (
@@ -99,7 +101,7 @@ export function ReceiveModal({ title, previewPath, receivePath, fields, onClose,
 }
 
 export function ReceiptPreview({ preview, describe }) {
-  const allocations = preview.allocations || preview.allocated || [];
+  const allocations = preview.allocations || [];
   return (
     <Box marginTop="medium" aria-live="polite">
       <Text bold>
@@ -111,15 +113,17 @@ export function ReceiptPreview({ preview, describe }) {
         <Table
           columns={[
             ...(describe ? [{ header: 'Variant', hash: 'variant', render: describe }] : []),
-            { header: 'Order', hash: 'order', render: (line) => line.order_number || line.order_id },
-            { header: 'Customer', hash: 'customer', render: (line) => line.customer_email || line.customer || '—' },
+            { header: 'Order', hash: 'order', render: (line) => line.order_id },
+            { header: 'Customer', hash: 'customer', render: (line) => line.customer_email || '—' },
             { header: 'Units', hash: 'units', align: 'right', render: (line) => number(line.quantity) },
           ]}
           items={allocations}
           keyField="line_id"
         />
       ) : null}
-      {preview.on_hand_after != null ? <Text marginTop="small">On hand afterwards: {number(preview.on_hand_after)}</Text> : null}
+      <Text marginTop="small">
+        On hand afterwards: {number(preview.on_hand_after)}{preview.still_waiting ? ` · ${number(preview.still_waiting)} units still waiting` : ''}
+      </Text>
     </Box>
   );
 }
@@ -129,6 +133,7 @@ function receiveFields(inbound) {
   return {
     initial: { quantity: '', inbound_id: open.length ? open[0].id : '' },
     body: (values) => ({ quantity: Number(values.quantity), ...(values.inbound_id ? { inbound_id: values.inbound_id } : {}) }),
+    previewBody: (values) => ({ quantity: Number(values.quantity) }),
     render: (values, change, error) => (
       <>
         <FormGroup>
@@ -152,7 +157,7 @@ function InboundModal({ variantId, inbound, onClose, onDone }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const body = { quantity: Number(values.quantity), expected_on: values.expected_on };
-  const dateMoved = inbound && values.expected_on !== inbound.expected_on;
+  const changed = !inbound || values.expected_on !== inbound.expected_on || Number(values.quantity) !== inbound.quantity;
   const base = `/variants/${variantId}/inbound`;
   const run = async (action) => {
     setBusy(true);
@@ -164,14 +169,14 @@ function InboundModal({ variantId, inbound, onClose, onDone }) {
     }
     setBusy(false);
   };
-  const preview = () => run(async () => setImpact(await api('POST', `${base}/${inbound.id}/preview`, { body })));
+  const preview = () => run(async () => setImpact(await api('POST', inbound ? `${base}/${inbound.id}/preview` : `${base}/preview`, { body })));
   const save = () => run(async () => {
     await (inbound ? api('PATCH', `${base}/${inbound.id}`, { body }) : api('POST', base, { body }));
     onDone();
   });
-  const needsPreview = dateMoved && !impact;
+  const needsPreview = changed && !impact;
   const change = (name) => (event) => { setImpact(null); setValues({ ...values, [name]: event.target.value }); };
-  const told = impact && (impact.shoppers_told ?? impact.shoppers_affected ?? impact.affected ?? 0);
+  const told = impact && impact.shoppers_notified;
   return (
     <Modal isOpen header={inbound ? 'Edit inbound' : 'Add inbound'} onClose={onClose} closeOnEscKey closeOnClickOutside={false}
       actions={[
@@ -221,7 +226,7 @@ function VariantDetail({ variantId }) {
   const [dialog, setDialog] = useState(null);
   const [notice, setNotice] = useState(null);
   const done = (text) => { setDialog(null); setNotice(text); queue.reload(); inbound.reload(); };
-  const variant = (queue.data && queue.data.variant) || {};
+  const variant = queue.data || {};
   const inboundItems = (inbound.data && inbound.data.items) || [];
   return (
     <Page
@@ -236,12 +241,12 @@ function VariantDetail({ variantId }) {
         <Loaded state={queue}>
           {(data) => (
             <>
-              <Text>On hand: {number(data.variant.on_hand)} · Waiting: {number(data.variant.waiting_units)}</Text>
+              <Text>On hand: {number(data.on_hand)} · Waiting: {number(data.waiting_units)} · Backorder limit: {data.backorder_limit == null ? 'none' : number(data.backorder_limit)}</Text>
               <Table
                 columns={[
                   { header: 'Place', hash: 'position', render: (line) => number(line.position) },
-                  { header: 'Order', hash: 'order', render: (line) => line.order_number || line.order_id },
-                  { header: 'Customer', hash: 'customer', render: (line) => line.customer_email || line.customer || '—' },
+                  { header: 'Order', hash: 'order', render: (line) => line.order_id },
+                  { header: 'Customer', hash: 'customer', render: (line) => (line.customer && line.customer.email) || '—' },
                   { header: 'Waiting', hash: 'waiting', align: 'right', render: (line) => number(line.quantity_waiting) },
                   { header: 'Allocated', hash: 'allocated', align: 'right', render: (line) => number(line.quantity_allocated) },
                   { header: 'Payment', hash: 'payment', render: (line) => (line.payment_mode || '').replace(/_/g, ' ') },
@@ -265,7 +270,10 @@ function VariantDetail({ variantId }) {
               columns={[
                 { header: 'Quantity', hash: 'quantity', align: 'right', render: (item) => number(item.quantity) },
                 { header: 'Expected on', hash: 'expected', render: (item) => date(item.expected_on) },
-                { header: 'Received', hash: 'received', render: (item) => (item.received_on ? `${number(item.quantity_received)} on ${date(item.received_on)}` : 'Not yet') },
+                { header: 'Received', hash: 'received', render: (item) => {
+                  if (item.received_on) return `${number(item.quantity_received)} on ${date(item.received_on)}`;
+                  return item.quantity_received ? `${number(item.quantity_received)} so far` : 'Not yet';
+                } },
                 {
                   header: 'Actions', hash: 'actions', hideHeader: true,
                   render: (item) => (item.received_on ? null : (

@@ -53,14 +53,14 @@ function Outbox({ params }) {
       <Loaded state={state}>
         {(data) => (
           <>
-          <Table
-            columns={columns}
-            items={data.items}
-            itemName="messages"
-            emptyComponent={<Empty>No messages{status ? ` with status ${status}` : ''}.</Empty>}
-          />
-          <Pager page={page} perPage={PER_PAGE} total={data.total} onPage={(next) => navigate('/messages', { status, page: next })} />
-        </>
+            <Table
+              columns={columns}
+              items={data.items}
+              itemName="messages"
+              emptyComponent={<Empty>No messages{status ? ` with status ${status}` : ''}.</Empty>}
+            />
+            <Pager page={page} perPage={PER_PAGE} total={data.total} onPage={(next) => navigate('/messages', { status, page: next })} />
+          </>
         )}
       </Loaded>
     </Section>

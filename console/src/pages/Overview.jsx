@@ -42,11 +42,12 @@ export default function Overview() {
             <Grid gridColumns="repeat(auto-fill, minmax(16rem, 1fr))" gridGap="1rem">
               <Figure to={href('/backorders')} label="Waiting" value={`${number(figures.units_waiting)} units`} detail={`on ${number(figures.lines_waiting)} order lines`} />
               <Figure to={href('/backorders')} label="Value of backordered lines"
-                value={values.length ? values.map((each) => money(each.amount, each.currency)).join(' · ') : money(0, figures.currency)} />
-              <Figure to={href('/backorders', { sort: 'oldest' })} label="Oldest wait"
+                value={values.length ? values.map((each) => money(each.amount, each.currency)).join(' · ') : 'Nothing waiting'} />
+              <Figure to={href('/backorders', { sort: 'oldest', order: 'asc' })} label="Oldest wait"
                 value={oldest ? days(oldest.days) : 'Nobody waiting'} detail={oldest ? `since ${date(oldest.placed_at)}` : undefined} />
-              <Figure to={href('/backorders', { sort: 'eta' })} label="Past the first promised date" value={`${number(figures.lines_past_promise)} lines`} />
-              <Figure to={href('/purchase-orders')} label="Inbound in the next 7 days" value={`${number(inbound.units)} units`} detail={`in ${number(inbound.shipments)} shipments`} />
+              <Figure to={href('/backorders', { sort: 'oldest', order: 'asc' })} label="Past the first promised date" value={`${number(figures.lines_past_first_promise)} lines`}
+                detail="waiting beyond the date the shopper was first given" />
+              <Figure to={href('/purchase-orders')} label="Inbound in the next 7 days" value={`${number(inbound.units)} units`} detail={`in ${number(inbound.shipments)} shipments, until ${date(inbound.until)}`} />
               <Figure to={href('/messages', { status: 'failed' })} label="Failed messages" value={number(figures.failed_messages)} />
             </Grid>
           );

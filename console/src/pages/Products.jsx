@@ -190,16 +190,16 @@ export default function Products({ params }) {
         <Loaded state={state}>
           {(data) => (
             <>
-            <Table
-              columns={columns}
-              items={data.items}
-              keyField="variant_id"
-              itemName="variants"
-              selectable={{ selectedItems: selected, onSelectionChange: setSelected }}
-              emptyComponent={<Empty>{search ? `No variant matches “${search}”.` : 'The catalog is empty.'}</Empty>}
-            />
-          <Pager page={page} perPage={PER_PAGE} total={data.total} onPage={(next) => go({ page: next })} />
-          </>
+              <Table
+                columns={columns}
+                items={data.items}
+                keyField="variant_id"
+                itemName="variants"
+                selectable={{ selectedItems: selected, onSelectionChange: setSelected }}
+                emptyComponent={<Empty>{search ? `No variant matches “${search}”.` : 'The catalog is empty.'}</Empty>}
+              />
+              <Pager page={page} perPage={PER_PAGE} total={data.total} onPage={(next) => go({ page: next })} />
+            </>
           )}
         </Loaded>
       </Section>

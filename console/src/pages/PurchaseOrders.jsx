@@ -272,21 +272,21 @@ function OrderList({ params }) {
         <Loaded state={state}>
           {(data) => (
             <>
-            <Table
-              columns={[
-                { header: 'Reference', hash: 'reference', render: (order) => <Link href={href(`/purchase-orders/${order.id}`)}>{order.reference}</Link> },
-                { header: 'Supplier', hash: 'supplier', render: (order) => order.supplier },
-                { header: 'Expected on', hash: 'expected', render: (order) => date(order.expected_on) },
-                { header: 'Units', hash: 'units', align: 'right', render: (order) => `${number(order.lines.reduce((sum, line) => sum + (line.quantity_received || 0), 0))} of ${number(order.lines.reduce((sum, line) => sum + line.quantity, 0))} received` },
-                { header: 'Status', hash: 'status', render: (order) => statusBadge(order.status) },
-              ]}
-              items={data.items}
-              keyField="id"
-              itemName="purchase orders"
-              emptyComponent={<Empty>No purchase orders{status ? ` with status “${STATUS_TEXT[status]}”` : ''}. Create one or import a CSV file.</Empty>}
-            />
-            <Pager page={page} perPage={PER_PAGE} total={data.total} onPage={(next) => navigate('/purchase-orders', { status, page: next })} />
-          </>
+              <Table
+                columns={[
+                  { header: 'Reference', hash: 'reference', render: (order) => <Link href={href(`/purchase-orders/${order.id}`)}>{order.reference}</Link> },
+                  { header: 'Supplier', hash: 'supplier', render: (order) => order.supplier },
+                  { header: 'Expected on', hash: 'expected', render: (order) => date(order.expected_on) },
+                  { header: 'Units', hash: 'units', align: 'right', render: (order) => `${number(order.lines.reduce((sum, line) => sum + (line.quantity_received || 0), 0))} of ${number(order.lines.reduce((sum, line) => sum + line.quantity, 0))} received` },
+                  { header: 'Status', hash: 'status', render: (order) => statusBadge(order.status) },
+                ]}
+                items={data.items}
+                keyField="id"
+                itemName="purchase orders"
+                emptyComponent={<Empty>No purchase orders{status ? ` with status “${STATUS_TEXT[status]}”` : ''}. Create one or import a CSV file.</Empty>}
+              />
+              <Pager page={page} perPage={PER_PAGE} total={data.total} onPage={(next) => navigate('/purchase-orders', { status, page: next })} />
+            </>
           )}
         </Loaded>
       </Section>
