@@ -15,7 +15,7 @@ export class ApiError extends Error {
     this.body = body;
     // flask-smorest nests field errors by location ({"json": {"field": [...]}}); the domain does not.
     const errors = (body && body.errors) || {};
-    this.fields = errors.json || errors.query || errors.form || errors.files || errors;
+    this.fields = errors.json || errors.query || errors.form || errors.files || errors.csv || errors;
   }
 }
 

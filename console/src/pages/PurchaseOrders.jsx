@@ -13,8 +13,8 @@ const PER_PAGE = 25;
 const STATUS = { open: 'primary', partly_received: 'warning', received: 'success', cancelled: 'secondary' };
 const STATUS_TEXT = { open: 'Open', partly_received: 'Partly received', received: 'Received', cancelled: 'Cancelled' };
 const statusBadge = (status) => <Badge variant={STATUS[status] || 'secondary'} label={STATUS_TEXT[status] || status} />;
-const outstanding = (line) => Math.max(0, line.quantity - (line.quantity_received || 0));
 const lineName = (line) => `${line.name || ''}${line.sku ? ` (${line.sku})` : ''}` || `Variant ${line.variant_id}`;
+const orderName = (order) => order.reference || `#${order.id}`;
 
 function useBusy() {
   const [busy, setBusy] = useState(false);
@@ -71,7 +71,7 @@ function OrderForm({ order, onClose, onDone }) {
   const save = () => run(async () => {
     const body = {
       supplier: values.supplier, reference: values.reference, expected_on: values.expected_on,
-      lines: values.lines.map((line) => ({ ...(line.id ? { id: line.id } : {}), variant_id: line.variant_id, quantity: Number(line.quantity) })),
+      lines: values.lines.map((line) => (line.id ? { line_id: line.id, quantity: Number(line.quantity) } : { variant_id: line.variant_id, quantity: Number(line.quantity) })),
     };
     const saved = await (order ? api('PATCH', `/purchase-orders/${order.id}`, { body }) : api('POST', '/purchase-orders', { body }));
     onDone(saved);
@@ -82,12 +82,12 @@ function OrderForm({ order, onClose, onDone }) {
     return entry ? Object.values(entry).flat().join(' ') : undefined;
   };
   return (
-    <Modal isOpen header={order ? `Edit purchase order ${order.reference}` : 'New purchase order'} onClose={onClose} closeOnEscKey closeOnClickOutside={false}
+    <Modal isOpen header={order ? `Edit purchase order ${orderName(order)}` : 'New purchase order'} onClose={onClose} closeOnEscKey closeOnClickOutside={false}
       actions={[{ text: 'Cancel', variant: 'subtle', onClick: onClose }, { text: order ? 'Save purchase order' : 'Create purchase order', onClick: save, isLoading: busy }]}>
       <Form onSubmit={(event) => { event.preventDefault(); save(); }}>
         {error && error.status !== 422 ? <Message type="error" messages={[{ text: error.message }]} marginBottom="medium" /> : null}
         <FormGroup><Input label="Supplier" required value={values.supplier} error={fieldError(error, 'supplier')} onChange={(event) => set('supplier', event.target.value)} /></FormGroup>
-        <FormGroup><Input label="Reference" required value={values.reference} error={fieldError(error, 'reference')} onChange={(event) => set('reference', event.target.value)} /></FormGroup>
+        <FormGroup><Input label="Reference" description="Your or the supplier’s order number." value={values.reference} error={fieldError(error, 'reference')} onChange={(event) => set('reference', event.target.value)} /></FormGroup>
         <FormGroup><Input label="Expected on" type="date" required value={values.expected_on} error={fieldError(error, 'expected_on')} onChange={(event) => set('expected_on', event.target.value)} /></FormGroup>
         <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
       </Form>
@@ -111,35 +111,55 @@ function OrderForm({ order, onClose, onDone }) {
   );
 }
 
+// The preview asks each variant's receipt preview (the same first-come-first-served split the
+// receipt makes); units of one variant on two lines are previewed together.
+async function previewOrderReceipt(order, lines) {
+  const units = {};
+  for (const { line_id: lineId, quantity } of lines) {
+    const line = order.lines.find((each) => each.id === lineId);
+    units[line.variant_id] = (units[line.variant_id] || 0) + quantity;
+  }
+  const previews = await Promise.all(Object.entries(units).map(async ([variantId, quantity]) => {
+    const preview = await api('POST', `/variants/${variantId}/receipts/preview`, { body: { quantity } });
+    return preview.allocations.map((allocation) => ({ ...allocation, variant_id: Number(variantId) }));
+  }));
+  return { allocations: previews.flat() };
+}
+
 function ReceiveOrder({ order, onClose, onDone }) {
-  const open = order.lines.filter((line) => outstanding(line) > 0);
-  const [quantities, setQuantities] = useState(() => Object.fromEntries(open.map((line) => [line.id, String(outstanding(line))])));
+  const open = order.lines.filter((line) => line.quantity_expected > 0);
+  const [quantities, setQuantities] = useState(() => Object.fromEntries(open.map((line) => [line.id, String(line.quantity_expected)])));
   const [preview, setPreview] = useState(null);
   const [key] = useState(idempotencyKey);
   const { busy, error, run } = useBusy();
-  const body = { lines: open.filter((line) => Number(quantities[line.id]) > 0).map((line) => ({ line_id: line.id, quantity: Number(quantities[line.id]) })) };
-  const base = `/purchase-orders/${order.id}/receipts`;
-  const showPreview = () => run(async () => setPreview(await api('POST', `${base}/preview`, { body })));
-  const confirm = () => run(async () => onDone(await api('POST', base, { body, headers: { 'Idempotency-Key': key } })));
-  const byId = Object.fromEntries(order.lines.map((line) => [line.variant_id, line]));
+  const lines = open.filter((line) => Number(quantities[line.id]) > 0).map((line) => ({ line_id: line.id, quantity: Number(quantities[line.id]) }));
+  const showPreview = () => run(async () => setPreview(await previewOrderReceipt(order, lines)));
+  const confirm = () => run(async () => onDone(await api('POST', `/purchase-orders/${order.id}/receipts`, { body: { lines }, headers: { 'Idempotency-Key': key } })));
+  const byVariant = Object.fromEntries(order.lines.map((line) => [line.variant_id, line]));
+  const lineError = (line) => {
+    const index = lines.findIndex((each) => each.line_id === line.id);
+    const entry = error && error.fields && error.fields.lines && error.fields.lines[String(index)];
+    return entry ? Object.values(entry).flat().join(' ') : undefined;
+  };
   return (
-    <Modal isOpen header={`Receive ${order.reference}`} onClose={onClose} closeOnEscKey closeOnClickOutside={false}
+    <Modal isOpen header={`Receive ${orderName(order)}`} onClose={onClose} closeOnEscKey closeOnClickOutside={false}
       actions={[
         { text: 'Cancel', variant: 'subtle', onClick: onClose },
-        preview ? { text: 'Confirm receipt', onClick: confirm, isLoading: busy } : { text: 'Preview', onClick: showPreview, isLoading: busy, disabled: !body.lines.length },
+        preview ? { text: 'Confirm receipt', onClick: confirm, isLoading: busy } : { text: 'Preview', onClick: showPreview, isLoading: busy, disabled: !lines.length },
       ]}>
       <Text>Units that arrived, per line. Leave a line at 0 if none came.</Text>
       <Form onSubmit={(event) => { event.preventDefault(); if (preview) confirm(); else showPreview(); }}>
         {open.map((line) => (
           <FormGroup key={line.id}>
-            <Input label={`Received of ${lineName(line)}`} description={`${number(outstanding(line))} outstanding`} type="number" min={0} max={outstanding(line)}
-              value={quantities[line.id]} onChange={(event) => { setPreview(null); setQuantities({ ...quantities, [line.id]: event.target.value }); }} />
+            <Input label={`Received of ${lineName(line)}`} description={`${number(line.quantity_expected)} still expected`} type="number" min={0} max={line.quantity_expected}
+              value={quantities[line.id]} error={lineError(line)}
+              onChange={(event) => { setPreview(null); setQuantities({ ...quantities, [line.id]: event.target.value }); }} />
           </FormGroup>
         ))}
         <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
       </Form>
-      {error ? <Message type="error" messages={[{ text: error.status === 422 ? Object.values(error.fields).flat().map((each) => (typeof each === 'string' ? each : JSON.stringify(each))).join(' ') || error.message : error.message }]} marginTop="medium" /> : null}
-      {preview ? <ReceiptPreview preview={preview} describe={(allocation) => lineName(byId[allocation.variant_id] || allocation)} /> : null}
+      {error && !(error.fields && error.fields.lines) ? <Message type="error" messages={[{ text: error.message }]} marginTop="medium" /> : null}
+      {preview ? <ReceiptPreview preview={preview} describe={(allocation) => lineName(byVariant[allocation.variant_id])} /> : null}
     </Modal>
   );
 }
@@ -148,7 +168,7 @@ function CancelOrder({ order, onClose, onDone }) {
   const { busy, error, run } = useBusy();
   const cancel = () => run(async () => onDone(await api('POST', `/purchase-orders/${order.id}/cancel`)));
   return (
-    <Modal isOpen variant="dialog" header={`Cancel ${order.reference}?`} onClose={onClose} closeOnEscKey
+    <Modal isOpen variant="dialog" header={`Cancel ${orderName(order)}?`} onClose={onClose} closeOnEscKey
       actions={[{ text: 'Keep it', variant: 'subtle', onClick: onClose }, { text: 'Cancel purchase order', actionType: 'destructive', onClick: cancel, isLoading: busy }]}>
       <Text>Units not yet received stop counting as inbound, and shoppers’ dates are worked out again.</Text>
       {error ? <Message type="error" messages={[{ text: error.message }]} marginTop="medium" /> : null}
@@ -156,51 +176,63 @@ function CancelOrder({ order, onClose, onDone }) {
   );
 }
 
+// A 422 from the import names each bad row by its line in the file ({"12": {"quantity": [...]}});
+// problems with the whole file (columns, size, encoding) come under other keys.
+function importProblems(error) {
+  const entries = Object.entries((error && error.fields) || {});
+  const rows = entries.filter(([key]) => /^\d+$/.test(key)).map(([row, fields]) => ({ row: Number(row), fields }));
+  const file = entries.filter(([key]) => !/^\d+$/.test(key)).flatMap(([, messages]) => [].concat(messages));
+  return { rows: rows.sort((a, b) => a.row - b.row), file };
+}
+
 function ImportCsv({ onClose, onDone }) {
   const [files, setFiles] = useState([]);
   const [check, setCheck] = useState(null);
   const { busy, error, run } = useBusy();
-  const send = async (dryRun) => {
+  const send = (dryRun) => {
     const form = new FormData();
     form.append('file', files[0]);
     return api('POST', `/purchase-orders/import${dryRun ? '?dry_run=true' : ''}`, { body: form });
   };
-  const rowsWithErrors = (result) => (result.rows || []).filter((row) => row.errors && Object.keys(row.errors).length);
-  const verify = () => run(async () => {
-    try {
-      setCheck(await send(true));
-    } catch (failure) {
-      if (failure.status === 422 && failure.body) setCheck(failure.body);
-      else throw failure;
-    }
-  });
+  const verify = () => run(async () => { setCheck(null); setCheck(await send(true)); });
   const importNow = () => run(async () => onDone(await send(false)));
-  const bad = check ? rowsWithErrors(check) : [];
-  const ready = check && !bad.length;
+  const problems = error && error.status === 422 ? importProblems(error) : null;
+  const rowCount = check ? check.purchase_orders.reduce((sum, order) => sum + order.lines.length, 0) : 0;
   return (
     <Modal isOpen header="Import purchase orders from CSV" onClose={onClose} closeOnEscKey closeOnClickOutside={false}
       actions={[
         { text: 'Cancel', variant: 'subtle', onClick: onClose },
-        ready ? { text: 'Import', onClick: importNow, isLoading: busy } : { text: 'Check file', onClick: verify, isLoading: busy, disabled: !files.length },
+        check ? { text: 'Import', onClick: importNow, isLoading: busy } : { text: 'Check file', onClick: verify, isLoading: busy, disabled: !files.length },
       ]}>
-      <Text>Columns: <code>reference, supplier, sku</code> or <code>variant_id</code>, <code>quantity, expected_on</code>. Rows with the same reference make one purchase order. Nothing is saved unless every row is right.</Text>
+      <Text>
+        Columns: <code>reference, supplier, sku</code> (or <code>variant_id</code>), <code>quantity, expected_on</code>.
+        Rows with the same reference make one purchase order. The file is checked first, and nothing is saved unless every row is right.
+      </Text>
       <FileUploader label="CSV file" accept=".csv,text/csv" files={files} onFilesChange={(next) => { setCheck(null); setFiles(next.slice(-1)); }}
         dropzoneConfig={{ label: 'Drop a CSV file here' }} />
-      {error ? <Message type="error" messages={[{ text: error.message }]} marginTop="medium" /> : null}
-      {check && bad.length ? (
+      {error && !problems ? <Message type="error" messages={[{ text: error.message }]} marginTop="medium" /> : null}
+      {problems ? (
         <Box marginTop="medium">
-          <Message type="error" messages={[{ text: `${number(bad.length)} ${bad.length === 1 ? 'row has' : 'rows have'} errors. Nothing was saved: fix the file and check it again.` }]} />
-          <Table
-            columns={[
-              { header: 'Row', hash: 'row', render: (row) => number(row.row) },
-              { header: 'Errors', hash: 'errors', render: (row) => Object.entries(row.errors).map(([field, messages]) => `${field}: ${[].concat(messages).join(' ')}`).join('; ') },
-            ]}
-            items={bad}
-            keyField="row"
-          />
+          <Message type="error" header="Nothing was saved" messages={[{ text: error.message }, ...problems.file.map((text) => ({ text }))]} />
+          {problems.rows.length ? (
+            <Table
+              columns={[
+                { header: 'Line in file', hash: 'row', render: (row) => number(row.row) },
+                {
+                  header: 'Errors', hash: 'errors',
+                  render: (row) => Object.entries(row.fields).map(([field, messages]) => `${field}: ${[].concat(messages).join(' ')}`).join('; '),
+                },
+              ]}
+              items={problems.rows}
+              keyField="row"
+            />
+          ) : null}
         </Box>
       ) : null}
-      {ready ? <Message type="success" marginTop="medium" messages={[{ text: `Every row is right: ${number((check.rows || []).length)} rows in ${number((check.purchase_orders || []).length || check.orders || 0)} purchase orders.` }]} /> : null}
+      {check ? (
+        <Message type="success" marginTop="medium"
+          messages={[{ text: `Every row is right: ${number(rowCount)} ${rowCount === 1 ? 'line' : 'lines'} in ${number(check.purchase_orders.length)} ${check.purchase_orders.length === 1 ? 'purchase order' : 'purchase orders'}. Import to save them.` }]} />
+      ) : null}
     </Modal>
   );
 }
@@ -215,7 +247,7 @@ function OrderDetail({ orderId }) {
       {(order) => {
         const active = !['received', 'cancelled'].includes(order.status);
         return (
-          <Page title={`Purchase order ${order.reference}`} actions={active ? [
+          <Page title={`Purchase order ${orderName(order)}`} actions={active ? [
             <Button key="receive" onClick={() => setDialog('receive')}>Receive</Button>,
             <Button key="edit" variant="secondary" onClick={() => setDialog('edit')}>Edit</Button>,
             <Button key="cancel" variant="subtle" actionType="destructive" onClick={() => setDialog('cancel')}>Cancel order</Button>,
@@ -234,15 +266,19 @@ function OrderDetail({ orderId }) {
                 columns={[
                   { header: 'Variant', hash: 'variant', render: (line) => <Link href={href(`/backorders/${line.variant_id}`)}>{lineName(line)}</Link> },
                   { header: 'Ordered', hash: 'quantity', align: 'right', render: (line) => number(line.quantity) },
-                  { header: 'Received', hash: 'received', align: 'right', render: (line) => number(line.quantity_received || 0) },
-                  { header: 'Outstanding', hash: 'outstanding', align: 'right', render: (line) => number(order.status === 'cancelled' ? 0 : outstanding(line)) },
+                  { header: 'Expected on', hash: 'expected', render: (line) => date(line.expected_on) },
+                  { header: 'Received', hash: 'received', align: 'right', render: (line) => number(line.quantity_received) },
+                  { header: 'Still expected', hash: 'expected_units', align: 'right', render: (line) => number(line.quantity_expected) },
                 ]}
                 items={order.lines}
                 keyField="id"
                 itemName="lines"
               />
             </Section>
-            {dialog === 'receive' ? <ReceiveOrder order={order} onClose={() => setDialog(null)} onDone={(receipt) => done(`Received. ${number((receipt.allocated || receipt.allocations || []).length)} waiting lines got units.`)} /> : null}
+            {dialog === 'receive' ? <ReceiveOrder order={order} onClose={() => setDialog(null)} onDone={(result) => {
+              const served = result.receipts.reduce((sum, receipt) => sum + receipt.allocated.length, 0);
+              done(`Received. ${number(served)} waiting ${served === 1 ? 'line' : 'lines'} got units.`);
+            }} /> : null}
             {dialog === 'edit' ? <OrderForm order={order} onClose={() => setDialog(null)} onDone={() => done('Purchase order saved.')} /> : null}
             {dialog === 'cancel' ? <CancelOrder order={order} onClose={() => setDialog(null)} onDone={() => done('Purchase order cancelled.')} /> : null}
           </Page>
@@ -274,10 +310,10 @@ function OrderList({ params }) {
             <>
               <Table
                 columns={[
-                  { header: 'Reference', hash: 'reference', render: (order) => <Link href={href(`/purchase-orders/${order.id}`)}>{order.reference}</Link> },
+                  { header: 'Reference', hash: 'reference', render: (order) => <Link href={href(`/purchase-orders/${order.id}`)}>{orderName(order)}</Link> },
                   { header: 'Supplier', hash: 'supplier', render: (order) => order.supplier },
                   { header: 'Expected on', hash: 'expected', render: (order) => date(order.expected_on) },
-                  { header: 'Units', hash: 'units', align: 'right', render: (order) => `${number(order.lines.reduce((sum, line) => sum + (line.quantity_received || 0), 0))} of ${number(order.lines.reduce((sum, line) => sum + line.quantity, 0))} received` },
+                  { header: 'Units', hash: 'units', align: 'right', render: (order) => `${number(order.quantity_received)} of ${number(order.quantity)} received` },
                   { header: 'Status', hash: 'status', render: (order) => statusBadge(order.status) },
                 ]}
                 items={data.items}
@@ -293,7 +329,7 @@ function OrderList({ params }) {
       {dialog === 'new' ? <OrderForm onClose={() => setDialog(null)} onDone={(order) => navigate(`/purchase-orders/${order.id}`)} /> : null}
       {dialog === 'import' ? (
         <ImportCsv onClose={() => setDialog(null)}
-          onDone={(result) => { setDialog(null); setNotice(`Imported ${number((result.purchase_orders || []).length || result.created || 0)} purchase orders.`); state.reload(); }} />
+          onDone={(result) => { setDialog(null); setNotice(`Imported ${number(result.purchase_orders.length)} purchase orders.`); state.reload(); }} />
       ) : null}
     </Page>
   );
