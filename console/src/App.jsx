@@ -22,7 +22,7 @@ const Side = styled.nav`
   border-right: ${({ theme }) => theme.border.box};
   min-height: 100vh;
   padding: ${({ theme }) => theme.spacing.medium} 0;
-  width: 13rem;
+  width: 14.5rem;
   flex: none;
   ul { list-style: none; margin: 0; padding: 0; }
   a {

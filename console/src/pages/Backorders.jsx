@@ -121,9 +121,11 @@ export function ReceiptPreview({ preview, describe }) {
           keyField="line_id"
         />
       ) : null}
-      <Text marginTop="small">
-        On hand afterwards: {number(preview.on_hand_after)}{preview.still_waiting ? ` · ${number(preview.still_waiting)} units still waiting` : ''}
-      </Text>
+      {preview.on_hand_after != null ? (
+        <Text marginTop="small">
+          On hand afterwards: {number(preview.on_hand_after)}{preview.still_waiting ? ` · ${number(preview.still_waiting)} units still waiting` : ''}
+        </Text>
+      ) : null}
     </Box>
   );
 }

@@ -256,7 +256,7 @@ function OrderDetail({ orderId }) {
             {notice ? <Message type="success" messages={[{ text: notice }]} marginBottom="medium" onClose={() => setNotice(null)} /> : null}
             <Section title="Details">
               <Flex flexGap="2rem" flexWrap="wrap" alignItems="center">
-                <Text marginBottom="none">Supplier: {order.supplier}</Text>
+                <Text marginBottom="none">Supplier: {order.supplier || '—'}</Text>
                 <Text marginBottom="none">Expected on: {date(order.expected_on)}</Text>
                 {statusBadge(order.status)}
               </Flex>
@@ -300,7 +300,7 @@ function OrderList({ params }) {
       <Button key="import" variant="secondary" onClick={() => setDialog('import')}>Import CSV</Button>,
     ]}>
       {notice ? <Message type="success" messages={[{ text: notice }]} marginBottom="medium" onClose={() => setNotice(null)} /> : null}
-      <Section title="Purchase orders">
+      <Section title="All purchase orders">
         <Box marginBottom="medium" style={{ maxWidth: 280 }}>
           <Select label="Status" value={status} onOptionChange={(value) => navigate('/purchase-orders', { status: value })}
             options={[{ value: '', content: 'All' }, ...Object.entries(STATUS_TEXT).map(([value, content]) => ({ value, content }))]} />
@@ -311,7 +311,7 @@ function OrderList({ params }) {
               <Table
                 columns={[
                   { header: 'Reference', hash: 'reference', render: (order) => <Link href={href(`/purchase-orders/${order.id}`)}>{orderName(order)}</Link> },
-                  { header: 'Supplier', hash: 'supplier', render: (order) => order.supplier },
+                  { header: 'Supplier', hash: 'supplier', render: (order) => order.supplier || '—' },
                   { header: 'Expected on', hash: 'expected', render: (order) => date(order.expected_on) },
                   { header: 'Units', hash: 'units', align: 'right', render: (order) => `${number(order.quantity_received)} of ${number(order.quantity)} received` },
                   { header: 'Status', hash: 'status', render: (order) => statusBadge(order.status) },
