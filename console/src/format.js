@@ -1,5 +1,5 @@
 // Money and dates in the merchant's locale (the browser's), money in its own currency.
-const locale = navigator.language || 'en-US';
+const locale = (globalThis.navigator && navigator.language) || 'en-US';
 
 export function money(minor, currency) {
   if (minor === null || minor === undefined) return '—';
