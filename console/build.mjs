@@ -31,7 +31,10 @@ const result = await build({
 
 const outputs = result.metafile.outputs;
 const gzipped = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
-const [entry] = Object.keys(outputs).filter((file) => outputs[file].entryPoint);
+const built = (source) => Object.keys(outputs).find((file) => (outputs[file].entryPoint || '').endsWith(source));
+const entry = built('src/main.jsx');
+// The first load is what opening the console fetches: the entry, the Overview page it opens on,
+// and the chunks those import statically.
 const firstLoad = new Set();
 const visit = (file) => {
   if (firstLoad.has(file)) return;
@@ -39,10 +42,11 @@ const visit = (file) => {
   for (const imported of outputs[file].imports) if (imported.kind === 'import-statement') visit(imported.path);
 };
 visit(entry);
+visit(built('pages/Overview.jsx'));
 
 const sizes = Object.fromEntries(Object.keys(outputs).map((file) => [basename(file), gzipped(file)]));
-// The page loads `js` as module scripts, entry first (the rest are its static imports, fetched
-// at once rather than one after another); paths are relative to api/static/.
+// The page loads `js` as module scripts, entry first (the rest of the first load is fetched at
+// once rather than one import after another); paths are relative to api/static/.
 const manifest = {
   js: [entry, ...[...firstLoad].filter((file) => file !== entry)].map((file) => `console/${basename(file)}`),
   css: [],
@@ -53,8 +57,8 @@ writeFileSync(`${outdir}/manifest.json`, JSON.stringify(manifest, null, 2) + '\n
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const firstLoadBytes = [...firstLoad].reduce((total, file) => total + sizes[basename(file)], 0);
 for (const [file, output] of Object.entries(outputs)) {
-  const pages = Object.keys(output.inputs).filter((input) => input.includes('/pages/')).map((input) => basename(input));
-  const role = firstLoad.has(file) ? 'first load' : pages.length ? `page ${pages.join(', ')}` : 'shared, on demand';
+  const page = output.entryPoint && output.entryPoint.includes('/pages/') ? basename(output.entryPoint, '.jsx') : '';
+  const role = `${page ? `page ${page}` : file === entry ? 'entry' : 'shared'}${firstLoad.has(file) ? ', first load' : ''}`;
   console.log(`console: ${basename(file).padEnd(28)} ${kb(sizes[basename(file)]).padStart(9)} gzipped  (${role})`);
 }
 console.log(`console: first load ${kb(firstLoadBytes)} gzipped (budget ${kb(BUDGET)})`);
