@@ -207,8 +207,8 @@ def test_inbound_is_added_listed_edited_and_deleted_and_moves_etas(client, admin
 
     later = add_inbound(client, admin, 5, 10, "2026-12-20")
     sooner = add_inbound(client, admin, 5, 2, "2026-12-05")
-    assert sooner == {"id": sooner["id"], "variant_id": 5, "quantity": 2, "expected_on": "2026-12-05",
-                      "received_on": None, "quantity_received": None}
+    assert sooner == {"id": sooner["id"], "purchase_order_id": sooner["purchase_order_id"], "variant_id": 5,
+                      "quantity": 2, "expected_on": "2026-12-05", "received_on": None, "quantity_received": None}
     listed = client.get("/api/v1/admin/variants/5/inbound", headers=admin).get_json()["items"]
     assert [i["id"] for i in listed] == [sooner["id"], later["id"]]
 

@@ -265,6 +265,7 @@ class InboundPatch(Body):
 
 class InboundOut(Schema):
     id = StrictInteger()
+    purchase_order_id = StrictInteger(metadata={"description": "The purchase order this is a line of."})
     variant_id = StrictInteger(attribute="variant.variant_id")
     quantity = StrictInteger()
     expected_on = fields.Date()
