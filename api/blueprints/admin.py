@@ -65,11 +65,25 @@ def patch_settings(fields):
 @blp.response(200, schemas.VariantPage)
 @_errors(401, 422)
 def list_variants(query):
-    """The catalog mirror, paged; optionally only variants in one storefront state."""
+    """The catalog mirror, paged; optionally only variants in one storefront state, or whose SKU
+    or name contains `search`."""
     items, total = catalog.list_variants(
-        session(), admin_store(), page=query["page"], per_page=query["per_page"], state=query.get("state")
+        session(), admin_store(), page=query["page"], per_page=query["per_page"], state=query.get("state"),
+        search=query.get("search"),
     )
     return {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
+
+
+@blp.route("/variants", methods=["PATCH"])
+@blp.arguments(schemas.BulkVariantPatch)
+@blp.response(200, schemas.BulkVariantResult)
+@_errors(401, 422)
+def patch_variants(fields):
+    """Change the backorder settings of several variants at once (all or none). `reason` is a
+    code shoppers read in their language; with `other`, `reason_text` is what they read."""
+    variants = catalog.edit_variants(session(), admin_store(), fields["variant_ids"], fields["changes"])
+    session().commit()
+    return {"items": variants}
 
 
 @blp.route("/variants/<int:variant_id>", methods=["PUT"])

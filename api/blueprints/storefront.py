@@ -36,6 +36,7 @@ def get_availability(query, store_hash):
         product_ids=query.get("product_ids"),
         variant_ids=query.get("variant_ids"),
         quantity=query["quantity"],
+        locale=query["locale"],
     )
     body = schemas.Availability().dump({"items": items})
     payload = json.dumps(body, separators=(",", ":"))

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session, aliased
 from api.domain import clock
 from api.domain.backorders import backorder_capacity, supply_curves, waiting_units
 from api.domain.eta import eta_for
+from api.domain.reasons import reason_text
 from api.models import Store, Variant
 
 IN_STOCK, BACKORDER, SOLD_OUT = "in_stock", "backorder", "sold_out"
@@ -18,6 +19,7 @@ def availability(
     product_ids: list[int] | None = None,
     variant_ids: list[int] | None = None,
     quantity: int = 1,
+    locale: str | None = None,
 ) -> list[dict]:
     """One item per variant asked for (directly or through its product), in a fixed number of
     queries however many ids are asked."""
@@ -61,7 +63,7 @@ def availability(
                 "available_for_backorder": capacity,
                 "eta": eta,
                 "message": variant.message,
-                "reason": variant.reason,
+                "reason": reason_text(variant.reason_code, variant.reason, locale),
                 "pay_later": store.pay_later_enabled and state == BACKORDER,
                 "alternatives": [],
             }

@@ -14,6 +14,7 @@ from api.domain.availability import alternative_dict, alternatives_of
 from api.domain.backorders import PAY_LATER, SWITCHED, WAITING
 from api.domain.errors import NotFound
 from api.domain.payments import open_payment, payment_dict
+from api.domain.reasons import reason_text
 from api.models import Line, Order, Store, TimelineEvent, Variant
 
 
@@ -235,6 +236,8 @@ def line_detail(session: Session, store: Store, line: Line) -> dict:
         "quantity_waiting": line.quantity_waiting if line.state != SWITCHED else 0,
         "state": line.state,
         "eta": line.eta,
+        "reason": reason_text(line.variant.reason_code, line.variant.reason, line.order.locale)
+        if line.state == WAITING else "",
         "queue": queue_place(session, line),
         "payment_mode": line.payment_mode,
         "unit_price": line.unit_price,
