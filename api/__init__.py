@@ -23,6 +23,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     inputs.register(app)
     security.register(app)
     app.teardown_appcontext(close_session)
+    # The adapter of each platform is chosen here, at the edge: the domain knows only the port.
+    from api.commerce import use_adapters
+    from api.commerce.bigcommerce import BigCommerceAdapter
+    from api.commerce.local import LocalAdapter
+
+    use_adapters({"local": LocalAdapter, "bigcommerce": BigCommerceAdapter})
 
     from api.blueprints import (
         admin, bigcommerce, demo, mailbox, outbox, payments, service, shopper, storefront,
