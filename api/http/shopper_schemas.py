@@ -30,6 +30,8 @@ class Action(Schema):
 
 class CancelAction(Action):
     max_quantity = fields.Integer(metadata={"description": "Units that may be cancelled now."})
+    refund_per_unit = fields.Integer(metadata={"description": "What cancelling one unit refunds, "
+                                                "minor units (0 on a line not paid yet)."})
 
 
 class Actions(Schema):
@@ -88,6 +90,7 @@ class MyLine(Schema):
     actions = fields.Nested(Actions)
     alternatives = fields.List(fields.Nested(LineAlternative))
     timeline = fields.List(fields.Nested(TimelineEntry))
+    replaces_line_id = fields.Integer(allow_none=True, metadata={"description": "The line this one replaced in a switch."})
 
 
 class MyOrder(Schema):
@@ -106,9 +109,14 @@ class MyLineSummary(Schema):
     sku = fields.String()
     quantity = fields.Integer()
     quantity_backordered = fields.Integer()
+    quantity_allocated = fields.Integer()
+    quantity_shipped = fields.Integer()
+    quantity_cancelled = fields.Integer()
+    quantity_waiting = fields.Integer()
     state = fields.String()
     eta = fields.Nested(Eta, allow_none=True)
     payment_mode = fields.String()
+    replaces_line_id = fields.Integer(allow_none=True, metadata={"description": "The line this one replaced in a switch."})
 
 
 class MyOrderSummary(Schema):
