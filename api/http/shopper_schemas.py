@@ -27,6 +27,8 @@ class Action(Schema):
 
 class CancelAction(Action):
     max_quantity = StrictInteger(metadata={"description": "Units that may be cancelled now."})
+    refund_per_unit = StrictInteger(metadata={"description": "What cancelling one unit refunds, "
+                                              "minor units (0 on a line not paid yet)."})
 
 
 class Actions(Schema):
@@ -87,6 +89,7 @@ class MyLine(Schema):
     actions = fields.Nested(Actions)
     alternatives = fields.List(fields.Nested(LineAlternative))
     timeline = fields.List(fields.Nested(TimelineEntry))
+    replaces_line_id = StrictInteger(allow_none=True, metadata={"description": "The line this one replaced in a switch."})
 
 
 class MyOrder(Schema):
@@ -105,9 +108,14 @@ class MyLineSummary(Schema):
     sku = fields.String()
     quantity = StrictInteger()
     quantity_backordered = StrictInteger()
+    quantity_allocated = StrictInteger()
+    quantity_shipped = StrictInteger()
+    quantity_cancelled = StrictInteger()
+    quantity_waiting = StrictInteger()
     state = fields.String()
     eta = fields.Nested(Eta, allow_none=True)
     payment_mode = fields.String()
+    replaces_line_id = StrictInteger(allow_none=True, metadata={"description": "The line this one replaced in a switch."})
 
 
 class MyOrderSummary(Schema):
