@@ -64,7 +64,7 @@ def test_switch_to_a_dearer_alternative_asks_for_the_difference(shop, client, ap
 
     path = payment["url"].removeprefix("http://app.test")
     page = client.get(path)
-    assert page.status_code == 200 and "Pay 3.00 USD" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "Pay $3.00" in page.get_data(as_text=True)
     paid = client.post(path)
     assert paid.status_code == 303
     assert "this is paid" in client.get(path).get_data(as_text=True)

@@ -105,23 +105,32 @@ class Context:
         return self.session.get(Line, line_id)
 
     def storefront(self) -> str:
-        origins = self.store.storefront_origins or []
-        return (origins[0] if origins else self.app_url).rstrip("/")
+        return storefront_url(self.store, self.app_url)
 
     def order_url(self) -> str:
-        """Where the shopper manages the order: the account page for a signed-in customer, a
-        signed link for a guest (ids only, no personal data, valid 30 days)."""
-        origin = self.storefront()
-        if self.payload.get("customer_id"):
-            return f"{origin}/account.php?action=view_order&order_id={self.order}"
-        token = order_link_token(self.secret_keys, self.store.hash, int(self.order), self.payload.get("email", ""))
-        return f"{origin}/?bd_order={token}"
+        return order_page_url(self.store, int(self.order), self.payload.get("customer_id"),
+                              self.payload.get("email", ""), secret_keys=self.secret_keys, app_url=self.app_url)
 
     def short(self, name: str) -> str:
         return name if len(name) <= SMS_NAME_LENGTH else name[: SMS_NAME_LENGTH - 1] + "…"
 
     def order_footer(self) -> str:
         return self.t("footer", order=self.order, store=self.store_name)
+
+
+def storefront_url(store: Store, app_url: str) -> str:
+    origins = store.storefront_origins or []
+    return (origins[0] if origins else app_url).rstrip("/")
+
+
+def order_page_url(store: Store, order_id: int, customer_id: int | None, email: str, *,
+                   secret_keys: list[str], app_url: str) -> str:
+    """Where the shopper manages the order: the account page for a signed-in customer, a
+    signed link for a guest (ids only, no personal data, valid 30 days)."""
+    origin = storefront_url(store, app_url)
+    if customer_id:
+        return f"{origin}/account.php?action=view_order&order_id={order_id}"
+    return f"{origin}/?bd_order={order_link_token(secret_keys, store.hash, order_id, email)}"
 
 
 def _safe_url(url: str | None) -> str:
