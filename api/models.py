@@ -87,7 +87,7 @@ class Variant(Base):
     url: Mapped[str] = mapped_column(String(1000), default="")
     image_url: Mapped[str] = mapped_column(String(1000), default="")
     category: Mapped[str] = mapped_column(String(255), default="")
-    on_hand: Mapped[int] = mapped_column(Integer, default=0)
+    on_hand: Mapped[int] = mapped_column(BigInteger, default=0)  # receipts add up: see MAX_ON_HAND
     backorders_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     backorder_limit: Mapped[int | None] = mapped_column(Integer, default=None)  # None = unlimited
     lead_time_days: Mapped[int | None] = mapped_column(Integer, default=None)
