@@ -1,7 +1,7 @@
 """precomputed storefront availability, one row per variant
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-01
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
@@ -24,8 +24,8 @@ def upgrade() -> None:
     sa.Column('sku', sa.String(length=255), nullable=False),
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('on_hand', sa.Integer(), nullable=False),
-    sa.Column('waiting', sa.Integer(), nullable=False),
+    sa.Column('on_hand', sa.BigInteger(), nullable=False),
+    sa.Column('waiting', sa.BigInteger(), nullable=False),
     sa.Column('capacity', sa.Integer(), nullable=True),
     sa.Column('lead_time_days', sa.Integer(), nullable=True),
     sa.Column('supply', sa.JSON(), nullable=False),
