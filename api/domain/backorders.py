@@ -18,6 +18,10 @@ from api.domain.payments import hold_for_payment
 from api.domain.restock import alert_subscribers
 from api.models import InboundShipment, Line, Order, PurchaseOrder, Store, Variant
 
+# Receipts add up without a natural end, so the stock on hand is a 64-bit column bounded by what
+# a JSON number holds exactly (the widget reads it in JavaScript); a receipt past it is refused.
+MAX_ON_HAND = 2**53 - 1
+
 WAITING, ALLOCATED, AWAITING_PAYMENT = "waiting", "allocated", "awaiting_payment"
 SHIPPED, CANCELLED, SWITCHED = "shipped", "cancelled", "switched"
 PAY_NOW, PAY_LATER = "pay_now", "pay_later"
@@ -327,10 +331,13 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
             clear_eta(line)
         served.append((line, {"quantity": units, "state": line.state}))
         allocations.append(Allocation(line.order.order_id, line.id, units))
-    record_many(session, served, "allocated")
-    for line, _ in served:  # after "allocated", so each line's timeline reads in order
-        if line.state == AWAITING_PAYMENT:
-            hold_for_payment(session, store, line)
+    # A line held for payment gets one message, the payment request (in stock, held until, pay
+    # this): "allocated" goes on its timeline only.
+    to_pay = [(line, data) for line, data in served if line.state == AWAITING_PAYMENT]
+    record_many(session, [(line, data) for line, data in served if line.state != AWAITING_PAYMENT], "allocated")
+    record_many(session, to_pay, "allocated", shopper_visible=False)
+    for line, _ in to_pay:  # after "allocated", so each line's timeline reads in order
+        hold_for_payment(session, store, line)
     if allocations:
         recompute_etas(session, store, variant)
     alert_subscribers(session, store, variant)
@@ -366,6 +373,10 @@ def receive(
             raise Conflict(f"Inbound shipment {inbound_id} was already received.")
         if inbound.purchase_order.status == CANCELLED:
             raise Conflict(f"Inbound shipment {inbound_id} belongs to a cancelled purchase order.")
+    if variant.on_hand + quantity > MAX_ON_HAND:
+        raise Invalid(f"On hand would pass {MAX_ON_HAND:,} units.",
+                      {"json": {"quantity": [f"At most {MAX_ON_HAND - variant.on_hand} more units on hand."]}})
+    if inbound_id is not None:
         inbound.quantity_received = (inbound.quantity_received or 0) + quantity
         if in_full or inbound.quantity_received >= inbound.quantity:
             inbound.received_on = clock.today()

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from api.domain.availability import refresh_availability
 from api.domain.backorders import (
     Allocation, lock_variant, receive, recompute_etas, settle_purchase_order,
 )
@@ -175,6 +176,8 @@ def cancel_purchase_order(session: Session, store: Store, purchase_order_id: int
     session.flush()
     for variant in variants.values():
         recompute_etas(session, store, variant)
+    # Only the order's status changed, which the availability rows do not notice by themselves.
+    refresh_availability(session, [variant.id for variant in variants.values()])
     return purchase_order
 
 

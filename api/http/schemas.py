@@ -1,20 +1,24 @@
 """Request and response shapes (marshmallow), shared by the blueprints and the OpenAPI document."""
 import re
-from datetime import UTC
+from datetime import UTC, date, datetime
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from api.domain import clock
+from api.domain.backorders import MAX_ON_HAND
 from api.domain.reasons import CODES as REASON_CODES
 
 CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="An ISO 4217 code in capitals, such as USD.")
 # Ids and money reach the widget as JSON numbers, so they stay within what JavaScript holds
-# exactly; stock counts fit the database's 32-bit integers. Past these, 422 rather than a 500.
+# exactly; a quantity given in one request fits a 32-bit column (MAX_UNITS), while the stock on
+# hand, which receipts add up, is 64-bit up to MAX_ON_HAND. Past these, 422 rather than a 500.
 MAX_SAFE_INTEGER = 2**53 - 1
 MAX_UNITS = 10_000_000
 MAX_ROW_ID = 2**31 - 1  # our own rows' ids (inbound shipments, lines) are 32-bit
 NON_NEGATIVE = validate.Range(min=0, max=MAX_SAFE_INTEGER)
 POSITIVE = validate.Range(min=1, max=MAX_SAFE_INTEGER)
 UNITS = validate.Range(min=0, max=MAX_UNITS)
+ON_HAND = validate.Range(min=0, max=MAX_ON_HAND)  # what responses declare (and hold)
 MAX_LINE_QUANTITY = 100_000
 # A price this high times a line's largest quantity still fits a JSON-safe integer, so no refund,
 # price difference or payment request computed from it can overflow the database (a 500).
@@ -27,6 +31,27 @@ class StrictInteger(fields.Integer):
 
     def __init__(self, **kwargs):
         super().__init__(strict=True, **kwargs)
+
+
+# Dates entering the app (inbound shipments, orders' placement) lie between EARLIEST and
+# MAX_YEARS_AHEAD years from today, so the ETA arithmetic on them (plus handling and lead days,
+# each at most 10 years) stays far inside the calendar.
+EARLIEST = date(2000, 1, 1)
+MAX_YEARS_AHEAD = 10
+
+
+def _latest() -> date:
+    today = clock.today()
+    try:
+        return today.replace(year=today.year + MAX_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + MAX_YEARS_AHEAD, day=28)
+
+
+def _in_bounds(value) -> None:
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST <= day <= _latest():
+        raise ValidationError(f"Between {EARLIEST.isoformat()} and {MAX_YEARS_AHEAD} years from today.")
 
 
 class Body(Schema):
@@ -45,6 +70,15 @@ class Body(Schema):
                                   self.exactly_one_of[0])
         if self.not_empty and not data:
             raise ValidationError("Give at least one field to change.")
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON true or false: 0, 1, "yes" and "on" are refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class UtcDateTime(fields.DateTime):
@@ -121,12 +155,12 @@ class AvailabilityItem(Schema):
     variant_id = StrictInteger()
     sku = fields.String()
     state = fields.String(validate=validate.OneOf(["in_stock", "backorder", "sold_out"]))
-    available_on_hand = StrictInteger()
+    available_on_hand = StrictInteger(validate=ON_HAND)
     available_for_backorder = StrictInteger(allow_none=True, metadata={"description": "null = unlimited"})
     eta = fields.Nested(Eta, allow_none=True)
     message = fields.String()
     reason = fields.String()
-    pay_later = fields.Boolean()
+    pay_later = StrictBoolean()
     alternatives = fields.List(fields.Nested(Alternative))
 
 
@@ -157,7 +191,7 @@ class ConsoleSessionOut(Schema):
 
 
 class DelayIncentive(Schema):
-    enabled = fields.Boolean(load_default=False)
+    enabled = StrictBoolean(load_default=False)
     threshold_days = StrictInteger(load_default=7, validate=validate.Range(min=1, max=3650))
     kind = fields.String(load_default="discount", validate=validate.OneOf(["discount", "free_shipping"]))
     percent_off = StrictInteger(load_default=10, validate=validate.Range(min=1, max=100))
@@ -198,8 +232,8 @@ class Settings(Body):
     name = fields.String(validate=validate.Length(max=200))
     cancel_window_days = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=3650),
                                         metadata={"description": "null = no limit"})
-    cancel_allocated = fields.Boolean()
-    pay_later_enabled = fields.Boolean()
+    cancel_allocated = StrictBoolean()
+    pay_later_enabled = StrictBoolean()
     payment_hold_days = StrictInteger(validate=validate.Range(min=1, max=60))
     handling_days = StrictInteger(validate=validate.Range(min=0, max=60))
     dearer_switch = fields.String(validate=validate.OneOf(["pay_difference", "refuse"]))
@@ -225,7 +259,7 @@ class VariantIn(Schema):
     image_url = fields.String(validate=validate.Length(max=1000))
     category = fields.String(validate=validate.Length(max=255))
     on_hand = StrictInteger(validate=UNITS)
-    backorders_enabled = fields.Boolean()
+    backorders_enabled = StrictBoolean()
     backorder_limit = StrictInteger(allow_none=True, validate=UNITS)
     lead_time_days = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=3650))
     message = fields.String(validate=validate.Length(max=2000))
@@ -243,6 +277,7 @@ class VariantPatch(VariantIn, Body):
 
 
 class VariantOut(VariantIn):
+    on_hand = StrictInteger(validate=ON_HAND)
     variant_id = StrictInteger()
     updated_at = UtcDateTime()
 
@@ -257,7 +292,7 @@ class VariantChanges(Body):
 
     not_empty = True
 
-    backorders_enabled = fields.Boolean()
+    backorders_enabled = StrictBoolean()
     backorder_limit = StrictInteger(allow_none=True, validate=UNITS, metadata={"description": "null = unlimited"})
     lead_time_days = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=3650))
     message = fields.String(validate=validate.Length(max=2000))
@@ -292,14 +327,15 @@ class VariantPage(Schema):
 
 class InboundIn(Schema):
     quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=10_000_000))
-    expected_on = fields.Date(required=True)
+    expected_on = fields.Date(required=True, validate=_in_bounds,
+                              metadata={"description": f"At most {MAX_YEARS_AHEAD} years ahead."})
 
 
 class InboundPatch(Body):
     not_empty = True
 
     quantity = StrictInteger(validate=validate.Range(min=1, max=10_000_000))
-    expected_on = fields.Date()
+    expected_on = fields.Date(validate=_in_bounds, metadata={"description": f"At most {MAX_YEARS_AHEAD} years ahead."})
 
 
 class InboundOut(Schema):
@@ -329,7 +365,7 @@ class AllocationOut(Schema):
 
 class ReceiptOut(Schema):
     allocated = fields.List(fields.Nested(AllocationOut))
-    on_hand = StrictInteger()
+    on_hand = StrictInteger(validate=ON_HAND)
 
 
 class Customer(Schema):
@@ -351,7 +387,8 @@ class OrderLineIn(Schema):
 class OrderIn(Schema):
     order_id = StrictInteger(required=True, validate=POSITIVE)
     customer = fields.Nested(Customer, required=True)
-    placed_at = fields.DateTime(metadata={"description": "ISO 8601; UTC when no offset is given."})
+    placed_at = fields.DateTime(validate=_in_bounds, metadata={
+        "description": f"ISO 8601; UTC when no offset is given; from {EARLIEST.year} to {MAX_YEARS_AHEAD} years ahead."})
     currency = fields.String(required=True, validate=CURRENCY)
     lines = fields.List(fields.Nested(OrderLineIn), required=True, validate=validate.Length(min=1, max=200))
 
@@ -408,7 +445,7 @@ class QueueVariant(Schema):
     product_id = StrictInteger()
     sku = fields.String()
     name = fields.String()
-    on_hand = StrictInteger()
+    on_hand = StrictInteger(validate=ON_HAND)
     waiting_units = StrictInteger()
     lines = fields.List(fields.Nested(QueueLine))
 

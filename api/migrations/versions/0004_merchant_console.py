@@ -4,16 +4,16 @@ Every existing inbound shipment becomes the single line of its own purchase orde
 supplier or reference; received when the shipment was), so no row is lost and the inbound
 routes keep answering as before.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-01
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
@@ -90,10 +90,16 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('reason_code', sa.String(length=30), nullable=False, server_default=''))
     with op.batch_alter_table('variants', schema=None) as batch_op:
         batch_op.alter_column('reason_code', existing_type=sa.String(length=30), server_default=None)
+    with op.batch_alter_table('variant_availability', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reason_code', sa.String(length=30), nullable=False, server_default=''))
+    with op.batch_alter_table('variant_availability', schema=None) as batch_op:
+        batch_op.alter_column('reason_code', existing_type=sa.String(length=30), server_default=None)
 
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('variant_availability', schema=None) as batch_op:
+        batch_op.drop_column('reason_code')
     with op.batch_alter_table('variants', schema=None) as batch_op:
         batch_op.drop_column('reason_code')
 
