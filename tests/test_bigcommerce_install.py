@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from api.bigcommerce.install import WEBHOOK_SCOPES
 from api.bigcommerce.secrets import decrypt_token
-from api.models import BigCommerceInstallation, Store
+from api.models import BigCommerceInstallation, BigCommerceWebhook, Store
 
 
 def signed_payload(store_hash="abc123", *, secret=CLIENT_SECRET, aud=CLIENT_ID, expires_in=300, sub=None, user=None):
@@ -205,3 +205,20 @@ def test_uninstall_ends_every_console_session_of_the_store(client, bigcommerce):
     install(client, bigcommerce)  # even a re-install does not bring them back
     for token in tokens:
         assert client.get("/api/v1/admin/settings", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_integration_reports_the_script_snippet_webhooks_and_reconciliation(client, session, bigcommerce):
+    install(client, bigcommerce)
+    headers = {"Authorization": f"Bearer {_console_token(client)}"}
+    session.add(BigCommerceWebhook(store_id=session.scalar(select(Store.id)), hash="h1", scope="store/order/created",
+                                   status="failed", last_error="timed out"))
+    session.commit()
+    response = client.get("/api/v1/admin/integration", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["platform"] == "bigcommerce" and body["script"]["installed"] is True
+    assert body["snippet"] == (f'<script src="http://app.test/widget.js" data-store="abc123" '
+                               f'data-client-id="{CLIENT_ID}" defer></script>')
+    assert body["webhooks"] == {"expected": len(WEBHOOK_SCOPES), "registered": len(WEBHOOK_SCOPES),
+                                "failed_jobs": 1, "pending_jobs": 0, "last_error": "timed out"}
+    assert body["last_reconciled_at"] is None

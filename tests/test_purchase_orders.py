@@ -266,6 +266,8 @@ def test_a_dry_run_checks_and_saves_nothing(client, shop):
     assert [(p["reference"], [(line["row"], line["variant_id"], line["quantity"]) for line in p["lines"]]) for p in plans] == [
         ("PO-7", [(2, 1, 4), (3, 2, 6)]), ("PO-8", [(4, 2, 2)])]
     assert client.get(PO, headers=shop).get_json()["total"] == 0
+    audit = client.get("/api/v1/admin/audit", headers=shop).get_json()["items"]
+    assert all("import" not in entry["path"] for entry in audit)
 
 
 def test_a_csv_with_one_bad_row_saves_nothing_and_names_every_bad_row(client, shop):

@@ -3,7 +3,8 @@ who made it (the control-panel user, or "API key ending …"), what and when.
 
 One mechanism for every route: after a successful POST, PUT, PATCH or DELETE under
 /api/v1/admin, a row records the method, the route, the ids it names and a short summary of the
-body. Views that change nothing (previews, dry runs, signing in) are marked `not_a_change`."""
+body. Views that change nothing (previews, signing in) are marked `not_a_change`; a request
+that turns out to change nothing (a dry run) sets `g.not_a_change`."""
 from flask import current_app, g, request
 from marshmallow import Schema, fields
 from sqlalchemy import func, select
@@ -58,7 +59,7 @@ def record_change(response):
             or response.headers.get("Idempotent-Replayed")):
         return response
     view = current_app.view_functions.get(request.endpoint)
-    if getattr(view, "not_a_change", False):
+    if getattr(view, "not_a_change", False) or g.get("not_a_change"):
         return response
     target = dict(request.view_args or {})
     created = response.get_json(silent=True) if response.status_code == 201 else None

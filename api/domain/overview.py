@@ -4,7 +4,7 @@ is made (previews write nothing)."""
 from datetime import date, timedelta
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from api.domain import clock
 from api.domain.backorders import (
@@ -12,7 +12,7 @@ from api.domain.backorders import (
 )
 from api.domain.catalog import get_variant
 from api.domain.errors import NotFound
-from api.models import InboundShipment, Line, Order, OutboxMessage, PurchaseOrder, Store, Variant
+from api.models import InboundShipment, Line, OutboxMessage, PurchaseOrder, Store, Variant
 
 WAITING_UNITS = Line.quantity - Line.quantity_allocated - Line.quantity_shipped - Line.quantity_cancelled
 INBOUND_HORIZON_DAYS = 7
