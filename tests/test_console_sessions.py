@@ -85,3 +85,16 @@ def test_a_session_sees_only_its_own_store(client, admin, other_admin):
     assert client.get("/api/v1/admin/variants", headers=theirs).get_json()["total"] == 0
     assert client.get("/api/v1/admin/variants/5/inbound", headers=theirs).status_code == 404
     assert client.get("/api/v1/admin/variants", headers=mine).get_json()["total"] == 1
+
+
+def test_the_demo_opens_the_console_signed_in_as_the_demo_merchant_in_demo_mode_only(client, app, monkeypatch):
+    from api.domain.stores import create_store
+
+    with app.extensions["database"].transaction() as db_session:
+        create_store(db_session, "demo-store", ["http://127.0.0.1:5000"])
+    assert client.get("/demo/console").status_code == 404
+    monkeypatch.setitem(app.config, "DEMO_MODE", True)
+    boot = boot_of(client.get("/demo/console").get_data(as_text=True))
+    assert (boot["platform"], boot["user"]["label"], boot["store"]["hash"]) == ("local", "Demo merchant", "demo-store")
+    settings = client.get("/api/v1/admin/settings", headers={"Authorization": f"Bearer {boot['token']}"})
+    assert settings.get_json()["store_hash"] == "demo-store"
