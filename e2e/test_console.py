@@ -96,3 +96,20 @@ def test_adding_inbound_works_with_the_keyboard_alone(page, demo):
     expect(frame.get_by_role("cell", name="7", exact=True)).to_be_visible()
     items = demo.admin("GET", "/api/v1/admin/variants/10102/inbound").get_json()["items"]
     assert {"quantity": 7, "expected_on": day.isoformat()} in [{k: each[k] for k in ("quantity", "expected_on")} for each in items]
+
+
+def test_settings_show_the_apis_field_errors_beside_the_field_and_save_nothing(page, demo):
+    frame = open_console(page, demo, hash_path="#/settings")
+    colour = frame.get_by_label("Brand colour")
+    expect(colour).to_have_value("#1f4e79")
+    colour.fill("navy")
+    frame.get_by_label("Handling time (days)").fill("2")
+    frame.get_by_role("button", name="Save settings").click()
+    expect(frame.get_by_text("A colour such as #1f4e79.")).to_be_visible()
+    assert demo.admin("GET", "/api/v1/admin/settings").get_json()["handling_days"] == 1
+
+    colour.fill("#224466")
+    frame.get_by_role("button", name="Save settings").click()
+    expect(frame.get_by_text("Settings saved.")).to_be_visible()
+    saved = demo.admin("GET", "/api/v1/admin/settings").get_json()
+    assert (saved["brand_colour"], saved["handling_days"]) == ("#224466", 2)

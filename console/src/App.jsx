@@ -69,7 +69,7 @@ export function App({ session }) {
             </li>
           ))}
         </ul>
-        {session.user ? <Box paddingHorizontal="large" marginTop="large"><Text color="secondary60">Signed in as {session.user.label || session.user.email}</Text></Box> : null}
+        {session.user ? <Box paddingHorizontal="large" marginTop="large"><Text color="secondary60" style={{ overflowWrap: "anywhere" }}>Signed in as {session.user.label || session.user.email}</Text></Box> : null}
       </Side>
       <Box as="main" ref={main} tabIndex={-1} padding="xLarge" style={{ flex: 1, minWidth: 0, outline: 'none' }}>
         <Suspense fallback={<Loading />}>

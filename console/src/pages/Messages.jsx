@@ -32,7 +32,6 @@ function Outbox({ params }) {
     { header: 'Event', hash: 'event', render: (message) => message.event.replace(/_/g, ' ') },
     { header: 'Recipient', hash: 'recipient', render: (message) => message.recipient || '—' },
     { header: 'Order', hash: 'order', render: (message) => message.order_id ?? '—' },
-    { header: 'Channel', hash: 'channel', render: (message) => message.channel || (message.recipient && message.recipient.includes('@') ? 'email' : 'sms') },
     { header: 'Status', hash: 'status', render: (message) => statusBadge(message.status) },
     { header: 'Attempts', hash: 'attempts', align: 'right', render: (message) => number(message.attempts) },
     { header: 'Last error', hash: 'error', render: (message) => message.last_error || '—' },
@@ -81,7 +80,16 @@ function Preview({ event, locales, channels }) {
         {(preview) => (
           <Box border="box" borderRadius="normal" padding="medium">
             {preview.subject ? <Text bold>Subject: {preview.subject}</Text> : null}
-            <Box as="pre" style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit', margin: 0 }}>{preview.text ?? preview.body}</Box>
+            {preview.html ? (
+              // The email as the shopper sees it: sandboxed, so nothing in it runs.
+              <iframe sandbox="" srcDoc={preview.html} title={`Preview: ${preview.subject}`} style={{ width: '100%', height: 480, border: 0 }} />
+            ) : null}
+            {preview.html ? (
+              <details>
+                <summary>Plain-text part</summary>
+                <Box as="pre" style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit' }}>{preview.text}</Box>
+              </details>
+            ) : <Box as="pre" style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit', margin: 0 }}>{preview.text}</Box>}
           </Box>
         )}
       </Loaded>
@@ -103,7 +111,7 @@ function Templates() {
             <Box>
               <Box marginBottom="medium" style={{ maxWidth: 360 }}>
                 <Select label="Message" value={chosen.event} onOptionChange={setEvent}
-                  options={templates.map((each) => ({ value: each.event, content: each.title || each.event.replace(/_/g, ' ') }))} />
+                  options={templates.map((each) => ({ value: each.event, content: each.event.replace(/_/g, ' ') }))} />
               </Box>
               <Preview key={chosen.event} event={chosen.event} locales={chosen.locales} channels={chosen.channels} />
             </Box>

@@ -16,10 +16,10 @@ export const REASONS = [
   { value: 'new_release', content: 'New release' },
   { value: 'other', content: 'Other (write your own)' },
 ];
+// A coded reason shows its label; "other" (or a reason given as text only) the merchant's words.
 const reasonText = (variant) => {
-  const code = variant.reason_code || variant.reason;
-  const known = REASONS.find((each) => each.value === code && code !== 'other');
-  return known ? known.content : variant.reason_text || (code && code !== 'other' ? code : '') || '—';
+  const known = REASONS.find((each) => each.value === variant.reason_code && each.value !== 'other');
+  return known ? known.content : variant.reason || '—';
 };
 
 function AlternativePicker({ chosen, onChange }) {
@@ -65,8 +65,9 @@ function BulkEdit({ variants, onClose, onDone }) {
     lead_time_days: first.lead_time_days ?? '',
     message: first.message || '',
     reason_code: first.reason_code || '',
-    reason_text: first.reason_text || '',
-    alternatives: [],
+    reason_text: first.reason_code === 'other' ? first.reason || '' : '',
+    // The variant's own alternatives when editing one (by id: the catalog search fills in names).
+    alternatives: variants.length === 1 ? (first.alternatives || []).map((id) => ({ variant_id: id, name: `Variant ${id}` })) : [],
   });
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -80,8 +81,8 @@ function BulkEdit({ variants, onClose, onDone }) {
     if (change.lead_time_days) fields.lead_time_days = orNull(values.lead_time_days);
     if (change.message) fields.message = values.message;
     if (change.reason) {
-      fields.reason_code = values.reason_code || null;
-      fields.reason_text = values.reason_code === 'other' ? values.reason_text : '';
+      fields.reason = values.reason_code;
+      if (values.reason_code === 'other') fields.reason_text = values.reason_text;
     }
     if (change.alternatives) fields.alternatives = values.alternatives.map((each) => each.variant_id);
     setBusy(true);
@@ -133,7 +134,7 @@ function BulkEdit({ variants, onClose, onDone }) {
       {change.reason ? (
         <>
           <FormGroup>
-            <Select label="Reason" value={values.reason_code} error={err('reason_code')} onOptionChange={(value) => set('reason_code', value)}
+            <Select label="Reason" value={values.reason_code} error={err('reason')} onOptionChange={(value) => set('reason_code', value)}
               options={[{ value: '', content: 'No reason shown' }, ...REASONS]} />
           </FormGroup>
           {values.reason_code === 'other' ? (

@@ -132,24 +132,34 @@ function Integration() {
 }
 
 function IntegrationStatus({ integration }) {
-  const script = integration.script || {};
-  const webhooks = integration.webhooks || {};
+  const { script, webhooks } = integration;
   return (
     <Box>
-      <Flex alignItems="center" flexGap="0.5rem" marginBottom="small">
-        <Text marginBottom="none">Storefront script:</Text>
-        {health(script.installed, 'added to every page', 'not added — paste the snippet into your theme')}
-      </Flex>
-      <Text bold marginBottom="xSmall">Manual snippet</Text>
+      {script.installed === null ? (
+        <Text>Paste this tag into your storefront’s pages (before <code>&lt;/body&gt;</code>) to show the widget:</Text>
+      ) : (
+        <Flex alignItems="center" flexGap="0.5rem" marginBottom="small">
+          <Text marginBottom="none">Storefront script:</Text>
+          {health(script.installed, 'added to every page', 'not added — paste the snippet into your theme')}
+        </Flex>
+      )}
+      <Text bold marginBottom="xSmall">Snippet</Text>
       <Box as="pre" padding="small" backgroundColor="secondary10" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
         <code>{integration.snippet}</code>
       </Box>
-      <Flex alignItems="center" flexGap="0.5rem" marginTop="medium" marginBottom="small">
-        <Text marginBottom="none">Webhooks: {number(webhooks.registered)} of {number(webhooks.expected)} registered</Text>
-        {health(webhooks.registered === webhooks.expected, 'healthy', 'reinstall to repair')}
-      </Flex>
-      <Text>Failing jobs: {number(webhooks.failed_jobs)}{webhooks.pending_jobs ? `, ${number(webhooks.pending_jobs)} waiting` : ''}</Text>
-      <Small>Last reconciliation: {integration.last_reconciled_at ? dateTime(integration.last_reconciled_at) : 'not yet'}</Small>
+      {webhooks ? (
+        <>
+          <Flex alignItems="center" flexGap="0.5rem" marginTop="medium" marginBottom="small">
+            <Text marginBottom="none">Webhooks: {number(webhooks.registered)} of {number(webhooks.expected)} registered</Text>
+            {health(webhooks.registered === webhooks.expected, 'healthy', 'reinstall the app to repair')}
+          </Flex>
+          <Text>
+            Deliveries failed for good: {number(webhooks.failed_jobs)} · waiting or being retried: {number(webhooks.pending_jobs)}
+          </Text>
+          {webhooks.last_error ? <Text>Latest error: {webhooks.last_error}</Text> : null}
+          <Small>Last reconciliation with BigCommerce: {integration.last_reconciled_at ? dateTime(integration.last_reconciled_at) : 'not yet'}</Small>
+        </>
+      ) : null}
     </Box>
   );
 }
