@@ -35,14 +35,13 @@ const built = (source) => Object.keys(outputs).find((file) => (outputs[file].ent
 const entry = built('src/main.jsx');
 // The first load is what opening the console fetches: the entry, the Overview page it opens on,
 // and the chunks those import statically.
-const firstLoad = new Set();
-const visit = (file) => {
-  if (firstLoad.has(file)) return;
-  firstLoad.add(file);
-  for (const imported of outputs[file].imports) if (imported.kind === 'import-statement') visit(imported.path);
+const closure = (file, files = new Set()) => {
+  if (files.has(file)) return files;
+  files.add(file);
+  for (const imported of outputs[file].imports) if (imported.kind === 'import-statement') closure(imported.path, files);
+  return files;
 };
-visit(entry);
-visit(built('pages/Overview.jsx'));
+const firstLoad = new Set([...closure(entry), ...closure(built('pages/Overview.jsx'))]);
 
 const sizes = Object.fromEntries(Object.keys(outputs).map((file) => [basename(file), gzipped(file)]));
 // The page loads `js` as module scripts, entry first (the rest of the first load is fetched at
@@ -62,6 +61,12 @@ for (const [file, output] of Object.entries(outputs)) {
   console.log(`console: ${basename(file).padEnd(28)} ${kb(sizes[basename(file)]).padStart(9)} gzipped  (${role})`);
 }
 console.log(`console: first load ${kb(firstLoadBytes)} gzipped (budget ${kb(BUDGET)})`);
+// What opening each other page first adds: its chunk and the shared chunks it brings.
+for (const file of Object.keys(outputs).filter((each) => (outputs[each].entryPoint || '').includes('/pages/'))) {
+  const added = [...closure(file)].filter((each) => !firstLoad.has(each));
+  const bytes = added.reduce((total, each) => total + sizes[basename(each)], 0);
+  if (bytes) console.log(`console: opening ${basename(outputs[file].entryPoint, '.jsx')} first adds ${kb(bytes)} gzipped`);
+}
 if (firstLoadBytes > BUDGET) {
   console.error('console: the first load is over its budget');
   process.exit(1);
