@@ -137,10 +137,13 @@ def test_a_received_part_cannot_be_edited_away(client, shop):
 
 def test_cancelling_stops_counting_what_was_not_received(client, shop):
     order = create(client, shop)
+    storefront = "/api/v1/stores/store-a/availability?variant_ids=2"  # no queue: the 6 caps would come
+    assert client.get(storefront).get_json()["items"][0]["eta"]["source"] == "inbound"
     response = client.post(f"{PO}/{order['id']}/cancel", headers=shop)
     assert response.status_code == 200 and response.get_json()["status"] == "cancelled"
     assert all(line["quantity_expected"] == 0 for line in response.get_json()["lines"])
     assert queue(client, shop)[0]["eta"] == {"date": None, "source": "unknown"}
+    assert client.get(storefront).get_json()["items"][0]["eta"] == {"date": None, "source": "unknown"}
     assert client.post(f"{PO}/{order['id']}/cancel", headers=shop).status_code == 409
     assert receive(client, shop, order["id"], "k", {}).status_code == 409
     assert client.patch(f"{PO}/{order['id']}", json={"supplier": "X"}, headers=shop).status_code == 409
