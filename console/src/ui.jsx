@@ -1,6 +1,6 @@
 // Small pieces every page uses: loading, error and empty states, and a data-loading hook.
 import { useCallback, useEffect, useState } from 'react';
-import { Box, Button, Flex, H1, Message, Panel, ProgressCircle, Text } from '@bigcommerce/big-design';
+import { Box, Button, Flex, H1, Message, Panel, ProgressCircle, Search, Text } from '@bigcommerce/big-design';
 
 export function useLoad(load, deps) {
   const [state, setState] = useState({ loading: true, data: null, error: null });
@@ -16,6 +16,32 @@ export function useLoad(load, deps) {
     return () => { current = false; };
   }, [...deps, version]); // eslint-disable-line react-hooks/exhaustive-deps
   return { ...state, reload };
+}
+
+// An action of a dialog: `busy` while it runs, its failure (an ApiError) in `error`.
+export function useBusy() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const run = async (action) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (failure) {
+      setError(failure);
+    }
+    setBusy(false);
+  };
+  return { busy, error, run };
+}
+
+// A search field that searches when submitted (Enter or its button), not on every key.
+export function SearchBox({ initial, label, placeholder = 'SKU or name', onSearch, ...props }) {
+  const [typed, setTyped] = useState(initial || '');
+  return (
+    <Search value={typed} onChange={(event) => setTyped(event.target.value)} placeholder={placeholder} aria-label={label}
+      onSubmit={(event) => { event.preventDefault(); onSearch(typed); }} {...props} />
+  );
 }
 
 export function Loading({ label = 'Loading' }) {

@@ -1,10 +1,11 @@
 // Activity: the audit log of every change made through the console or the admin API (who, what,
 // when), newest first, a page at a time.
-import { Table, Text } from '@bigcommerce/big-design';
+import { Text } from '@bigcommerce/big-design';
 import { get, query } from '../api.js';
 import { dateTime } from '../format.js';
 import { navigate } from '../router.js';
-import { Empty, Loaded, Page, Pager, Section, useLoad } from '../ui.jsx';
+import { Empty, Page, Section, useLoad } from '../ui.jsx';
+import { PagedTable } from '../tables.jsx';
 
 const PER_PAGE = 50;
 const PREFIX = '/api/v1/admin';
@@ -47,25 +48,21 @@ export default function Activity({ params }) {
   return (
     <Page title="Activity">
       <Section title="Changes made through the console and the admin API">
-        <Loaded state={state}>
-          {(data) => (
-            <>
-              <Table
-                columns={[
-                  { header: 'When', hash: 'when', render: (entry) => dateTime(entry.created_at) },
-                  { header: 'Who', hash: 'who', render: (entry) => entry.actor },
-                  { header: 'What', hash: 'what', render: describe },
-                  { header: 'Details', hash: 'details', render: (entry) => <Details entry={entry} /> },
-                ]}
-                items={data.items}
-                keyField="id"
-                itemName="changes"
-                emptyComponent={<Empty>No change has been made yet.</Empty>}
-              />
-              <Pager page={page} perPage={PER_PAGE} total={data.total} itemName="changes" onPage={(next) => navigate('/activity', { page: next })} />
-            </>
-          )}
-        </Loaded>
+        <PagedTable
+          state={state}
+          page={page}
+          perPage={PER_PAGE}
+          onPage={(next) => navigate('/activity', { page: next })}
+          columns={[
+            { header: 'When', hash: 'when', render: (entry) => dateTime(entry.created_at) },
+            { header: 'Who', hash: 'who', render: (entry) => entry.actor },
+            { header: 'What', hash: 'what', render: describe },
+            { header: 'Details', hash: 'details', render: (entry) => <Details entry={entry} /> },
+          ]}
+          keyField="id"
+          itemName="changes"
+          emptyComponent={<Empty>No change has been made yet.</Empty>}
+        />
       </Section>
     </Page>
   );

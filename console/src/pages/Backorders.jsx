@@ -2,11 +2,13 @@
 // inbound, where the merchant receives stock (after a FIFO preview) and adds, edits or deletes
 // inbound (a date change first shows how many shoppers will be told).
 import { useState } from 'react';
-import { Box, Button, Flex, Form, FormGroup, Input, Link, Message, Modal, Search, Select, Table, Text } from '@bigcommerce/big-design';
+import { Box, Button, Flex, Form, FormGroup, Input, Link, Message, Modal, Select, Table, Text } from '@bigcommerce/big-design';
 import { api, get, idempotencyKey, query } from '../api.js';
 import { date, number } from '../format.js';
 import { href, navigate } from '../router.js';
-import { Empty, Pager, fieldError, Loaded, Page, Section, useLoad } from '../ui.jsx';
+import { ReceiptPreview } from '../receipts.jsx';
+import { Empty, fieldError, Loaded, Page, SearchBox, Section, useBusy, useLoad } from '../ui.jsx';
+import { PagedTable } from '../tables.jsx';
 
 const PER_PAGE = 25;
 const eta = (value) => (value && value.date ? date(value.date) : 'Unknown');
@@ -16,7 +18,6 @@ function VariantList({ params }) {
   const sort = params.sort || 'waiting';
   const order = params.order || (sort === 'waiting' ? 'desc' : 'asc');
   const page = Number(params.page || 1);
-  const [typed, setTyped] = useState(search);
   const state = useLoad(() => get(`/backorders/variants${query({ search, sort, order, page, per_page: PER_PAGE })}`), [search, sort, order, page]);
   const go = (changes) => navigate('/backorders', { search, sort, order, page, ...changes });
   const columns = [
@@ -36,24 +37,19 @@ function VariantList({ params }) {
     <Page title="Backorders">
       <Section title="Variants with shoppers waiting">
         <Box marginBottom="medium">
-          <Search value={typed} onChange={(event) => setTyped(event.target.value)} onSubmit={(event) => { event.preventDefault(); go({ search: typed, page: 1 }); }}
-            placeholder="SKU or name" aria-label="Search by SKU or name" />
+          <SearchBox initial={search} label="Search by SKU or name" onSearch={(typed) => go({ search: typed, page: 1 })} />
         </Box>
-        <Loaded state={state}>
-          {(data) => (
-            <>
-              <Table
-                columns={columns}
-                items={data.items}
-                keyField="variant_id"
-                itemName="variants"
-                emptyComponent={<Empty>{search ? `No waiting variant matches “${search}”.` : 'No shopper is waiting for anything. '}</Empty>}
-                sortable={{ columnHash: sort, direction: order === 'desc' ? 'DESC' : 'ASC', onSort: (hash, next) => go({ sort: hash, order: next.toLowerCase(), page: 1 }) }}
-              />
-              <Pager page={page} perPage={PER_PAGE} total={data.total} onPage={(next) => go({ page: next })} />
-            </>
-          )}
-        </Loaded>
+        <PagedTable
+          state={state}
+          page={page}
+          perPage={PER_PAGE}
+          onPage={(next) => go({ page: next })}
+          columns={columns}
+          keyField="variant_id"
+          itemName="variants"
+          emptyComponent={<Empty>{search ? `No waiting variant matches “${search}”.` : 'No shopper is waiting for anything.'}</Empty>}
+          sortable={{ columnHash: sort, direction: order === 'desc' ? 'DESC' : 'ASC', onSort: (hash, next) => go({ sort: hash, order: next.toLowerCase(), page: 1 }) }}
+        />
       </Section>
     </Page>
   );
@@ -61,24 +57,13 @@ function VariantList({ params }) {
 
 // Receive stock: a preview of which lines get units, in queue order, then the receipt itself with
 // one idempotency key for this dialog, so a repeated click cannot receive twice.
-export function ReceiveModal({ title, previewPath, receivePath, fields, onClose, onDone, describe }) {
+function ReceiveModal({ title, previewPath, receivePath, fields, onClose, onDone, describe }) {
   // The preview needs only what decides the allocation; the receipt also names the inbound it fills.
   const [values, setValues] = useState(fields.initial);
   const [preview, setPreview] = useState(null);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useBusy();
   const [key] = useState(idempotencyKey);
   const body = fields.body(values);
-  const run = async (action) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (failure) {
-      setError(failure);
-    }
-    setBusy(false);
-  };
   const showPreview = () => run(async () => setPreview(await api('POST', previewPath, { body: fields.previewBody ? fields.previewBody(values) : body })));
   const confirm = () => run(async () => onDone(await api('POST', receivePath, { body, headers: { 'Idempotency-Key': key } })));
   const change = (next) => { setPreview(null); setValues(next); };
@@ -97,36 +82,6 @@ export function ReceiveModal({ title, previewPath, receivePath, fields, onClose,
       {error && error.status !== 422 ? <Message type="error" messages={[{ text: error.message }]} marginTop="medium" /> : null}
       {preview ? <ReceiptPreview preview={preview} describe={describe} /> : null}
     </Modal>
-  );
-}
-
-export function ReceiptPreview({ preview, describe }) {
-  const allocations = preview.allocations || [];
-  return (
-    <Box marginTop="medium" aria-live="polite">
-      <Text bold>
-        {allocations.length
-          ? `${number(allocations.length)} ${allocations.length === 1 ? 'line gets' : 'lines get'} units, first come first served:`
-          : 'No waiting line gets units: everything goes on hand.'}
-      </Text>
-      {allocations.length ? (
-        <Table
-          columns={[
-            ...(describe ? [{ header: 'Variant', hash: 'variant', render: describe }] : []),
-            { header: 'Order', hash: 'order', render: (line) => line.order_id },
-            { header: 'Customer', hash: 'customer', render: (line) => line.customer_email || '—' },
-            { header: 'Units', hash: 'units', align: 'right', render: (line) => number(line.quantity) },
-          ]}
-          items={allocations}
-          keyField="line_id"
-        />
-      ) : null}
-      {preview.on_hand_after != null ? (
-        <Text marginTop="small">
-          On hand afterwards: {number(preview.on_hand_after)}{preview.still_waiting ? ` · ${number(preview.still_waiting)} units still waiting` : ''}
-        </Text>
-      ) : null}
-    </Box>
   );
 }
 
@@ -156,21 +111,10 @@ function receiveFields(inbound) {
 function InboundModal({ variantId, inbound, onClose, onDone }) {
   const [values, setValues] = useState({ quantity: inbound ? inbound.quantity : '', expected_on: inbound ? inbound.expected_on : '' });
   const [impact, setImpact] = useState(null);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useBusy();
   const body = { quantity: Number(values.quantity), expected_on: values.expected_on };
   const changed = !inbound || values.expected_on !== inbound.expected_on || Number(values.quantity) !== inbound.quantity;
   const base = `/variants/${variantId}/inbound`;
-  const run = async (action) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (failure) {
-      setError(failure);
-    }
-    setBusy(false);
-  };
   const preview = () => run(async () => setImpact(await api('POST', inbound ? `${base}/${inbound.id}/preview` : `${base}/preview`, { body })));
   const save = () => run(async () => {
     await (inbound ? api('PATCH', `${base}/${inbound.id}`, { body }) : api('POST', base, { body }));
@@ -204,18 +148,14 @@ function InboundModal({ variantId, inbound, onClose, onDone }) {
 }
 
 function DeleteInbound({ variantId, inbound, onClose, onDone }) {
-  const [error, setError] = useState(null);
-  const remove = async () => {
-    try {
-      await api('DELETE', `/variants/${variantId}/inbound/${inbound.id}`);
-      onDone();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
+  const { busy, error, run } = useBusy();
+  const remove = () => run(async () => {
+    await api('DELETE', `/variants/${variantId}/inbound/${inbound.id}`);
+    onDone();
+  });
   return (
     <Modal isOpen variant="dialog" header="Delete this inbound?" onClose={onClose} closeOnEscKey
-      actions={[{ text: 'Keep it', variant: 'subtle', onClick: onClose }, { text: 'Delete inbound', actionType: 'destructive', onClick: remove }]}>
+      actions={[{ text: 'Keep it', variant: 'subtle', onClick: onClose }, { text: 'Delete inbound', actionType: 'destructive', onClick: remove, isLoading: busy }]}>
       <Text>{number(inbound.quantity)} units expected {date(inbound.expected_on)}. Shoppers’ dates are worked out again without it.</Text>
       {error ? <Message type="error" messages={[{ text: error.message }]} marginTop="medium" /> : null}
     </Modal>

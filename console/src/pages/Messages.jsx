@@ -1,11 +1,12 @@
 // Messages: the notification outbox (filter by status, retry a failed message) and a preview of
 // every message template in every language and channel, with sample data.
 import { useState } from 'react';
-import { Badge, Box, Button, Flex, Message, Select, Table, Text } from '@bigcommerce/big-design';
+import { Badge, Box, Button, Flex, Message, Select, Text } from '@bigcommerce/big-design';
 import { api, get, query } from '../api.js';
 import { dateTime, number } from '../format.js';
 import { navigate } from '../router.js';
-import { Empty, Pager, Loaded, Page, Section, useLoad } from '../ui.jsx';
+import { Empty, Loaded, Page, Section, useLoad } from '../ui.jsx';
+import { PagedTable } from '../tables.jsx';
 
 const STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'];
 const BADGE = { pending: 'secondary', sending: 'primary', sent: 'success', failed: 'danger', skipped: 'warning' };
@@ -49,19 +50,15 @@ function Outbox({ params }) {
           options={[{ value: '', content: 'All' }, ...STATUSES.map((each) => ({ value: each, content: each }))]} />
       </Box>
       {notice ? <Message type={notice.type} messages={[{ text: notice.text }]} marginBottom="medium" /> : null}
-      <Loaded state={state}>
-        {(data) => (
-          <>
-            <Table
-              columns={columns}
-              items={data.items}
-              itemName="messages"
-              emptyComponent={<Empty>No messages{status ? ` with status ${status}` : ''}.</Empty>}
-            />
-            <Pager page={page} perPage={PER_PAGE} total={data.total} onPage={(next) => navigate('/messages', { status, page: next })} />
-          </>
-        )}
-      </Loaded>
+      <PagedTable
+        state={state}
+        page={page}
+        perPage={PER_PAGE}
+        onPage={(next) => navigate('/messages', { status, page: next })}
+        columns={columns}
+        itemName="messages"
+        emptyComponent={<Empty>No messages{status ? ` with status ${status}` : ''}.</Empty>}
+      />
     </Section>
   );
 }

@@ -2,11 +2,13 @@
 // /variants): backorders on or off, limit, lead time, the shoppers' message, the reason for the
 // wait, and curated alternatives picked by search. Only the fields ticked "change" are sent.
 import { useState } from 'react';
-import { Badge, Box, Button, Checkbox, Flex, FormGroup, Input, Message, Modal, Search, Select, Table, Text, Textarea } from '@bigcommerce/big-design';
+import { Badge, Box, Button, Checkbox, Flex, FormGroup, Input, Message, Modal, Select, Text, Textarea } from '@bigcommerce/big-design';
 import { api, get, query } from '../api.js';
 import { money, number } from '../format.js';
 import { navigate } from '../router.js';
-import { Empty, Pager, fieldError, Loaded, Page, Section, useLoad } from '../ui.jsx';
+import { Empty, fieldError, Page, SearchBox, Section, useBusy, useLoad } from '../ui.jsx';
+import { PagedTable } from '../tables.jsx';
+import { VariantFinder } from '../variants.jsx';
 
 const PER_PAGE = 25;
 export const REASONS = [
@@ -23,13 +25,6 @@ const reasonText = (variant) => {
 };
 
 function AlternativePicker({ chosen, onChange }) {
-  const [typed, setTyped] = useState('');
-  const [found, setFound] = useState(null);
-  const find = async (event) => {
-    event.preventDefault();
-    setFound((await get(`/variants${query({ search: typed, per_page: 10 })}`)).items);
-  };
-  const ids = chosen.map((each) => each.variant_id);
   return (
     <Box>
       <Text bold marginBottom="xSmall">Alternatives</Text>
@@ -41,17 +36,9 @@ function AlternativePicker({ chosen, onChange }) {
           ))}
         </Flex>
       ) : <Text color="secondary60">None: shoppers are offered no alternative.</Text>}
-      <Search value={typed} onChange={(event) => setTyped(event.target.value)} onSubmit={find} placeholder="Find an alternative by SKU or name" aria-label="Find an alternative by SKU or name" />
-      {found ? (
-        <Box marginTop="small">
-          {found.length ? found.filter((each) => !ids.includes(each.variant_id)).map((each) => (
-            <Flex key={each.variant_id} justifyContent="space-between" alignItems="center" marginBottom="xxSmall">
-              <Text marginBottom="none">{each.name} ({each.sku})</Text>
-              <Button variant="subtle" onClick={() => onChange([...chosen, each])} aria-label={`Add ${each.name} as an alternative`}>Add</Button>
-            </Flex>
-          )) : <Text>No variant matches.</Text>}
-        </Box>
-      ) : null}
+      <VariantFinder label="Find an alternative by SKU or name" placeholder="Find an alternative by SKU or name"
+        pickLabel={(variant) => `Add ${variant.name} as an alternative`} exclude={chosen.map((each) => each.variant_id)}
+        onPick={(variant) => onChange([...chosen, variant])} />
     </Box>
   );
 }
@@ -69,8 +56,7 @@ function BulkEdit({ variants, onClose, onDone }) {
     // The variant's own alternatives when editing one (by id: the catalog search fills in names).
     alternatives: variants.length === 1 ? (first.alternatives || []).map((id) => ({ variant_id: id, name: `Variant ${id}` })) : [],
   });
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useBusy();
   const set = (name, value) => setValues((previous) => ({ ...previous, [name]: value }));
   const toggle = (name) => (event) => setChange((previous) => ({ ...previous, [name]: event.target.checked }));
   const orNull = (text) => (text === '' ? null : Number(text));
@@ -85,15 +71,10 @@ function BulkEdit({ variants, onClose, onDone }) {
       if (values.reason_code === 'other') fields.reason_text = values.reason_text;
     }
     if (change.alternatives) fields.alternatives = values.alternatives.map((each) => each.variant_id);
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api('PATCH', '/variants', { body: { variant_ids: variants.map((each) => each.variant_id), changes: fields } });
       onDone(variants.length);
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    });
   };
   const err = (name) => fieldError(error && error.fields && error.fields.changes ? { fields: error.fields.changes } : error, name);
   const nothing = !Object.values(change).some(Boolean);
@@ -158,7 +139,6 @@ function BulkEdit({ variants, onClose, onDone }) {
 export default function Products({ params }) {
   const search = params.search || '';
   const page = Number(params.page || 1);
-  const [typed, setTyped] = useState(search);
   const [selected, setSelected] = useState([]);
   const [editing, setEditing] = useState(null);
   const [notice, setNotice] = useState(null);
@@ -185,24 +165,19 @@ export default function Products({ params }) {
       {notice ? <Message type="success" messages={[{ text: notice }]} marginBottom="medium" onClose={() => setNotice(null)} /> : null}
       <Section title="Catalog">
         <Box marginBottom="medium">
-          <Search value={typed} onChange={(event) => setTyped(event.target.value)} onSubmit={(event) => { event.preventDefault(); go({ search: typed, page: 1 }); }}
-            placeholder="SKU or name" aria-label="Search products by SKU or name" />
+          <SearchBox initial={search} label="Search products by SKU or name" onSearch={(typed) => go({ search: typed, page: 1 })} />
         </Box>
-        <Loaded state={state}>
-          {(data) => (
-            <>
-              <Table
-                columns={columns}
-                items={data.items}
-                keyField="variant_id"
-                itemName="variants"
-                selectable={{ selectedItems: selected, onSelectionChange: setSelected }}
-                emptyComponent={<Empty>{search ? `No variant matches “${search}”.` : 'The catalog is empty.'}</Empty>}
-              />
-              <Pager page={page} perPage={PER_PAGE} total={data.total} onPage={(next) => go({ page: next })} />
-            </>
-          )}
-        </Loaded>
+        <PagedTable
+          state={state}
+          page={page}
+          perPage={PER_PAGE}
+          onPage={(next) => go({ page: next })}
+          columns={columns}
+          keyField="variant_id"
+          itemName="variants"
+          selectable={{ selectedItems: selected, onSelectionChange: setSelected }}
+          emptyComponent={<Empty>{search ? `No variant matches “${search}”.` : 'The catalog is empty.'}</Empty>}
+        />
       </Section>
       {editing ? (
         <BulkEdit variants={editing} onClose={() => setEditing(null)}

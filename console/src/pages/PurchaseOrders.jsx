@@ -2,12 +2,14 @@
 // receive the whole order or part of any line (after a FIFO preview), and import a CSV file that
 // is checked row by row first and saved only when every row is right.
 import { useState } from 'react';
-import { Badge, Box, Button, FileUploader, Flex, Form, FormGroup, Input, Link, Message, Modal, Search, Select, Table, Text } from '@bigcommerce/big-design';
+import { Badge, Box, Button, FileUploader, Flex, Form, FormGroup, Input, Link, Message, Modal, Select, Table, Text } from '@bigcommerce/big-design';
 import { api, get, idempotencyKey, query } from '../api.js';
 import { date, number } from '../format.js';
 import { href, navigate } from '../router.js';
-import { ReceiptPreview } from './Backorders.jsx';
-import { Empty, Pager, fieldError, Loaded, Page, Section, useLoad } from '../ui.jsx';
+import { Empty, fieldError, Loaded, Page, Section, useBusy, useLoad } from '../ui.jsx';
+import { PagedTable } from '../tables.jsx';
+import { ReceiptPreview } from '../receipts.jsx';
+import { VariantFinder } from '../variants.jsx';
 
 const PER_PAGE = 25;
 const STATUS = { open: 'primary', partly_received: 'warning', received: 'success', cancelled: 'secondary' };
@@ -15,48 +17,6 @@ const STATUS_TEXT = { open: 'Open', partly_received: 'Partly received', received
 const statusBadge = (status) => <Badge variant={STATUS[status] || 'secondary'} label={STATUS_TEXT[status] || status} />;
 const lineName = (line) => `${line.name || ''}${line.sku ? ` (${line.sku})` : ''}` || `Variant ${line.variant_id}`;
 const orderName = (order) => order.reference || `#${order.id}`;
-
-function useBusy() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
-  const run = async (action) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (failure) {
-      setError(failure);
-    }
-    setBusy(false);
-  };
-  return { busy, error, run };
-}
-
-function VariantSearch({ onPick, exclude }) {
-  const [typed, setTyped] = useState('');
-  const [found, setFound] = useState(null);
-  const find = async (event) => {
-    event.preventDefault();
-    setFound((await get(`/variants${query({ search: typed, per_page: 10 })}`)).items);
-  };
-  return (
-    <Box marginTop="small">
-      <Search value={typed} onChange={(event) => setTyped(event.target.value)} onSubmit={find}
-        placeholder="Add a line: SKU or name" aria-label="Find a variant to add by SKU or name" />
-      {found ? (
-        <Box marginTop="xSmall">
-          {found.filter((each) => !exclude.includes(each.variant_id)).map((each) => (
-            <Flex key={each.variant_id} justifyContent="space-between" alignItems="center">
-              <Text marginBottom="none">{each.name} ({each.sku})</Text>
-              <Button variant="subtle" onClick={() => { onPick(each); setFound(null); setTyped(''); }} aria-label={`Add ${each.sku || each.name}`}>Add</Button>
-            </Flex>
-          ))}
-          {found.length ? null : <Text>No variant matches.</Text>}
-        </Box>
-      ) : null}
-    </Box>
-  );
-}
 
 function OrderForm({ order, onClose, onDone }) {
   const [values, setValues] = useState({
@@ -105,7 +65,8 @@ function OrderForm({ order, onClose, onDone }) {
       ))}
       {values.lines.length ? null : <Text color="secondary60">No lines yet.</Text>}
       {fieldError(error, 'lines') && !lineErrors(0) ? <Text color="danger">{fieldError(error, 'lines')}</Text> : null}
-      <VariantSearch exclude={values.lines.map((line) => line.variant_id)}
+      <VariantFinder label="Find a variant to add by SKU or name" placeholder="Add a line: SKU or name"
+        pickLabel={(variant) => `Add ${variant.sku || variant.name}`} exclude={values.lines.map((line) => line.variant_id)}
         onPick={(variant) => set('lines', [...values.lines, { variant_id: variant.variant_id, sku: variant.sku, name: variant.name, quantity: '1' }])} />
     </Modal>
   );
@@ -305,26 +266,22 @@ function OrderList({ params }) {
           <Select label="Status" value={status} onOptionChange={(value) => navigate('/purchase-orders', { status: value })}
             options={[{ value: '', content: 'All' }, ...Object.entries(STATUS_TEXT).map(([value, content]) => ({ value, content }))]} />
         </Box>
-        <Loaded state={state}>
-          {(data) => (
-            <>
-              <Table
-                columns={[
-                  { header: 'Reference', hash: 'reference', render: (order) => <Link href={href(`/purchase-orders/${order.id}`)}>{orderName(order)}</Link> },
-                  { header: 'Supplier', hash: 'supplier', render: (order) => order.supplier || '—' },
-                  { header: 'Expected on', hash: 'expected', render: (order) => date(order.expected_on) },
-                  { header: 'Units', hash: 'units', align: 'right', render: (order) => `${number(order.quantity_received)} of ${number(order.quantity)} received` },
-                  { header: 'Status', hash: 'status', render: (order) => statusBadge(order.status) },
-                ]}
-                items={data.items}
-                keyField="id"
-                itemName="purchase orders"
-                emptyComponent={<Empty>No purchase orders{status ? ` with status “${STATUS_TEXT[status]}”` : ''}. Create one or import a CSV file.</Empty>}
-              />
-              <Pager page={page} perPage={PER_PAGE} total={data.total} onPage={(next) => navigate('/purchase-orders', { status, page: next })} />
-            </>
-          )}
-        </Loaded>
+        <PagedTable
+          state={state}
+          page={page}
+          perPage={PER_PAGE}
+          onPage={(next) => navigate('/purchase-orders', { status, page: next })}
+          columns={[
+            { header: 'Reference', hash: 'reference', render: (order) => <Link href={href(`/purchase-orders/${order.id}`)}>{orderName(order)}</Link> },
+            { header: 'Supplier', hash: 'supplier', render: (order) => order.supplier || '—' },
+            { header: 'Expected on', hash: 'expected', render: (order) => date(order.expected_on) },
+            { header: 'Units', hash: 'units', align: 'right', render: (order) => `${number(order.quantity_received)} of ${number(order.quantity)} received` },
+            { header: 'Status', hash: 'status', render: (order) => statusBadge(order.status) },
+          ]}
+          keyField="id"
+          itemName="purchase orders"
+          emptyComponent={<Empty>No purchase orders{status ? ` with status “${STATUS_TEXT[status]}”` : ''}. Create one or import a CSV file.</Empty>}
+        />
       </Section>
       {dialog === 'new' ? <OrderForm onClose={() => setDialog(null)} onDone={(order) => navigate(`/purchase-orders/${order.id}`)} /> : null}
       {dialog === 'import' ? (
