@@ -303,3 +303,10 @@ def test_a_reference_already_used_is_refused(client, shop):
 def test_a_csv_naming_another_stores_variants_saves_nothing(client, shop, other_admin):
     response = import_csv(client, other_admin, GOOD_CSV)
     assert response.status_code == 422 and set(response.get_json()["errors"]["csv"]) == {"2", "3", "4"}
+
+
+@pytest.mark.parametrize("text", ["a\rb\x00c", '"unclosed,quote\n', b"\xff\xfe".decode("latin-1")])
+def test_a_file_that_is_not_csv_is_refused_and_saves_nothing(client, shop, text):
+    response = import_csv(client, shop, text)
+    assert response.status_code == 422 and "csv" in response.get_json()["errors"]
+    assert client.get(PO, headers=shop).get_json()["total"] == 0

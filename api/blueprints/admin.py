@@ -71,7 +71,7 @@ def list_variants(query):
         session(), admin_store(), page=query["page"], per_page=query["per_page"], state=query.get("state"),
         search=query.get("search"),
     )
-    return {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
+    return schemas.page_of(items, total, query)
 
 
 @blp.route("/variants", methods=["PATCH"])

@@ -109,7 +109,7 @@ def list_audit(query):
         select(AuditEntry).where(where).order_by(AuditEntry.id.desc())
         .offset((query["page"] - 1) * query["per_page"]).limit(query["per_page"])
     ).all()
-    return {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
+    return schemas.page_of(items, total, query)
 
 
 def register(app) -> None:

@@ -161,7 +161,7 @@ def list_backordered_variants(query):
         session(), admin_store(), search=query.get("search"), sort=query["sort"], descending=descending,
         page=query["page"], per_page=query["per_page"],
     )
-    return {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
+    return schemas.page_of(items, total, query)
 
 
 @blp.route("/variants/<int:variant_id>/queue", methods=["GET"])

@@ -8,13 +8,12 @@ from api.domain.errors import Invalid
 from api.http import schemas
 from api.http.admin_routes import admin_blueprint, documented
 from api.http.context import admin_store, session
-from api.http.idempotency import idempotent
+from api.http.idempotency import KEY_PARAMETER, idempotent
 
 blp = admin_blueprint("purchase_orders", __name__, "Purchase orders: inbound stock by supplier")
 
 UNITS = validate.Range(min=1, max=schemas.MAX_UNITS)
 TEXT = validate.Length(max=200)
-IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": True, "schema": {"type": "string"}}
 
 
 # --- shapes ------------------------------------------------------------------------------------
@@ -150,7 +149,7 @@ def list_purchase_orders(query):
     items, total = purchasing.list_purchase_orders(
         session(), admin_store(), status=query.get("status"), search=query.get("search"),
         page=query["page"], per_page=query["per_page"])
-    return {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
+    return schemas.page_of(items, total, query)
 
 
 @blp.route("/purchase-orders", methods=["POST"])
@@ -197,7 +196,7 @@ def cancel_purchase_order(purchase_order_id):
 @idempotent
 @blp.arguments(PurchaseOrderReceiptIn)
 @blp.response(201, PurchaseOrderReceiptOut)
-@blp.doc(parameters=[IDEMPOTENCY_KEY])
+@blp.doc(parameters=[KEY_PARAMETER])
 @documented(blp, 400, 401, 404, 409, 422)
 def receive_purchase_order(fields_in, purchase_order_id):
     """Receive lines in part or in full (or, without `lines`, all that is still expected). Each

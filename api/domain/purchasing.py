@@ -238,7 +238,10 @@ def import_purchase_orders(session: Session, store: Store, text: str, *, dry_run
     expected_on; one order per reference). Every row is checked before anything is saved, and a
     file with any error saves nothing: Invalid names each bad row by its line in the file.
     With `dry_run`, the plans (what would be created) are returned and nothing is written."""
-    plans = _plan_import(session, store, text)
+    try:
+        plans = _plan_import(session, store, text)
+    except csv.Error as error:  # not CSV at all (a stray quote, a NUL character)
+        raise Invalid("The file cannot be read as CSV; nothing was saved.", {"csv": {"file": [str(error)]}}) from None
     if dry_run:
         return plans
     return [
@@ -249,7 +252,7 @@ def import_purchase_orders(session: Session, store: Store, text: str, *, dry_run
 
 
 def _plan_import(session: Session, store: Store, text: str) -> list[dict]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     columns = {(name or "").strip().lower() for name in reader.fieldnames or []}
     missing = [name for name in IMPORT_COLUMNS if name not in columns]
     if not ({"sku", "variant_id"} & columns):

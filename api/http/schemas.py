@@ -98,6 +98,11 @@ class Eta(Schema):
     source = fields.String(validate=validate.OneOf(["inbound", "lead_time", "manual", "unknown"]))
 
 
+def page_of(items, total: int, query: dict) -> dict:
+    """A page of a list, as every paged route answers it."""
+    return {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
+
+
 class Pagination(Schema):
     page = fields.Integer(load_default=1, validate=POSITIVE)
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
