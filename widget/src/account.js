@@ -47,8 +47,8 @@ function etaSummary(t, tag, today, waiting) {
 function failure(t, error) {
   if (!error.status) return t('e_network');
   if (error.status >= 500) return t('e_server');
-  const reason = error.reason && t(reasonKey(error.reason));
-  return reason && reason.indexOf('r_') ? reason : error.message;
+  const key = error.reason && reasonKey(error.reason);
+  return key && t(key) !== key ? t(key) : error.message;
 }
 
 export async function accountPages(ctx) {
@@ -57,7 +57,7 @@ export async function accountPages(ctx) {
   const detailsId = details && positiveId(details.value);
   const items = [...document.querySelectorAll('.account-listItem')].filter(orderIdOf);
   if (!guest && !detailsId && !items.length) return [];
-  await ctx.ready;
+  await ctx.ready();
   const t = translator(__ACCOUNT_STRINGS__, ctx.t);
   const c = { ...ctx, t, today: ctx.today() };
   // Placed where nothing on the page moves when it appears (issue 11: no layout shift): an order
