@@ -301,10 +301,13 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
             clear_eta(line)
         served.append((line, {"quantity": units, "state": line.state}))
         allocations.append(Allocation(line.order.order_id, line.id, units))
-    record_many(session, served, "allocated")
-    for line, _ in served:  # after "allocated", so each line's timeline reads in order
-        if line.state == AWAITING_PAYMENT:
-            hold_for_payment(session, store, line)
+    # A line held for payment gets one message, the payment request (in stock, held until, pay
+    # this): "allocated" goes on its timeline only.
+    to_pay = [(line, data) for line, data in served if line.state == AWAITING_PAYMENT]
+    record_many(session, [(line, data) for line, data in served if line.state != AWAITING_PAYMENT], "allocated")
+    record_many(session, to_pay, "allocated", shopper_visible=False)
+    for line, _ in to_pay:  # after "allocated", so each line's timeline reads in order
+        hold_for_payment(session, store, line)
     if allocations:
         recompute_etas(session, store, variant)
     alert_subscribers(session, store, variant)
