@@ -284,6 +284,7 @@ async function orderPanel(ctx, token, orderId, place) {
     let text = t('ok_' + name, { n: result.quantity });
     if (refund > 0) text += ' — ' + t('refund', { amount: amount(refund) });
     if (payment) text += ' — ' + t('charge', { amount: amount(payment.amount) });
+    if (payment && payment.hold_until) text += ' ' + t('by', { date: formatDate(payment.hold_until, tag, today) });
     return text;
   }
 
