@@ -140,12 +140,14 @@ def payment_dict(payment: PaymentRequestRecord | None) -> dict | None:
         "currency": payment.currency,
         "status": payment.status,
         "hold_until": payment.hold_until,
+        "purpose": payment.purpose,
     }
 
 
 def request_payment(session: Session, store: Store, line: Line, quantity: int, amount: int,
-                    purpose: str, hold_until=None) -> PaymentRequestRecord:
-    """Ask the shopper, through the platform, to pay `amount`; announce it (`payment_requested`)."""
+                    purpose: str, hold_until=None, *, announce: bool = True) -> PaymentRequestRecord:
+    """Ask the shopper, through the platform, to pay `amount`; announce it (`payment_requested`),
+    unless the caller's own message asks for the money (`announce=False`: timeline only)."""
     requested = commerce_for(store).request_payment(session, store, line.order, line, quantity, amount)
     payment = PaymentRequestRecord(
         store_id=store.id, order_pk=line.order_pk, line_pk=line.id, purpose=purpose,
@@ -153,16 +155,16 @@ def request_payment(session: Session, store: Store, line: Line, quantity: int, a
         url=requested.url, reference=requested.reference, hold_until=hold_until,
     )
     session.add(payment)
-    _announce(session, line, payment)
+    _announce(session, line, payment, shopper_visible=announce)
     return payment
 
 
-def _announce(session: Session, line: Line, payment: PaymentRequestRecord) -> None:
+def _announce(session: Session, line: Line, payment: PaymentRequestRecord, *, shopper_visible: bool = True) -> None:
     hold_until = payment.hold_until.isoformat() if payment.hold_until else None
     record(session, line, "payment_requested", {
         "amount": payment.amount, "currency": payment.currency, "payment_url": payment.url,
         "hold_until": hold_until, "purpose": payment.purpose,
-    })
+    }, shopper_visible=shopper_visible)
 
 
 def hold_for_payment(session: Session, store: Store, line: Line) -> PaymentRequestRecord:

@@ -55,7 +55,9 @@ class PaymentRequest(Schema):
     amount = StrictInteger(metadata={"description": "Minor units."})
     currency = fields.String()
     status = fields.String(validate=validate.OneOf(["open", "paid", "expired", "cancelled"]))
-    hold_until = UtcDateTime(allow_none=True, metadata={"description": "Units held until then."})
+    hold_until = UtcDateTime(allow_none=True, metadata={"description": "Units held until then: the deadline to pay."})
+    purpose = fields.String(validate=validate.OneOf(["pay_later", "switch_difference"]),
+                            metadata={"description": "What is paid: a pay-later line, or a dearer switch's difference."})
 
 
 class TimelineEntry(Schema):
