@@ -79,10 +79,16 @@ def console_build(tmp_path, monkeypatch):
     return manifest
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def reset_database():
     """Empties every table of an app: for tests that need a fresh database more than once."""
     return empty_tables
+
+
+@pytest.fixture(scope="session")
+def app_factory():
+    """make_app, for a test that needs an app of its own (say, with a route of its own)."""
+    return make_app
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ Create Date: 2026-12-01
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 
 revision = '0004'
@@ -94,6 +95,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('reason_code', sa.String(length=30), nullable=False, server_default=''))
     with op.batch_alter_table('variant_availability', schema=None) as batch_op:
         batch_op.alter_column('reason_code', existing_type=sa.String(length=30), server_default=None)
+
+    # Every existing variant gets its precomputed availability (from 0003), computed by the same
+    # code that keeps it current. That code reads the models as they are now, so this runs here,
+    # at the head of the history; a later revision that extends those models moves it along.
+    from api.domain.availability import refresh_availability
+
+    session = Session(bind=op.get_bind())
+    refresh_availability(session, session.scalars(sa.text("SELECT id FROM variants")).all())
+    session.flush()
 
 
 
