@@ -87,7 +87,7 @@ def test_sync_command_imports_catalog_and_recent_orders_page_by_page(client, ses
 
     assert result.exit_code == 0, result.output
     assert "Catalog: 5 variants." in result.output
-    assert "Orders: 3 (ingested: 2, not placed: 1)." in result.output
+    assert "Orders: 3 (ingested: 2, not paid: 1)." in result.output
     on_hand = dict(session.execute(select(Variant.variant_id, Variant.on_hand)).all())
     assert on_hand == {501: 0, 502: 4, 601: 0, 602: 0, 701: 7}
     lines = {line.variant_id: (line.quantity_allocated, line.quantity_backordered) for line in session.scalars(select(Line))}
@@ -129,6 +129,8 @@ def test_switch_edits_the_bigcommerce_order_and_refunds_the_difference(client, s
                            headers={**shopper_headers(client), "Idempotency-Key": "sw-1"})
 
     assert response.status_code == 200, response.get_json()
+    assert bigcommerce.calls_to("PUT", r"/v2/orders/250$") == []  # never inside the request
+    run_jobs(client.application)
     [edit] = bigcommerce.calls_to("PUT", r"/v2/orders/250$")
     assert edit["json"] == {"products": [{"id": old_external, "product_id": 77, "quantity": 0},
                                          {"product_id": 77, "variant_id": 502, "quantity": 2}]}

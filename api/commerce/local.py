@@ -8,8 +8,8 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.commerce import PaymentRequest, RefundResult
-from api.models import Line, LocalCoupon, LocalLedgerEntry, Order, Store, Variant
+from api.commerce import EditCall, EditResult, PaymentRequest, RefundCall, RefundResult
+from api.models import Line, LocalCoupon, LocalLedgerEntry, Order, OrderEdit, Refund, Store
 
 
 def _app_url() -> str:
@@ -26,17 +26,19 @@ def pay_page_path(token: str) -> str:
 
 
 class LocalAdapter:
-    def refund(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
-               amount: int, *, key: str) -> RefundResult:
-        reference = f"refund:{key}"
+    def refund_call(self, session: Session, store: Store, refund: Refund) -> RefundCall:
+        """Our ledger is the platform: the refund is booked in the transaction that prepares the
+        call (once per key), and the call only reports it."""
+        reference = f"refund:{refund.key}"
         booked = session.scalar(select(LocalLedgerEntry.id).where(LocalLedgerEntry.reference == reference))
         if booked is None:
             session.add(LocalLedgerEntry(
-                store_id=store.id, order_pk=order.id, line_pk=line.id, kind="refund",
-                reference=reference, amount=amount, currency=line.currency,
+                store_id=store.id, order_pk=refund.order_pk, line_pk=refund.line_pk, kind="refund",
+                reference=reference, amount=refund.amount, currency=refund.currency,
             ))
             session.flush()
-        return RefundResult(confirmed=True, reference=reference)
+        result = RefundResult(confirmed=True, reference=reference, amount=refund.amount)
+        return lambda: result
 
     def request_payment(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
                         amount: int) -> PaymentRequest:
@@ -51,9 +53,9 @@ class LocalAdapter:
             reference=f"payment:{reference}", amount=amount, currency=line.currency,
         ))
 
-    def switch_line(self, session: Session, store: Store, order: Order, old: Line, new: Line,
-                    variant: Variant) -> None:
+    def edit_call(self, session: Session, store: Store, edit: OrderEdit) -> EditCall:
         """Our own tables are the order: the new line is already on it."""
+        return lambda: EditResult(done=True)
 
     def create_coupon(self, session: Session, store: Store, order: Order, line: Line,
                       percent_off: int | None, free_shipping: bool) -> str:
