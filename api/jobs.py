@@ -12,7 +12,7 @@ from sqlalchemy import select
 from api.db import AppDatabase
 from api.domain import clock
 from api.domain.actions import expire_hold, send_due_edits
-from api.domain.payments import send_due_refunds
+from api.domain.refunds import send_due_refunds
 from api.models import PaymentRequestRecord, Store
 
 log = logging.getLogger(__name__)

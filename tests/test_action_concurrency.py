@@ -7,7 +7,7 @@ import pytest
 from shopper_support import CLIENT_ID, CLIENT_SECRET, Shop
 from sqlalchemy import func, select
 
-from api.domain.payments import send_due_refunds
+from api.domain.refunds import send_due_refunds
 from api.domain.stores import create_store
 from api.models import Line, LocalLedgerEntry, Refund
 

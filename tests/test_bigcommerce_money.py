@@ -33,6 +33,15 @@ def act(client, line_id, action, body, key, customer_id=7):
                        headers={**shopper_headers(client, customer_id), "Idempotency-Key": key})
 
 
+def status_changed(client, fake, order_id, status_id):
+    """The order moves to `status_id` in BigCommerce, which announces it; the jobs run."""
+    previous = fake.orders[order_id]["status_id"]
+    fake.set_status(order_id, status_id)
+    deliver(client, fake, "store/order/statusUpdated", {"type": "order", "id": order_id, "status": {
+        "previous_status_id": previous, "new_status_id": status_id}})
+    run_jobs(client.application)
+
+
 def line_of(session):
     session.rollback()
     return session.scalar(select(Line).order_by(Line.id))
@@ -246,9 +255,7 @@ def test_an_order_not_paid_yet_takes_no_place(client, session, bigcommerce, stat
 
 def test_an_order_takes_its_place_once_it_is_paid(client, session, bigcommerce):
     store_with_order(client, bigcommerce, quantity=1, status_id=7)
-    bigcommerce.set_status(250, 11)
-    deliver(client, bigcommerce, "store/order/statusUpdated", {"type": "order", "id": 250})
-    run_jobs(client.application)
+    status_changed(client, bigcommerce, 250, 11)
     assert line_of(session).state == "waiting"
 
 
@@ -266,9 +273,7 @@ def test_a_payment_cart_order_awaiting_payment_is_not_marked_paid(client, sessio
     session.rollback()
     assert session.scalar(select(PaymentRequestRecord.status)) == "open"
 
-    bigcommerce.set_status(251, 11)
-    deliver(client, bigcommerce, "store/order/statusUpdated", {"type": "order", "id": 251})
-    run_jobs(client.application)
+    status_changed(client, bigcommerce, 251, 11)
     session.rollback()
     assert session.scalar(select(PaymentRequestRecord.status)) == "paid"
 
@@ -277,9 +282,7 @@ def test_a_payment_cart_order_awaiting_payment_is_not_marked_paid(client, sessio
 def test_an_order_declined_cancelled_or_refunded_after_import_frees_its_places(client, session, bigcommerce,
                                                                                status_id):
     store_with_order(client, bigcommerce, quantity=2)
-    bigcommerce.set_status(250, status_id)
-    deliver(client, bigcommerce, "store/order/statusUpdated", {"type": "order", "id": 250})
-    run_jobs(client.application)
+    status_changed(client, bigcommerce, 250, status_id)
     line = line_of(session)
     assert (line.state, line.quantity_cancelled) == ("cancelled", 2)
 
@@ -380,7 +383,5 @@ def test_an_order_update_locks_its_variants_in_sorted_order(client, session, big
     locked, real_lock = [], fulfilment.lock_variant
     monkeypatch.setattr(fulfilment, "lock_variant",
                         lambda s, store, variant_id: locked.append(variant_id) or real_lock(s, store, variant_id))
-    bigcommerce.set_status(250, 5)
-    deliver(client, bigcommerce, "store/order/statusUpdated", {"type": "order", "id": 250})
-    run_jobs(client.application)
+    status_changed(client, bigcommerce, 250, 5)
     assert locked[:2] == [501, 502]

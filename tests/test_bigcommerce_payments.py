@@ -10,7 +10,7 @@ from sqlalchemy import select
 from test_bigcommerce_orders import NOW, installed_store_with_backorder, shopper_headers
 
 from api.domain import clock
-from api.domain.payments import MAX_REFUND_ATTEMPTS
+from api.domain.refunds import MAX_REFUND_ATTEMPTS
 from api.models import Line, OutboxMessage, PaymentRequestRecord, Refund, TimelineEvent
 
 

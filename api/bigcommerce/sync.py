@@ -7,14 +7,14 @@ Stock: BigCommerce deducts every ordered unit at checkout, backordered ones incl
 is therefore BigCommerce's available + our waiting units (never below zero); a rise in it is
 stock that arrived, and `save_variant` allocates it to the queue."""
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from email.utils import format_datetime, parsedate_to_datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.bigcommerce.client import BigCommerceClient
+from api.bigcommerce.dates import bigcommerce_date, parse_bigcommerce_date
 from api.bigcommerce.install import client_for, installation_of
 from api.bigcommerce.money import to_minor
 from api.db import AppDatabase
@@ -165,10 +165,7 @@ def fetch_order(client: BigCommerceClient, order_id: int, order: dict | None = N
 
 
 def _placed_at(order: dict) -> datetime | None:
-    try:
-        return parsedate_to_datetime(order["date_created"]).astimezone(UTC).replace(tzinfo=None)
-    except (KeyError, TypeError, ValueError):
-        return None
+    return parse_bigcommerce_date(order.get("date_created"))
 
 
 def _open_payment_for_cart(session: Session, store: Store, cart_id: str) -> PaymentRequestRecord | None:
@@ -414,10 +411,6 @@ def refresh_stock(database: AppDatabase, store_id: int, *, product_id: int | Non
 
 
 # --- whole-store import and reconciliation ---------------------------------------------------
-
-
-def bigcommerce_date(moment: datetime) -> str:
-    return format_datetime(moment.replace(tzinfo=UTC), usegmt=True)
 
 
 def import_store(database: AppDatabase, store_hash: str, days: int = 30, echo=lambda _: None) -> dict:

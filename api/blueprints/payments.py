@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from flask_smorest.error_handler import ErrorSchema
 from sqlalchemy import select
 
-from api.domain.actions import pay_on_local_page
+from api.commerce.local import pay_on_local_page
 from api.domain.errors import Conflict
 from api.extensions import db
 from api.http.context import session

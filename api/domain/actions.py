@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.commerce import EditResult, commerce_for
-from api.commerce.local import LocalAdapter
 from api.domain import clock
 from api.domain.backorders import (
     ALLOCATED, AWAITING_PAYMENT, PAY_LATER, PAY_NOW, SWITCHED, WAITING, allocate, clear_eta,
@@ -350,12 +349,3 @@ def expire_hold(session: Session, store: Store, payment: PaymentRequestRecord) -
     _after_freeing(session, store, variant, units)
     return True
 
-
-def pay_on_local_page(session: Session, store: Store, payment: PaymentRequestRecord) -> bool:
-    """A payment made on the local adapter's own pay page: the line moves on and the local
-    ledger books the money, once. False when it was paid already."""
-    newly_paid = mark_paid(session, store, payment)
-    if newly_paid:
-        LocalAdapter().record_payment(session, store, payment.line.order, payment.line,
-                                      payment.reference, payment.amount)
-    return newly_paid

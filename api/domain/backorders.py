@@ -18,6 +18,10 @@ from api.domain.payments import hold_for_payment
 from api.domain.restock import alert_subscribers
 from api.models import InboundShipment, Line, Order, Store, Variant
 
+# Receipts add up without a natural end, so the stock on hand is a 64-bit column bounded by what
+# a JSON number holds exactly (the widget reads it in JavaScript); a receipt past it is refused.
+MAX_ON_HAND = 2**53 - 1
+
 WAITING, ALLOCATED, AWAITING_PAYMENT = "waiting", "allocated", "awaiting_payment"
 SHIPPED, CANCELLED, SWITCHED = "shipped", "cancelled", "switched"
 PAY_NOW, PAY_LATER = "pay_now", "pay_later"
@@ -324,6 +328,10 @@ def receive(
             raise NotFound(f"Inbound shipment {inbound_id} does not exist for this variant.")
         if inbound.received_on is not None:
             raise Conflict(f"Inbound shipment {inbound_id} was already received.")
+    if variant.on_hand + quantity > MAX_ON_HAND:
+        raise Invalid(f"On hand would pass {MAX_ON_HAND:,} units.",
+                      {"json": {"quantity": [f"At most {MAX_ON_HAND - variant.on_hand} more units on hand."]}})
+    if inbound_id is not None:
         inbound.received_on = clock.today()
         inbound.quantity_received = quantity
     variant.on_hand += quantity

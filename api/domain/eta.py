@@ -47,13 +47,22 @@ def eta_for(
     """The ship date for the `units`-th waiting unit of a variant (counting from the head of the
     queue). A shipment already overdue is treated as arriving today: an honest date is never in
     the past."""
-    handling = timedelta(days=handling_days)
     arrival = curve.date_covering(units)
     if arrival is not None:
-        return Eta(max(arrival, today) + handling, "inbound")
+        return Eta(add_days(max(arrival, today), handling_days), "inbound")
     if lead_time_days is not None:
-        return Eta(today + timedelta(days=lead_time_days) + handling, "lead_time")
+        return Eta(add_days(today, lead_time_days + handling_days), "lead_time")
     return UNKNOWN
+
+
+def add_days(day: date, days: int) -> date:
+    """`day` + `days`, the last representable date when that would be later. Dates are bounded
+    where they enter (api.http.schemas.MAX_YEARS_AHEAD), but a date stored before that bound
+    (or the calendar's end) must still give an answer, never an OverflowError."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def queue_etas(

@@ -141,9 +141,13 @@ def _eta_basis(c: Context, eta: dict | None, line: Line | None) -> list[str]:
     if source == "inbound" and when:
         days = c.store.handling_days
         inbound = date.fromisoformat(when) - timedelta(days=days)
-        notes.append(c.t("basis_inbound", inbound=c.t.date(inbound), days=days))
+        if days:
+            notes.append(c.t("basis_inbound", count=days, inbound=c.t.date(inbound), days=days))
+        else:
+            notes.append(c.t("basis_inbound_now", inbound=c.t.date(inbound)))
     elif source == "lead_time" and line is not None and line.variant.lead_time_days is not None:
-        notes.append(c.t("basis_lead_time", days=line.variant.lead_time_days))
+        days = line.variant.lead_time_days
+        notes.append(c.t("basis_lead_time", count=days, days=days))
     elif source == "manual":
         notes.append(c.t("basis_manual", store=c.store_name))
     else:
@@ -159,7 +163,7 @@ def _actions(c: Context) -> list[str]:
     if store.cancel_window_days is None:
         bullets.append(c.t("action_cancel"))
     elif store.cancel_window_days > 0:
-        bullets.append(c.t("action_cancel_window", days=store.cancel_window_days))
+        bullets.append(c.t("action_cancel_window", count=store.cancel_window_days, days=store.cancel_window_days))
     bullets.append(c.t("action_switch"))
     if store.pay_later_enabled:
         bullets.append(c.t("action_pay_later"))
@@ -237,7 +241,8 @@ def allocated(c: Context) -> Content:
     to_pay = c.payload.get("state") == "awaiting_payment"
     return Content(
         subject=c.t("allocated_subject", name=name),
-        intro=[c.t("allocated_pay_intro" if to_pay else "allocated_intro", quantity=quantity, name=name, order=c.order)],
+        intro=[c.t("allocated_pay_intro" if to_pay else "allocated_intro", count=quantity, quantity=quantity,
+                   name=name, order=c.order)],
         action=(c.t("manage"), c.order_url()),
         footer=c.order_footer(),
         sms=c.t("allocated_sms", store=c.store_name, name=c.short(name), order=c.order),
@@ -307,7 +312,7 @@ def shipped(c: Context) -> Content:
     tracking_url = _safe_url(c.payload.get("tracking_url"))
     return Content(
         subject=c.t("shipped_subject", name=name),
-        intro=[c.t("shipped_intro", quantity=quantity, name=name, order=c.order)],
+        intro=[c.t("shipped_intro", count=quantity, quantity=quantity, name=name, order=c.order)],
         facts=facts,
         action=(c.t("shipped_action"), tracking_url) if tracking_url else (c.t("manage"), c.order_url()),
         footer=c.order_footer(),
