@@ -12,6 +12,7 @@ from sqlalchemy import select
 from api.db import AppDatabase
 from api.domain import clock
 from api.domain.actions import expire_hold, send_due_edits
+from api.domain.payments import send_payment_requests as send_due_payment_requests
 from api.domain.refunds import send_due_refunds
 from api.models import PaymentRequestRecord, Store
 
@@ -63,8 +64,13 @@ def bigcommerce_reconciliation(database: AppDatabase) -> int:
     return reconcile(database)
 
 
+def send_payment_requests(database: AppDatabase) -> int:
+    """Payment requests (carts and checkout links) the platform has not made yet."""
+    return send_due_payment_requests(database, BATCH)
+
+
 JOBS: list[Callable[[AppDatabase], int]] = [expire_payment_holds, bigcommerce_webhooks, send_order_edits,
-                                         send_refunds, bigcommerce_reconciliation]
+                                         send_refunds, send_payment_requests, bigcommerce_reconciliation]
 
 
 def run_due_jobs(database: AppDatabase) -> dict[str, int]:

@@ -373,6 +373,10 @@ class PaymentRequestRecord(Base):
     url: Mapped[str] = mapped_column(String(1000), default="")
     reference: Mapped[str] = mapped_column(String(200), index=True)  # the platform's id for it
     hold_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    # Until the platform made it (`reference` empty), a due job asks, with backoff.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     # The platform order that paid it and that order's item for the line: the money for the

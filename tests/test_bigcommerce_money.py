@@ -146,6 +146,34 @@ def test_a_declined_refund_is_failed_the_merchant_is_told_at_once_and_the_shoppe
     assert "Card expired" in item["error"]
 
 
+def test_bigcommerce_failing_to_make_a_cart_never_rolls_back_a_receipt(client, session, bigcommerce):
+    store_with_order(client, bigcommerce, quantity=1)
+    line_id = line_of(session).id
+    act(client, line_id, "payment-mode", {"mode": "pay_later"}, "pl-1")
+    run_jobs(client.application)  # pay later starts: its refund is made
+    with client.application.app_context(), client.application.extensions["database"].transaction() as tx:
+        api_key = issue_api_key(tx, tx.scalar(select(Store)))
+    bigcommerce.fail("POST", r"/v3/carts$", 503, times=1)
+
+    receipt = client.post("/api/v1/admin/variants/501/receipts", json={"quantity": 1},
+                          headers={"Authorization": f"Bearer {api_key}", "Idempotency-Key": "r-1"})
+
+    assert receipt.status_code == 201, receipt.get_json()
+    line = line_of(session)
+    assert (line.state, line.quantity_allocated) == ("awaiting_payment", 1)
+    payment = session.scalar(select(PaymentRequestRecord))
+    assert (payment.status, payment.url) == ("open", "")  # made by the worker, not the receipt
+    run_jobs(client.application)  # the cart is refused once
+    clock.freeze(NOW + timedelta(minutes=5))
+    run_jobs(client.application)
+    [cart] = bigcommerce.carts.values()
+    session.rollback()
+    payment = session.scalar(select(PaymentRequestRecord))
+    assert (payment.reference, payment.attempts) == (cart["id"], 2)
+    [requested] = outbox(session, "payment_requested")
+    assert requested["payment_url"] == payment.url != ""
+
+
 # --- defect 2: the price paid, tax like with like ------------------------------------------------
 
 
@@ -202,6 +230,7 @@ def test_the_pay_later_cart_is_priced_without_tax_after_the_discount(client, ses
     assert act(client, line_id, "payment-mode", {"mode": "pay_later"}, "pl-1").status_code == 200
     run_jobs(client.application)
     assert act(client, line_id, "payment-mode", {"mode": "pay_now"}, "pn-1").status_code == 200
+    run_jobs(client.application)
 
     [cart] = bigcommerce.carts.values()
     assert cart["line_items"]["physical_items"][0]["list_price"] == 45.0  # checkout adds the tax once
@@ -265,6 +294,7 @@ def test_a_payment_cart_order_awaiting_payment_is_not_marked_paid(client, sessio
     act(client, line_id, "payment-mode", {"mode": "pay_later"}, "pl-1")
     run_jobs(client.application)
     act(client, line_id, "payment-mode", {"mode": "pay_now"}, "pn-1")
+    run_jobs(client.application)
     [cart] = bigcommerce.carts.values()
 
     bigcommerce.add_order(251, [{"variant_id": 501, "quantity": 1, "price": 5000}], cart_id=cart["id"], status_id=7)
@@ -357,6 +387,7 @@ def test_orders_keep_money_in_the_transactional_currency_not_the_display_one(cli
     act(client, line_of(session).id, "payment-mode", {"mode": "pay_later"}, "pl-1")
     run_jobs(client.application)
     act(client, line_of(session).id, "payment-mode", {"mode": "pay_now"}, "pn-1")
+    run_jobs(client.application)
     [cart] = bigcommerce.carts.values()
     assert cart["currency"] == {"code": "GBP"}
 

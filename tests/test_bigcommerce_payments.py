@@ -34,6 +34,7 @@ def pay_later_then_pay_through_the_cart(client, session, fake, *, pay_now=False)
         deliver(client, fake, "store/sku/inventory/updated", {"type": "sku", "id": 1, "inventory": {
             "product_id": 77, "method": "relative", "value": 1, "variant_id": 501}})
         run_jobs(client.application)
+    run_jobs(client.application)  # the worker makes the cart
     [cart] = fake.carts.values()
     return line_id, headers, cart
 

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from api.models import Line, Order, OrderEdit, Refund, Store
+from api.models import Line, Order, OrderEdit, PaymentRequestRecord, Refund, Store
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class EditResult:
 # transaction stays open while the platform answers.
 RefundCall = Callable[[], RefundResult]
 EditCall = Callable[[], EditResult]
+PaymentCall = Callable[[], "PaymentRequest"]
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,10 @@ class CommercePort(Protocol):
         same `refund.key`, and the adapter must never refund a key twice, even when an earlier
         answer was lost after the platform did the work."""
 
-    def request_payment(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
-                        amount: int) -> PaymentRequest:
-        """Ask the shopper to pay `amount` for `quantity` units of `line`."""
+    def payment_call(self, session: Session, store: Store, payment: PaymentRequestRecord) -> PaymentCall | None:
+        """Ask the shopper to pay `payment.amount` for `payment.quantity` units of its line. None
+        when the adapter made the request at once (it fills `payment.url` and `reference`, no
+        platform to ask); otherwise the call that makes it, run after the transaction ends."""
 
     def edit_call(self, session: Session, store: Store, edit: OrderEdit) -> EditCall:
         """Read what replacing `edit.old_line` by `edit.new_line` in the platform's order needs;

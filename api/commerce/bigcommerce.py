@@ -13,9 +13,8 @@ from api.bigcommerce.client import BigCommerceClient, BigCommerceError
 from api.bigcommerce.dates import bigcommerce_date
 from api.bigcommerce.install import client_for
 from api.bigcommerce.money import to_major, to_minor
-from api.commerce import EditCall, EditResult, PaymentRequest, RefundCall, RefundResult
+from api.commerce import EditCall, EditResult, PaymentCall, PaymentRequest, RefundCall, RefundResult
 from api.domain import clock
-from api.domain.backorders import PAY_LATER
 from api.domain.shopper import scaled
 from api.models import Line, Order, OrderEdit, PaymentRequestRecord, Refund, Store
 
@@ -89,15 +88,15 @@ class BigCommerceAdapter:
 
         return call
 
-    def request_payment(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
-                        amount: int) -> PaymentRequest:
+    def payment_call(self, session: Session, store: Store, payment: PaymentRequestRecord) -> PaymentCall:
         """A cart for the shopper holding what they are asked to pay for, and its checkout link.
         Prices go in without tax, the discount the shopper had already taken off: checkout adds
         the tax, once. The order placed from it carries the cart id, which is how the payment is
-        recognised."""
+        recognised. (A cart whose answer is lost is left unused: it moves no money.)"""
         client = client_for(session, store)
+        line, order, quantity, amount = payment.line, payment.line.order, payment.quantity, payment.amount
         without_tax = scaled(amount, line.unit_price, line.unit_price_ex_tax or line.unit_price)
-        if line.payment_mode == PAY_LATER:
+        if payment.purpose == "pay_later":
             item = {"line_items": [{"product_id": line.product_id, "variant_id": line.variant_id,
                                     "quantity": quantity,
                                     "list_price": to_major(without_tax, line.currency) / quantity}]}
@@ -107,9 +106,13 @@ class BigCommerceAdapter:
         body = {**item, "currency": {"code": line.currency}, "locale": order.locale or "en"}
         if order.customer_id:
             body["customer_id"] = order.customer_id
-        cart = client.post("/v3/carts", body)["data"]
-        urls = client.post(f"/v3/carts/{cart['id']}/redirect_urls", {})["data"]
-        return PaymentRequest(url=urls["checkout_url"], reference=cart["id"])
+
+        def call() -> PaymentRequest:
+            cart = client.post("/v3/carts", body)["data"]
+            urls = client.post(f"/v3/carts/{cart['id']}/redirect_urls", {})["data"]
+            return PaymentRequest(url=urls["checkout_url"], reference=cart["id"])
+
+        return call
 
     def edit_call(self, session: Session, store: Store, edit: OrderEdit) -> EditCall:
         """The order edit: the old product's quantity to zero, the new variant added. Before

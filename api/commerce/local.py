@@ -9,7 +9,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.commerce import EditCall, EditResult, PaymentRequest, RefundCall, RefundResult
+from api.commerce import EditCall, EditResult, RefundCall, RefundResult
 from api.domain.actions import mark_paid
 from api.models import Line, LocalCoupon, LocalLedgerEntry, Order, OrderEdit, PaymentRequestRecord, Refund, Store
 
@@ -42,10 +42,10 @@ class LocalAdapter:
         result = RefundResult(confirmed=True, reference=reference, amount=refund.amount)
         return lambda: result
 
-    def request_payment(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
-                        amount: int) -> PaymentRequest:
+    def payment_call(self, session: Session, store: Store, payment: PaymentRequestRecord) -> None:
+        """Our own pay page: the request is made at once."""
         token = secrets.token_urlsafe(24)
-        return PaymentRequest(url=_app_url() + pay_page_path(token), reference=token)
+        payment.url, payment.reference = _app_url() + pay_page_path(token), token
 
     def record_payment(self, session: Session, store: Store, order: Order, line: Line, reference: str,
                        amount: int) -> None:

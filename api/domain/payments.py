@@ -105,16 +105,65 @@ def payment_dict(payment: PaymentRequestRecord | None) -> dict | None:
 
 def request_payment(session: Session, store: Store, line: Line, quantity: int, amount: int,
                     purpose: str, hold_until=None) -> PaymentRequestRecord:
-    """Ask the shopper, through the platform, to pay `amount`; announce it (`payment_requested`)."""
-    requested = commerce_for(store).request_payment(session, store, line.order, line, quantity, amount)
+    """Ask the shopper, through the platform, to pay `amount`, and announce it
+    (`payment_requested`) once the platform has made it: at once when the adapter needs no
+    platform call, else by `send_payment_requests` after this transaction (a slow platform never
+    holds up, nor rolls back, the receipt or action that asked)."""
     payment = PaymentRequestRecord(
         store_id=store.id, order_pk=line.order_pk, line_pk=line.id, purpose=purpose,
         quantity=quantity, amount=amount, currency=line.currency, status="open",
-        url=requested.url, reference=requested.reference, hold_until=hold_until,
+        url="", reference="", hold_until=hold_until, next_attempt_at=clock.utcnow(),
     )
+    payment.line = line
     session.add(payment)
-    _announce(session, line, payment)
+    session.flush()
+    if commerce_for(store).payment_call(session, store, payment) is None:
+        _announce(session, line, payment)
     return payment
+
+
+def send_payment_requests(database, limit: int = 100) -> int:
+    """Have the platform make the payment requests still to be made (a cart and its checkout
+    link), each outside any transaction; returns how many are made now."""
+    with database.transaction(write=False) as session:
+        due = session.scalars(
+            select(PaymentRequestRecord.id).where(
+                PaymentRequestRecord.status == "open", PaymentRequestRecord.reference == "",
+                PaymentRequestRecord.next_attempt_at <= clock.utcnow())
+            .order_by(PaymentRequestRecord.next_attempt_at, PaymentRequestRecord.id).limit(limit)
+        ).all()
+    made = 0
+    for payment_id in due:
+        now = clock.utcnow()
+        with database.transaction() as session:
+            payment = session.scalar(
+                select(PaymentRequestRecord).where(
+                    PaymentRequestRecord.id == payment_id, PaymentRequestRecord.status == "open",
+                    PaymentRequestRecord.reference == "", PaymentRequestRecord.next_attempt_at <= now)
+                .with_for_update(skip_locked=True))
+            if payment is None:
+                continue
+            payment.attempts += 1
+            payment.next_attempt_at = now + min(timedelta(minutes=2 ** payment.attempts), timedelta(hours=1))
+            store = session.get(Store, payment.store_id)
+            call = commerce_for(store).payment_call(session, store, payment)
+            if call is None:
+                _announce(session, payment.line, payment)
+                made += 1
+                continue
+        try:
+            requested, error = call(), ""
+        except Exception as exc:  # noqa: BLE001 - asked again after the backoff
+            requested, error = None, f"{type(exc).__name__}: {exc}"
+        with database.transaction() as session:
+            payment = session.get(PaymentRequestRecord, payment_id)
+            if requested is None:
+                payment.last_error = error
+            elif payment.status == "open" and payment.reference == "":
+                payment.url, payment.reference, payment.last_error = requested.url, requested.reference, ""
+                _announce(session, payment.line, payment)
+                made += 1
+    return made
 
 
 def _announce(session: Session, line: Line, payment: PaymentRequestRecord) -> None:
@@ -133,7 +182,8 @@ def hold_for_payment(session: Session, store: Store, line: Line) -> PaymentReque
     payment = open_payment(session, line)
     if payment is not None and payment.amount == amount:
         payment.hold_until = hold_until
-        _announce(session, line, payment)
+        if payment.reference:  # made already; otherwise announced once it is
+            _announce(session, line, payment)
         return payment
     if payment is not None:
         payment.status = "cancelled"

@@ -1,4 +1,5 @@
-"""money at the price paid: prices per line, refundable orders, order edits, store time zone
+"""money at the price paid: prices per line, refundable orders, order edits, payment requests
+made by a job, store time zone
 
 Revision ID: 0004
 Revises: 0003
@@ -18,6 +19,10 @@ def upgrade() -> None:
     op.add_column('orders', sa.Column('refundable', sa.Boolean(), nullable=False, server_default=sa.true()))
     op.add_column('lines', sa.Column('unit_price_ex_tax', sa.BigInteger(), nullable=True))
     op.add_column('lines', sa.Column('list_price', sa.BigInteger(), nullable=True))
+    op.add_column('payment_requests', sa.Column('attempts', sa.Integer(), nullable=False, server_default='0'))
+    op.add_column('payment_requests', sa.Column('next_attempt_at', sa.DateTime(), nullable=False,
+                                                server_default=sa.func.now()))
+    op.add_column('payment_requests', sa.Column('last_error', sa.Text(), nullable=False, server_default=''))
     op.add_column('bigcommerce_installations',
                   sa.Column('timezone', sa.String(length=64), nullable=False, server_default=''))
     op.create_table('order_edits',
@@ -47,6 +52,9 @@ def downgrade() -> None:
     op.drop_index('ix_order_edits_due', table_name='order_edits')
     op.drop_table('order_edits')
     op.drop_column('bigcommerce_installations', 'timezone')
+    op.drop_column('payment_requests', 'last_error')
+    op.drop_column('payment_requests', 'next_attempt_at')
+    op.drop_column('payment_requests', 'attempts')
     op.drop_column('lines', 'list_price')
     op.drop_column('lines', 'unit_price_ex_tax')
     op.drop_column('orders', 'refundable')
