@@ -750,6 +750,12 @@ class FakeBigCommerce:
                     "meta": {}}, 201
 
         # coupons
+        @app.get(prefix + "/v2/coupons")
+        def list_coupons(store_hash):
+            code = request.args.get("code")
+            found = page([c for c in fake.coupons if code is None or c["code"] == code], wrap=False)
+            return (jsonify(found), 200) if found else ("", 204)
+
         @app.post(prefix + "/v2/coupons")
         def create_coupon(store_hash):
             coupon = {"id": next(fake._ids), "date_created": _rfc2822(datetime(2026, 11, 26)), "num_uses": 0,

@@ -140,13 +140,16 @@ def test_switch_edits_the_bigcommerce_order_and_refunds_the_difference(client, s
     assert new_line.external_id == bigcommerce.order_products[250][-1]["id"] != old_external
 
 
-def test_delay_incentive_coupon_is_created_through_the_marketing_api(client, session, bigcommerce):
+def test_delay_incentive_coupon_is_created_once_through_the_marketing_api_even_when_its_answer_is_lost(client, session, bigcommerce):
     installed_store_with_backorder(client, bigcommerce)
     store, line = session.scalar(select(Store)), session.scalar(select(Line))
+    bigcommerce.lose_answer("POST", r"/v2/coupons$")  # made, but the answer is lost
     with client.application.app_context():
-        code = commerce_for(store).create_coupon(session, store, line.order, line, 10, False)
+        make_coupon = commerce_for(store).coupon_call(session, store, line.order, line, "BD-12345", 10, False)
+    make_coupon()
+    make_coupon()  # a retry: looked up by its code, not made again
     [coupon] = bigcommerce.coupons
-    assert coupon["code"] == code and code.startswith("BD-")
+    assert coupon["code"] == "BD-12345"
     assert (coupon["type"], coupon["amount"], coupon["max_uses"]) == ("percentage_discount", "10", 1)
 
 

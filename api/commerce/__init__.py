@@ -59,9 +59,11 @@ class CommercePort(Protocol):
         """Read what replacing `edit.old_line` by `edit.new_line` in the platform's order needs;
         the call it returns makes the edit once, looking first whether an earlier attempt did."""
 
-    def create_coupon(self, session: Session, store: Store, order: Order, line: Line,
-                      percent_off: int | None, free_shipping: bool) -> str:
-        """A single-use coupon for the shopper of `order` (a delay incentive); returns its code."""
+    def coupon_call(self, session: Session, store: Store, order: Order, line: Line, code: str,
+                    percent_off: int | None, free_shipping: bool) -> Callable[[], None]:
+        """The call that makes a single-use coupon `code` for the shopper of `order` (a delay
+        incentive), run after the transaction ends; it raises when the coupon is not made. Made
+        once per code, however often called."""
 
 
 _adapters: dict[str, Callable[[], CommercePort]] = {}

@@ -3,7 +3,6 @@ edits through V2, payment requests as server-side carts with a checkout link, co
 Marketing API. Refunds and order edits are prepared in a transaction and made after it ends, by a
 due job (one at a time per job run, so refunds on one order go one at a time as BigCommerce
 requires); none is ever sent again before looking whether the first attempt did it."""
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -149,11 +148,11 @@ class BigCommerceAdapter:
 
         return call
 
-    def create_coupon(self, session: Session, store: Store, order: Order, line: Line,
-                      percent_off: int | None, free_shipping: bool) -> str:
-        """A single-use coupon (Marketing API) for the delayed shopper's next order."""
+    def coupon_call(self, session: Session, store: Store, order: Order, line: Line, code: str,
+                    percent_off: int | None, free_shipping: bool):
+        """A single-use coupon (Marketing API) for the delayed shopper's next order. Looked up by
+        its code before it is made, and after an answer lost, so it is never made twice."""
         client = client_for(session, store)
-        code = "BD-" + secrets.token_hex(5).upper()
         body = {
             "name": f"Backorder Desk delay {order.order_id}-{line.id}"[:100],
             "code": code,
@@ -165,8 +164,20 @@ class BigCommerceAdapter:
             "max_uses_per_customer": 1,
             "expires": bigcommerce_date(clock.utcnow() + timedelta(days=COUPON_DAYS)),
         }
-        client.post("/v2/coupons", body)
-        return code
+
+        def made() -> bool:
+            return bool(client.get("/v2/coupons", {"code": code}))
+
+        def call() -> None:
+            if made():
+                return
+            try:
+                client.post("/v2/coupons", body)
+            except BigCommerceError as error:
+                if not (error.outcome_unknown and made()):
+                    raise
+
+        return call
 
 
 def _paying_request(session: Session, line: Line, refund: Refund | None) -> PaymentRequestRecord | None:

@@ -59,14 +59,15 @@ class LocalAdapter:
         """Our own tables are the order: the new line is already on it."""
         return lambda: EditResult(done=True)
 
-    def create_coupon(self, session: Session, store: Store, order: Order, line: Line,
-                      percent_off: int | None, free_shipping: bool) -> str:
-        code = "BD-" + secrets.token_hex(5).upper()
-        session.add(LocalCoupon(
-            store_id=store.id, order_pk=order.id, line_pk=line.id, code=code,
-            percent_off=percent_off, free_shipping=free_shipping,
-        ))
-        return code
+    def coupon_call(self, session: Session, store: Store, order: Order, line: Line, code: str,
+                    percent_off: int | None, free_shipping: bool):
+        """Our own table is the platform: the coupon is a row, added once."""
+        if session.scalar(select(LocalCoupon.id).where(LocalCoupon.code == code)) is None:
+            session.add(LocalCoupon(
+                store_id=store.id, order_pk=order.id, line_pk=line.id, code=code,
+                percent_off=percent_off, free_shipping=free_shipping,
+            ))
+        return lambda: None
 
 
 def pay_on_local_page(session: Session, store: Store, payment: PaymentRequestRecord) -> bool:
