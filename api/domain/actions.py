@@ -5,7 +5,6 @@ Each action locks the variant(s) first and only then reads the line, so concurre
 receipts and orders on one variant run one after another and never act on stale quantities.
 No action calls the platform: each commits what is owed (a pending refund, an order edit) and a
 due job carries it out afterwards."""
-from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,8 +18,8 @@ from api.domain.backorders import (
 from api.domain.errors import Conflict, Invalid
 from api.domain.events import line_summary, notify, record
 from api.domain.payments import (
-    SENDING_LEASE, hold_for_payment, issue_refund, open_payment, payment_dict, refund_dict,
-    request_payment,
+    SENDING_LEASE, due_ids, hold_for_payment, issue_refund, open_payment, payment_dict, refund_dict,
+    request_payment, retry_delay,
 )
 from api.domain.shopper import (
     Shopper, alternative_refusal, cancel_refusal, cancellable_units, find_line, pay_later_refusal,
@@ -204,13 +203,7 @@ def switch(session: Session, store: Store, shopper: Shopper, order_id: int, line
 
 def send_due_edits(database, limit: int = 100) -> int:
     """Make the order edits whose time has come, each on its own; returns how many are made."""
-    with database.transaction(write=False) as session:
-        due = session.scalars(
-            select(OrderEdit.id).where(OrderEdit.status.in_(("pending", "sending")),
-                                       OrderEdit.next_attempt_at <= clock.utcnow())
-            .order_by(OrderEdit.next_attempt_at, OrderEdit.id).limit(limit)
-        ).all()
-    return sum(send_edit(database, edit_id) for edit_id in due)
+    return sum(send_edit(database, edit_id) for edit_id in due_ids(database, OrderEdit, limit))
 
 
 def send_edit(database, edit_id: int) -> bool:
@@ -241,7 +234,7 @@ def send_edit(database, edit_id: int) -> bool:
             return True
         edit.last_error = result.error or "The platform did not confirm the order edit."
         edit.status = "pending"
-        edit.next_attempt_at = clock.utcnow() + min(timedelta(minutes=2 ** edit.attempts), timedelta(hours=6))
+        edit.next_attempt_at = clock.utcnow() + retry_delay(edit.attempts)
         if edit.attempts >= MAX_EDIT_ATTEMPTS:
             edit.status = "failed"
             record(session, edit.old_line, "order_edit_failed", {"error": edit.last_error},

@@ -18,6 +18,21 @@ from api.models import Line, PaymentRequestRecord, Refund, Store
 # (several platform requests, each with its timeout).
 SENDING_LEASE = timedelta(minutes=15)
 OWED = ("pending", "sending", "confirmed")
+MAX_RETRY_DELAY = timedelta(hours=6)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** attempts), MAX_RETRY_DELAY)
+
+
+def due_ids(database, model, limit: int) -> list[int]:
+    """Rows (refunds, order edits) a due job should send now: pending ones whose time has come,
+    and those a worker claimed (`sending`) whose lease ran out."""
+    with database.transaction(write=False) as session:
+        return session.scalars(
+            select(model.id).where(model.status.in_(("pending", "sending")), model.next_attempt_at <= clock.utcnow())
+            .order_by(model.next_attempt_at, model.id).limit(limit)
+        ).all()
 
 
 def paid_for(session: Session, line: Line) -> int:
@@ -144,7 +159,7 @@ def send_payment_requests(database, limit: int = 100) -> int:
             if payment is None:
                 continue
             payment.attempts += 1
-            payment.next_attempt_at = now + min(timedelta(minutes=2 ** payment.attempts), timedelta(hours=1))
+            payment.next_attempt_at = now + retry_delay(payment.attempts)
             store = session.get(Store, payment.store_id)
             call = commerce_for(store).payment_call(session, store, payment)
             if call is None:

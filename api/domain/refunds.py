@@ -6,8 +6,6 @@ payment the platform cannot refund) is final: the refund is `failed` and the mer
 at once. After MAX_REFUND_ATTEMPTS unanswered attempts it is `failed` too, rather than asked for
 forever. The shopper hears "refunded" only once the platform confirmed it, with the amount it
 refunded; a pay-later refund confirmed starts pay later."""
-from datetime import timedelta
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,26 +13,15 @@ from api.commerce import RefundResult, commerce_for
 from api.domain import clock
 from api.domain.actions import start_pay_later
 from api.domain.events import line_summary, notify, record
-from api.domain.payments import SENDING_LEASE
+from api.domain.payments import SENDING_LEASE, due_ids, retry_delay
 from api.models import Refund, Store
 
-MAX_RETRY_DELAY = timedelta(hours=6)
 MAX_REFUND_ATTEMPTS = 10  # about 15 hours of asking
-
-
-def _retry_delay(attempts: int) -> timedelta:
-    return min(timedelta(minutes=2 ** attempts), MAX_RETRY_DELAY)
 
 
 def send_due_refunds(database, limit: int = 100) -> int:
     """Send every refund whose time has come, each on its own; returns how many are confirmed."""
-    with database.transaction(write=False) as session:
-        due = session.scalars(
-            select(Refund.id).where(Refund.status.in_(("pending", "sending")),
-                                    Refund.next_attempt_at <= clock.utcnow())
-            .order_by(Refund.next_attempt_at, Refund.id).limit(limit)
-        ).all()
-    return sum(send_refund(database, refund_id) for refund_id in due)
+    return sum(send_refund(database, refund_id) for refund_id in due_ids(database, Refund, limit))
 
 
 def send_refund(database, refund_id: int) -> bool:
@@ -81,7 +68,7 @@ def _settle(session: Session, store: Store, refund: Refund, result: RefundResult
         _after_confirmed(session, store, refund)
         return
     refund.last_error = result.error or "The platform did not confirm the refund."
-    refund.status, refund.next_attempt_at = "pending", clock.utcnow() + _retry_delay(refund.attempts)
+    refund.status, refund.next_attempt_at = "pending", clock.utcnow() + retry_delay(refund.attempts)
     if result.reference:
         refund.reference = result.reference
     if result.final or refund.attempts >= MAX_REFUND_ATTEMPTS:
