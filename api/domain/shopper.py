@@ -111,8 +111,9 @@ def replaced_lines(session: Session, line_ids: list[int]) -> dict[int, int]:
 
 def refund_per_unit(session: Session, line: Line) -> int:
     """What cancelling one unit gives back, as `actions.cancel` does it: its price when paid, less
-    the unpaid part of a dearer switch's difference; nothing on a pay-later line."""
-    if line.payment_mode != PAY_NOW:
+    the unpaid part of a dearer switch's difference; nothing on a pay-later line, nor on one whose
+    move to pay later is refunding it already."""
+    if line.payment_mode != PAY_NOW or pay_later_pending(session, line):
         return 0
     payment = open_payment(session, line)
     unpaid = payment.amount // payment.quantity if payment and payment.purpose == "switch_difference" else 0
