@@ -11,7 +11,7 @@ from api.domain.refunds import refunds_of
 from api.domain.stores import update_settings
 from api.http import schemas
 from api.http.context import admin_store, session
-from api.http.idempotency import idempotent
+from api.http.idempotency import KEY_PARAMETER, idempotent
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Merchant administration")
 
@@ -127,7 +127,7 @@ def delete_inbound(variant_id, inbound_id):
 @idempotent
 @blp.arguments(schemas.ReceiptIn)
 @blp.response(201, schemas.ReceiptOut)
-@blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": True, "schema": {"type": "string"}}])
+@blp.doc(parameters=[KEY_PARAMETER])
 @_errors(400, 401, 404, 409, 422)
 def post_receipt(fields, variant_id):
     """Receive stock: allocated to waiting lines first come first served, the rest on hand."""

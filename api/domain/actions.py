@@ -5,6 +5,7 @@ Each action locks the variant(s) first and only then reads the line, so concurre
 receipts and orders on one variant run one after another and never act on stale quantities.
 No action calls the platform: each commits what is owed (a pending refund, an order edit) and a
 due job carries it out afterwards."""
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -91,8 +92,22 @@ def cancel(session: Session, store: Store, shopper: Shopper, order_id: int, line
     if quantity > available:
         raise Conflict(f"Only {available} unit(s) of this line can be cancelled.",
                        {"json": {"quantity": [f"At most {available}."]}, "reason": "quantity_too_large"})
-    waiting = line.quantity_waiting
-    from_allocated = max(0, quantity - waiting)
+    amount = _give_back(session, store, line, variant, quantity)
+    # The freed units may reach a pay-later line, whose payment request goes to the platform and
+    # may fail, rolling this request back. A refund already paid cannot roll back, so it is asked
+    # for last, once nothing else can fail.
+    refund = issue_refund(session, store, line, quantity, amount, "cancel")
+    record(session, line, "cancelled", {
+        "quantity": quantity, "state": line.state,
+        "refund_amount": amount, "refund": refund_dict(refund),
+    })
+    return {"line_id": line.id, "quantity": quantity, "refund": refund_dict(refund)}
+
+
+def _give_back(session: Session, store: Store, line: Line, variant: Variant, quantity: int) -> int:
+    """Cancel `quantity` units of a locked line, waiting ones first; units set aside go to the
+    next in the queue. Returns what the shopper paid for them, to refund."""
+    from_allocated = max(0, quantity - line.quantity_waiting)
     line.quantity_cancelled += quantity
     line.quantity_allocated -= from_allocated
     variant.on_hand += from_allocated
@@ -104,16 +119,8 @@ def cancel(session: Session, store: Store, shopper: Shopper, order_id: int, line
         clear_eta(line)
     session.flush()
     amount -= _shrink_open_payment(session, store, line, quantity)
-    # The freed units may reach a pay-later line, whose payment request goes to the platform and
-    # may fail, rolling this request back. A refund already paid cannot roll back, so it is asked
-    # for last, once nothing else can fail.
     _after_freeing(session, store, variant, from_allocated)
-    refund = issue_refund(session, store, line, quantity, amount, "cancel")
-    record(session, line, "cancelled", {
-        "quantity": quantity, "state": line.state,
-        "refund_amount": amount, "refund": refund_dict(refund),
-    })
-    return {"line_id": line.id, "quantity": quantity, "refund": refund_dict(refund)}
+    return amount
 
 
 def _shrink_open_payment(session: Session, store: Store, line: Line, cancelled: int) -> int:
@@ -180,7 +187,11 @@ def switch(session: Session, store: Store, shopper: Shopper, order_id: int, line
     difference = per_unit * units
     payment = None
     if difference > 0:
-        payment = request_payment(session, store, new_line, units, difference, "switch_difference")
+        # Held like a pay-later line's stock: unpaid by then, the switch is undone (expire_hold).
+        # The `switched` message asks for the money, so the request sends none of its own.
+        hold_until = clock.utcnow() + timedelta(days=store.payment_hold_days)
+        payment = request_payment(session, store, new_line, units, difference, "switch_difference",
+                                  hold_until, announce=False)
     # The platform's order is edited by a due job; a cheaper switch is refunded once it is.
     session.add(OrderEdit(store_id=store.id, order_pk=order.id, old_line_pk=line.id, new_line_pk=new_line.id,
                           refund_amount=max(0, -difference), next_attempt_at=clock.utcnow()))
@@ -191,6 +202,7 @@ def switch(session: Session, store: Store, shopper: Shopper, order_id: int, line
         "quantity": units, "to_variant_id": new_variant.variant_id, "to_name": new_variant.name,
         "new_line_id": new_line.id, "price_difference": difference, "refund": refund,
         "payment_url": payment.url if payment else None,
+        "hold_until": payment.hold_until.isoformat() if payment else None,
     })
     record(session, new_line, "switched_in", {"from_line_id": line.id, "quantity": units},
            shopper_visible=False)
@@ -322,11 +334,14 @@ def mark_paid(session: Session, store: Store, payment: PaymentRequestRecord, *,
 
 def expire_hold(session: Session, store: Store, payment: PaymentRequestRecord) -> bool:
     """A held pay-later line not paid in time: its units pass to the next in the queue and the
-    line is cancelled, with notice. False when it was paid or changed meanwhile."""
+    line is cancelled, with notice. The same for a dearer switch whose difference was not paid,
+    and what was paid for it is refunded. False when it was paid or changed meanwhile."""
     line = payment.line
     variant = lock_variant(session, store, line.variant_id)
     session.refresh(payment)
     session.refresh(line)
+    if payment.status == "open" and payment.purpose == "switch_difference":
+        return _undo_unpaid_switch(session, store, payment, variant)
     if payment.status != "open" or line.state != AWAITING_PAYMENT:
         return False
     units = line.quantity_allocated
@@ -342,3 +357,19 @@ def expire_hold(session: Session, store: Store, payment: PaymentRequestRecord) -
     _after_freeing(session, store, variant, units)
     return True
 
+
+def _undo_unpaid_switch(session: Session, store: Store, payment: PaymentRequestRecord,
+                        variant: Variant) -> bool:
+    """The switched-in units not yet shipped are cancelled and go back on sale; the shopper gets
+    back what they paid for them (the old price: the difference was never paid)."""
+    line = payment.line
+    units = line.quantity_allocated
+    amount = _give_back(session, store, line, variant, units) if units else 0
+    payment.status = "expired"
+    refund = issue_refund(session, store, line, units, amount, "switch_unpaid")
+    record(session, line, "hold_expired", {
+        "quantity": units, "amount": payment.amount, "currency": payment.currency,
+        "hold_until": payment.hold_until.isoformat(), "state": line.state, "purpose": payment.purpose,
+        "refund": refund_dict(refund),
+    })
+    return True

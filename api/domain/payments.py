@@ -115,15 +115,17 @@ def payment_dict(payment: PaymentRequestRecord | None) -> dict | None:
         "currency": payment.currency,
         "status": payment.status,
         "hold_until": payment.hold_until,
+        "purpose": payment.purpose,
     }
 
 
 def request_payment(session: Session, store: Store, line: Line, quantity: int, amount: int,
-                    purpose: str, hold_until=None) -> PaymentRequestRecord:
+                    purpose: str, hold_until=None, *, announce: bool = True) -> PaymentRequestRecord:
     """Ask the shopper, through the platform, to pay `amount`, and announce it
     (`payment_requested`) once the platform has made it: at once when the adapter needs no
     platform call, else by `send_payment_requests` after this transaction (a slow platform never
-    holds up, nor rolls back, the receipt or action that asked)."""
+    holds up, nor rolls back, the receipt or action that asked). `announce=False`: the caller's
+    own message asks for the money (timeline only), when it can carry the pay link."""
     payment = PaymentRequestRecord(
         store_id=store.id, order_pk=line.order_pk, line_pk=line.id, purpose=purpose,
         quantity=quantity, amount=amount, currency=line.currency, status="open",
@@ -133,7 +135,7 @@ def request_payment(session: Session, store: Store, line: Line, quantity: int, a
     session.add(payment)
     session.flush()
     if commerce_for(store).payment_call(session, store, payment) is None:
-        _announce(session, line, payment)
+        _announce(session, line, payment, shopper_visible=announce)
     return payment
 
 
@@ -181,12 +183,12 @@ def send_payment_requests(database, limit: int = 100) -> int:
     return made
 
 
-def _announce(session: Session, line: Line, payment: PaymentRequestRecord) -> None:
+def _announce(session: Session, line: Line, payment: PaymentRequestRecord, *, shopper_visible: bool = True) -> None:
     hold_until = payment.hold_until.isoformat() if payment.hold_until else None
     record(session, line, "payment_requested", {
         "amount": payment.amount, "currency": payment.currency, "payment_url": payment.url,
         "hold_until": hold_until, "purpose": payment.purpose,
-    })
+    }, shopper_visible=shopper_visible)
 
 
 def hold_for_payment(session: Session, store: Store, line: Line) -> PaymentRequestRecord:

@@ -1,7 +1,7 @@
 """Request and response shapes of the shopper API: sessions, my orders, actions, restock alerts."""
 from marshmallow import Schema, fields, validate
 
-from api.http.schemas import POSITIVE, Body, Alternative, Eta, Pagination, StrictInteger, UtcDateTime
+from api.http.schemas import POSITIVE, Body, Alternative, Eta, Pagination, StrictBoolean, StrictInteger, UtcDateTime
 
 LOCALE = validate.Regexp(r"^[a-z]{2}(-[A-Z]{2})?$", error="A locale such as en or en-GB.")
 
@@ -21,7 +21,7 @@ class SessionOut(Schema):
 
 
 class Action(Schema):
-    allowed = fields.Boolean()
+    allowed = StrictBoolean()
     reason = fields.String(allow_none=True, metadata={"description": "A stable code when not allowed."})
 
 
@@ -55,7 +55,9 @@ class PaymentRequest(Schema):
     amount = StrictInteger(metadata={"description": "Minor units."})
     currency = fields.String()
     status = fields.String(validate=validate.OneOf(["open", "paid", "expired", "cancelled"]))
-    hold_until = UtcDateTime(allow_none=True, metadata={"description": "Units held until then."})
+    hold_until = UtcDateTime(allow_none=True, metadata={"description": "Units held until then: the deadline to pay."})
+    purpose = fields.String(validate=validate.OneOf(["pay_later", "switch_difference"]),
+                            metadata={"description": "What is paid: a pay-later line, or a dearer switch's difference."})
 
 
 class TimelineEntry(Schema):

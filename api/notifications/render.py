@@ -105,23 +105,32 @@ class Context:
         return self.session.get(Line, line_id)
 
     def storefront(self) -> str:
-        origins = self.store.storefront_origins or []
-        return (origins[0] if origins else self.app_url).rstrip("/")
+        return storefront_url(self.store, self.app_url)
 
     def order_url(self) -> str:
-        """Where the shopper manages the order: the account page for a signed-in customer, a
-        signed link for a guest (ids only, no personal data, valid 30 days)."""
-        origin = self.storefront()
-        if self.payload.get("customer_id"):
-            return f"{origin}/account.php?action=view_order&order_id={self.order}"
-        token = order_link_token(self.secret_keys, self.store.hash, int(self.order), self.payload.get("email", ""))
-        return f"{origin}/?bd_order={token}"
+        return order_page_url(self.store, int(self.order), self.payload.get("customer_id"),
+                              self.payload.get("email", ""), secret_keys=self.secret_keys, app_url=self.app_url)
 
     def short(self, name: str) -> str:
         return name if len(name) <= SMS_NAME_LENGTH else name[: SMS_NAME_LENGTH - 1] + "…"
 
     def order_footer(self) -> str:
         return self.t("footer", order=self.order, store=self.store_name)
+
+
+def storefront_url(store: Store, app_url: str) -> str:
+    origins = store.storefront_origins or []
+    return (origins[0] if origins else app_url).rstrip("/")
+
+
+def order_page_url(store: Store, order_id: int, customer_id: int | None, email: str, *,
+                   secret_keys: list[str], app_url: str) -> str:
+    """Where the shopper manages the order: the account page for a signed-in customer, a
+    signed link for a guest (ids only, no personal data, valid 30 days)."""
+    origin = storefront_url(store, app_url)
+    if customer_id:
+        return f"{origin}/account.php?action=view_order&order_id={order_id}"
+    return f"{origin}/?bd_order={order_link_token(secret_keys, store.hash, order_id, email)}"
 
 
 def _safe_url(url: str | None) -> str:
@@ -292,12 +301,20 @@ def payment_reminder(c: Context) -> Content:
 
 def hold_expired(c: Context) -> Content:
     name = _line_name(c)
+    intro = [c.t("expired_intro", name=name, order=c.order)]
+    sms = c.t("expired_sms", store=c.store_name, name=c.short(name), order=c.order)
+    if c.payload.get("purpose") == "switch_difference":  # the switch is undone: what was paid comes back
+        amount, currency = _refund_amount(c)
+        money = c.money(amount, currency)
+        intro = [c.t("expired_switch_intro", name=name, order=c.order),
+                 c.t("cancelled_refund", amount=money) if amount else c.t("cancelled_no_refund")]
+        sms = c.t("expired_switch_sms", store=c.store_name, name=c.short(name), order=c.order, amount=money)
     return Content(
         subject=c.t("expired_subject", name=name),
-        intro=[c.t("expired_intro", name=name, order=c.order)],
+        intro=intro,
         action=(c.t("manage"), c.order_url()),
         footer=c.order_footer(),
-        sms=c.t("expired_sms", store=c.store_name, name=c.short(name), order=c.order),
+        sms=sms,
     )
 
 
@@ -402,14 +419,21 @@ def switched(c: Context) -> Content:
     if amount:
         intro.append(c.t("switched_refund", amount=c.money(amount, currency)))
     action = (c.t("manage"), c.order_url())
+    facts = []
     difference = int(c.payload.get("price_difference") or 0)  # the new line's total minus the old
-    if difference > 0:
-        intro.append(c.t("switched_pay", amount=c.money(difference)))
+    if difference > 0:  # this message is the payment request too: amount, deadline, pay link
+        money = c.money(difference)
+        if c.payload.get("hold_until"):
+            intro.append(c.t("switched_pay_by", amount=money, deadline=_deadline(c)))
+            facts = [(c.t("label_amount"), money), (c.t("label_hold_until"), _deadline(c))]
+        else:  # written before switch differences had a deadline
+            intro.append(c.t("switched_pay", amount=money))
         if _safe_url(c.payload.get("payment_url")):
             action = (c.t("payment_action"), c.payload["payment_url"])
     return Content(
         subject=c.t("switched_subject", new_name=new_name),
         intro=intro,
+        facts=facts,
         action=action,
         footer=c.order_footer(),
         sms=c.t("switched_sms", store=c.store_name, order=c.order, new_name=c.short(new_name), name=c.short(name)),

@@ -31,8 +31,7 @@ export function productView(view, ctx) {
   async function load() {
     const mine = ++sequence;
     const wanted = quantity();
-    const data = await ctx.api.availability(productId, wanted);
-    await ctx.ready;
+    const [data] = await Promise.all([ctx.api.availability(productId, wanted), ctx.ready()]);
     if (mine !== sequence) return; // a newer request is on its way
     items = data.items;
     loaded = wanted;
@@ -44,8 +43,12 @@ export function productView(view, ctx) {
     const item = items.find((i) => i.variant_id === variantId) || items.find((i) => i.sku === text) || (items.length === 1 && items[0]);
     if (!item) return host.remove();
     if (!host.isConnected) {
+      // After the whole buying area (Cornerstone's Add to Cart and Wish List forms sit side by
+      // side in .productView-options), so the box never wraps around their floated buttons.
       const form = view.querySelector('form[data-cart-item-add]');
-      if (form) form.after(host);
+      const area = form && form.closest('.productView-options');
+      if (area) area.append(host);
+      else if (form) form.after(host);
       else view.appendChild(host);
     }
     const { t } = ctx;
