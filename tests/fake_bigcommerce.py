@@ -4,6 +4,15 @@ in tests/bigcommerce_specs (path, parameters, required fields, types, enums), an
 those descriptions give (its own answers are checked too), can answer 429 with rate-limit headers
 or 5xx on demand, and records every call.
 
+It is as hard as a real store where money is concerned: prices with or without tax (`tax_rate`,
+`prices_include_tax`) and coupons (`applied_discounts`, `discounted_total_inc_tax`); every order
+status, with transitions (`set_status`: cancelling or declining restocks); refunds priced at the
+share of what was paid, never more than is left, offered to the card only when the order was not
+paid with store credit or a gift certificate; refunds the provider declines (`is_declined`);
+requests done and their answer lost (`lose_answer`); refunds made by the merchant; shipments;
+display (`currency_code`) and transactional (`default_currency_code`) currencies; and the store
+information (currency, time zone).
+
 A request that breaks the descriptions is answered 400 and its problem kept in `errors`; the
 `fake_bigcommerce` fixture fails the test when any were kept."""
 import itertools
