@@ -158,6 +158,8 @@ class OrderLineIn:
     unit_price: int
     external_id: int | None = None
     quantity_backordered: int | None = None  # what the platform says, when it says
+    unit_price_ex_tax: int | None = None  # paid per unit without tax (None: no tax)
+    list_price: int | None = None  # the catalog's price per unit before discounts (None: unit_price)
 
 
 def ingest_order(
@@ -174,6 +176,7 @@ def ingest_order(
     placed_at: datetime | None = None,
     phone: str = "",
     enforce_limit: bool = True,
+    refundable: bool = True,
 ) -> Order:
     """Record an order: each line takes what is on hand and the rest waits in the queue.
 
@@ -209,6 +212,7 @@ def ingest_order(
         phone=phone,
         currency=currency,
         placed_at=placed_at,
+        refundable=refundable,
     )
     session.add(order)
     for index, line_in in enumerate(lines):
@@ -240,6 +244,8 @@ def ingest_order(
             quantity_cancelled=0,
             payment_mode=PAY_NOW,
             unit_price=line_in.unit_price,
+            unit_price_ex_tax=line_in.unit_price_ex_tax,
+            list_price=line_in.list_price,
             currency=currency,
             queued_at=placed_at,
             state=WAITING,

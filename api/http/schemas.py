@@ -398,3 +398,27 @@ class BackorderQueue(Schema):
 
 class QueueQuery(Schema):
     variant_id = fields.Integer(validate=POSITIVE)
+
+
+class RefundQuery(Schema):
+    status = fields.String(validate=validate.OneOf(["pending", "sending", "confirmed", "failed"]))
+
+
+class RefundOut(Schema):
+    id = fields.Integer()
+    order_id = fields.Integer()
+    line_id = fields.Integer()
+    name = fields.String()
+    reason = fields.String(metadata={"description": "cancel, switch, pay_later, unwanted_payment or in_store"})
+    quantity = fields.Integer()
+    amount = fields.Integer(metadata={"description": "Minor units; once confirmed, what the platform refunded."})
+    currency = fields.String()
+    status = fields.String()
+    attempts = fields.Integer()
+    error = fields.String(metadata={"description": "Why it is not made yet, or why it failed."})
+    created_at = fields.DateTime()
+    confirmed_at = fields.DateTime(allow_none=True)
+
+
+class RefundList(Schema):
+    items = fields.List(fields.Nested(RefundOut))
