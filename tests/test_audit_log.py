@@ -5,7 +5,7 @@ import pytest
 
 from api.domain.console_sessions import open_session
 from api.models import Store
-from conftest import NOW
+from shopper_support import NOW
 
 
 @pytest.fixture

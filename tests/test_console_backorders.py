@@ -6,7 +6,7 @@ import pytest
 
 from api.domain import clock
 from api.models import OutboxMessage
-from conftest import NOW
+from shopper_support import NOW
 from test_admin_api import add_inbound, place, put_variant, receipt
 
 TODAY = NOW.date()

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from api.domain import clock
-from conftest import NOW
+from shopper_support import NOW
 
 
 def boot_of(page: str) -> dict:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from api.domain import clock
 from api.jobs import run_due_jobs
-from api.models import LocalLedgerEntry, OutboxMessage, Store, Variant
+from api.models import Line, LocalLedgerEntry, OutboxMessage, Store, Variant
 from api.notifications.render import render
 
 
@@ -84,3 +84,16 @@ def test_an_unpaid_switch_difference_ends_at_its_deadline_and_refunds_what_was_p
     text = rendered(app, expired).text
     assert "the difference was not paid in time" in text and "$200.00" in text
     assert run_due_jobs(app.extensions["database"])["expire_payment_holds"] == 0
+
+
+def test_a_switch_difference_whose_units_shipped_meanwhile_just_ends(shop, app):
+    me, body = dearer_switch(shop)
+    with transaction(app) as session:  # the merchant shipped it unpaid, in their own admin
+        line = session.get(Line, body["new_line_id"])
+        line.quantity_shipped, line.quantity_allocated, line.state = 1, 0, "shipped"
+    clock.freeze(NOW + timedelta(days=3, minutes=1))
+    assert run_due_jobs(app.extensions["database"])["expire_payment_holds"] == 1
+    assert shop.line(shop.session(7), 100, body["new_line_id"])["state"] == "shipped"
+    assert [m for m in messages(app) if m.event == "hold_expired"] == []
+    with transaction(app) as session:
+        assert session.scalar(select(LocalLedgerEntry.id)) is None  # nothing refunded
