@@ -54,6 +54,42 @@ class Store(Base):
     api_keys: Mapped[list[AdminApiKey]] = relationship(back_populates="store")
 
 
+class ConsoleSession(Base):
+    """A merchant console session: a control-panel user (BigCommerce /load) or the holder of an
+    admin API key (local /console/). Only the token's SHA-256 is stored, so a session can be
+    looked up and revoked (remove_user, uninstall) without the table holding a usable token."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, default=None)  # control-panel user
+    user_email: Mapped[str] = mapped_column(String(320), default="")
+    label: Mapped[str] = mapped_column(String(200))  # who, as the audit log names them
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class AuditEntry(Base):
+    """One change made through the admin API (and so through the console): who, what, when."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_store_id", "store_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    actor: Mapped[str] = mapped_column(String(320))
+    method: Mapped[str] = mapped_column(String(10))
+    route: Mapped[str] = mapped_column(String(200))  # the route's pattern, e.g. /api/v1/admin/variants/<id>
+    path: Mapped[str] = mapped_column(String(500))
+    target: Mapped[dict] = mapped_column(JSON, default=dict)  # the ids in the path (and any id created)
+    status_code: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class AdminApiKey(Base):
     __tablename__ = "admin_api_keys"
 
@@ -92,9 +128,32 @@ class Variant(Base):
     backorder_limit: Mapped[int | None] = mapped_column(Integer, default=None)  # None = unlimited
     lead_time_days: Mapped[int | None] = mapped_column(Integer, default=None)
     message: Mapped[str] = mapped_column(Text, default="")
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")  # free text ("other", or any older reason)
+    # unexpected_demand | supplier_delay | production_issue | new_release | other; "" = none.
+    # Shoppers read it translated into their language; "other" shows `reason` instead.
+    reason_code: Mapped[str] = mapped_column(String(30), default="")
     alternatives: Mapped[list] = mapped_column(JSON, default=list)  # curated variant ids, in order
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class PurchaseOrder(Base):
+    """Inbound stock ordered from one supplier: its lines are the inbound shipments. Every inbound
+    shipment belongs to one (the inbound routes of a variant create a single-line order)."""
+
+    __tablename__ = "purchase_orders"
+    __table_args__ = (Index("ix_purchase_orders_store_status", "store_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    supplier: Mapped[str] = mapped_column(String(200), default="")
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    expected_on: Mapped[date | None] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | partly_received | received | cancelled
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    lines: Mapped[list[InboundShipment]] = relationship(
+        back_populates="purchase_order", order_by="InboundShipment.id")
 
 
 class VariantAvailability(Base):
@@ -119,6 +178,7 @@ class VariantAvailability(Base):
     sku: Mapped[str] = mapped_column(String(255))
     message: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
+    reason_code: Mapped[str] = mapped_column(String(30), default="")  # shown translated (reasons.py)
     on_hand: Mapped[int] = mapped_column(BigInteger)
     waiting: Mapped[int] = mapped_column(BigInteger)  # units waiting in the queue
     capacity: Mapped[int | None] = mapped_column(Integer)  # more units that may wait; None = unlimited
@@ -138,10 +198,15 @@ class VariantAvailability(Base):
 
 
 class InboundShipment(Base):
+    """A purchase-order line: units of one variant expected on a date. Received in one or more
+    receipts (`quantity_received` adds up); `received_on` is set once nothing more is expected."""
+
     __tablename__ = "inbound_shipments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    purchase_order_id: Mapped[int] = mapped_column(
+        ForeignKey("purchase_orders.id", ondelete="CASCADE"), index=True)
     variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"), index=True)
     quantity: Mapped[int] = mapped_column(Integer)
     expected_on: Mapped[date] = mapped_column(Date)
@@ -150,6 +215,14 @@ class InboundShipment(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     variant: Mapped[Variant] = relationship()
+    purchase_order: Mapped[PurchaseOrder] = relationship(back_populates="lines")
+
+    @property
+    def quantity_expected(self) -> int:
+        """Units still to come: none once received in full or once its order is cancelled."""
+        if self.received_on is not None or self.purchase_order.status == "cancelled":
+            return 0
+        return max(0, self.quantity - (self.quantity_received or 0))
 
 
 class Order(Base):

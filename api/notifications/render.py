@@ -13,6 +13,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy.orm import Session
 
+from api.domain.reasons import reason_text
 from api.models import Line, Store
 from api.notifications.catalog import Translator
 from api.tokens import order_link_token, unsubscribe_token
@@ -161,8 +162,8 @@ def _eta_basis(c: Context, eta: dict | None, line: Line | None) -> list[str]:
         notes.append(c.t("basis_manual", store=c.store_name))
     else:
         notes.append(c.t("basis_unknown"))
-    if line is not None and line.variant.reason:
-        notes.append(c.t("reason", reason=line.variant.reason))
+    if line is not None and (reason := reason_text(line.variant.reason_code, line.variant.reason, c.t.lang)):
+        notes.append(c.t("reason", reason=reason))
     return notes
 
 
