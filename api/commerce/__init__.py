@@ -25,6 +25,10 @@ class PaymentRequest:
 
 
 class CommercePort(Protocol):
+    # True when the platform keeps its own stock count that ours must agree with (our
+    # write-backs are pushed to it); False when our ledger is the only count.
+    keeps_stock: bool
+
     def refund(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
                amount: int, *, key: str) -> RefundResult:
         """Refund `amount` minor units for `quantity` units of `line`. `key` names this one refund:

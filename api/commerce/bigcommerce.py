@@ -36,6 +36,8 @@ def _choose_method(quote: dict) -> list[dict] | None:
 
 
 class BigCommerceAdapter:
+    keeps_stock = True  # BigCommerce counts stock too: write-backs keep the two in agreement
+
     def refund(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
                amount: int, *, key: str) -> RefundResult:
         """Quote, then refund, from the order holding the money: the line's own order, or the

@@ -23,6 +23,7 @@ from api.domain.shopper import (
     pay_now_refusal, switch_refusal, switch_units,
 )
 from api.domain.availability import alternatives_of
+from api.domain.stock import ALLOCATED as TAKEN, RELEASED, move, owe_platform
 from api.models import Line, PaymentRequestRecord, Store, Variant
 
 REFUSALS = {
@@ -87,7 +88,9 @@ def cancel(session: Session, store: Store, shopper: Shopper, order_id: int, line
     from_allocated = max(0, quantity - waiting)
     line.quantity_cancelled += quantity
     line.quantity_allocated -= from_allocated
-    variant.on_hand += from_allocated
+    move(session, variant, RELEASED, from_allocated, line=line, note="cancelled by the shopper")
+    # The platform deducted every unit of the order at checkout and does not restock a refund.
+    owe_platform(session, store, variant, quantity, "shopper cancel")
     # Units waiting on a pay-later line were refunded when it moved to pay later, and units held
     # for its payment were never paid: only a paid line has money to give back.
     amount = quantity * line.unit_price if line.payment_mode == PAY_NOW else 0
@@ -156,14 +159,16 @@ def switch(session: Session, store: Store, shopper: Shopper, order_id: int, line
         currency=line.currency, queued_at=clock.utcnow(),
     )
     order.lines.append(new_line)
-    new_variant.on_hand -= units
     # The old line's units move to the new line; on the old line they count as cancelled.
     line.quantity_cancelled += units
     line.quantity_allocated = 0
     line.state = SWITCHED
     clear_eta(line)
-    old_variant.on_hand += freed
     session.flush()
+    # The platform's order edit (switch_line) moves its own count: it returns the old item and
+    # takes the new one, as checkout would.
+    move(session, new_variant, TAKEN, units, line=new_line, note="switched in")
+    move(session, old_variant, RELEASED, freed, line=line, note="switched out")
 
     difference = (new_variant.price - line.unit_price) * units
     payment = None
@@ -256,7 +261,9 @@ def expire_hold(session: Session, store: Store, payment: PaymentRequestRecord) -
     line.quantity_allocated = 0
     line.quantity_cancelled += units
     settle_state(line)
-    variant.on_hand += units
+    move(session, variant, RELEASED, units, line=line, note="payment hold expired")
+    # The line's order took these units on the platform at checkout; nobody has them now.
+    owe_platform(session, store, variant, units, "hold expired")
     record(session, line, "hold_expired", {
         "quantity": units, "amount": payment.amount, "currency": payment.currency,
         "hold_until": payment.hold_until.isoformat(), "state": line.state,

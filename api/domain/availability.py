@@ -2,8 +2,7 @@
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
-from api.domain import clock
-from api.domain.backorders import backorder_capacity, supply_curves, waiting_units
+from api.domain.backorders import backorder_capacity, store_calendar, supply_curves, waiting_units
 from api.domain.eta import eta_for
 from api.models import Store, Variant
 
@@ -30,6 +29,7 @@ def availability(
     pks = [v.id for v in variants]
     waiting = waiting_units(session, pks)
     curves = supply_curves(session, pks)
+    calendar = store_calendar(store)
 
     items = []
     for variant in variants:
@@ -46,8 +46,7 @@ def availability(
                 queued + shortfall,
                 curves[variant.id],
                 lead_time_days=variant.lead_time_days,
-                handling_days=store.handling_days,
-                today=clock.today(),
+                calendar=calendar,
             ).as_dict()
         else:
             state = IN_STOCK if on_hand else SOLD_OUT

@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session, joinedload
 
 from api.domain import clock
 from api.domain.errors import Conflict, Invalid, NotFound
-from api.domain.eta import Eta, SupplyCurve, queue_etas
+from api.domain.dates import WEEKDAYS, store_today
+from api.domain.eta import Calendar, Eta, SupplyCurve, queue_etas
 from api.domain.events import line_summary, notify, record, record_many, recipient
 from api.domain.payments import hold_for_payment
 from api.domain.restock import alert_subscribers
+from api.domain.stock import ADJUSTED, ALLOCATED as TAKEN, RECEIVED, allocated_many, move, owe_platform
 from api.models import InboundShipment, Line, Order, Store, Variant
 
 WAITING, ALLOCATED, AWAITING_PAYMENT = "waiting", "allocated", "awaiting_payment"
@@ -108,32 +110,51 @@ def settle_state(line: Line) -> None:
 # --- ETAs -----------------------------------------------------------------------------------
 
 
+def store_calendar(store: Store) -> Calendar:
+    return Calendar(today=store_today(store), handling_days=store.handling_days,
+                    working_days=tuple(store.working_days or WEEKDAYS))
+
+
 def recompute_etas(session: Session, store: Store, variant: Variant) -> None:
     """Give every waiting line of the variant its current ETA. A line whose date moves gets a
-    timeline entry and an `eta_changed` notification; a line that stops waiting loses its ETA."""
+    timeline entry and an `eta_changed` notification; a line that stops waiting loses its ETA.
+    A lead-time date counts from the day it was promised, so recomputing for an unrelated change
+    (the product's message) leaves it where it is."""
     lines = queue(session, variant)
     curve = supply_curves(session, [variant.id])[variant.id]
     etas = queue_etas(
         [line.quantity_waiting for line in lines],
         curve,
         lead_time_days=variant.lead_time_days,
-        handling_days=store.handling_days,
-        today=clock.today(),
+        calendar=store_calendar(store),
+        lead_time_from=[line.lead_time_from for line in lines],
     )
-    changes = [(line, change) for line, eta in zip(lines, etas) if (change := _set_eta(line, eta))]
+    today = store_today(store)
+    changes = [(line, change) for line, eta in zip(lines, etas) if (change := _set_eta(line, eta, today))]
     record_many(session, changes, "eta_changed")
 
 
-def _set_eta(line: Line, eta: Eta) -> dict | None:
+def _set_eta(line: Line, eta: Eta, today: date) -> dict | None:
     """Set a line's ETA; what to announce when its date moved."""
+    if eta.source == "lead_time" and line.lead_time_from is None:
+        line.lead_time_from = today  # a new lead-time promise counts from today
+    elif eta.source not in ("lead_time", "delayed"):
+        line.lead_time_from = None
     if line.eta_source is None:  # a new line: its first promise, announced with the order
         line.eta_date, line.eta_source = eta.date, eta.source
         line.first_promised_on = eta.date
         return None
-    if line.eta_date == eta.date:
+    if eta.source == "delayed":  # keeps the date it missed; announced once, when it becomes delayed
+        if line.eta_source == "delayed" or line.eta_date is None:
+            line.eta_source = eta.source
+            return None
+        old = line.eta
+        line.eta_source = eta.source
+        return {"old_eta": old, "new_eta": eta.as_dict()}
+    if line.eta_date == eta.date and line.eta_source != "delayed":
         line.eta_source = eta.source
         return None
-    old = {"date": line.eta_date.isoformat() if line.eta_date else None, "source": line.eta_source}
+    old = line.eta
     line.eta_date, line.eta_source = eta.date, eta.source
     if line.first_promised_on is None:
         line.first_promised_on = eta.date
@@ -211,11 +232,8 @@ def ingest_order(
         variant = variants[line_in.variant_id]
         if line_in.quantity_backordered is not None:
             backordered = min(line_in.quantity_backordered, line_in.quantity)
-            variant.on_hand = max(0, variant.on_hand - (line_in.quantity - backordered))
         else:
-            taken = min(variant.on_hand, line_in.quantity)
-            backordered = line_in.quantity - taken
-            variant.on_hand -= taken
+            backordered = line_in.quantity - min(variant.on_hand, line_in.quantity)
         if backordered:
             capacity = backorder_capacity(variant, waiting.get(variant.id, 0))
             if enforce_limit and capacity is not None and backordered > capacity:
@@ -245,7 +263,11 @@ def ingest_order(
         )
         settle_state(line)
         order.lines.append(line)
-    session.flush()
+        session.flush()
+        taken = line_in.quantity - backordered
+        if taken > variant.on_hand:  # the platform sold units on hand that we had not counted yet
+            move(session, variant, ADJUSTED, taken - variant.on_hand, note="sold by the platform from stock")
+        move(session, variant, TAKEN, taken, line=line, note="order")
 
     for variant in variants.values():
         recompute_etas(session, store, variant)
@@ -285,18 +307,21 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
     line served may be served in part. ETAs of the lines still waiting are recomputed. A
     pay-later line served in full is held for payment; stock left over alerts restock
     subscribers."""
-    allocations, served = [], []
+    allocations, served, taken = [], [], []
+    free = variant.on_hand
     for line in queue(session, variant):
-        if variant.on_hand <= 0:
+        if free <= 0:
             break
-        units = min(line.quantity_waiting, variant.on_hand)
-        variant.on_hand -= units
+        units = min(line.quantity_waiting, free)
+        free -= units
+        taken.append((line, units))
         line.quantity_allocated += units
         settle_state(line)
         if line.state != WAITING:
             clear_eta(line)
         served.append((line, {"quantity": units, "state": line.state}))
         allocations.append(Allocation(line.order.order_id, line.id, units))
+    allocated_many(session, variant, taken)
     record_many(session, served, "allocated")
     for line, _ in served:  # after "allocated", so each line's timeline reads in order
         if line.state == AWAITING_PAYMENT:
@@ -320,7 +345,8 @@ def receive(
             raise Conflict(f"Inbound shipment {inbound_id} was already received.")
         inbound.received_on = clock.today()
         inbound.quantity_received = quantity
-    variant.on_hand += quantity
+    move(session, variant, RECEIVED, quantity, note=f"inbound {inbound_id}" if inbound_id else "receipt")
+    owe_platform(session, store, variant, quantity, "receipt")
     allocations = allocate(session, store, variant)
     if inbound_id is not None and not allocations:
         recompute_etas(session, store, variant)  # the received inbound no longer counts as supply

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy.orm import Session
 
+from api.domain.backorders import store_calendar, supply_curves
 from api.models import Line, Store
 from api.notifications.catalog import Translator
 from api.tokens import order_link_token, unsubscribe_token
@@ -130,7 +131,20 @@ def _safe_url(url: str | None) -> str:
 
 
 def _eta_text(c: Context, eta: dict | None) -> str:
+    if (eta or {}).get("source") == "delayed":
+        return c.t("eta_delayed")
     return c.t.date((eta or {}).get("date"))
+
+
+def _arrival(c: Context, line: Line | None, ship_date: date) -> date:
+    """The expected date of the inbound shipment a ship date rests on: the latest one still to
+    come that gives that date (handling counts working days); else counted back."""
+    calendar = store_calendar(c.store)
+    if line is not None and c.session is not None:
+        for expected in sorted(supply_curves(c.session, [line.variant_pk])[line.variant_pk].points, reverse=True):
+            if calendar.ship_date(expected[0]) == ship_date:
+                return expected[0]
+    return ship_date - timedelta(days=c.store.handling_days)
 
 
 def _eta_basis(c: Context, eta: dict | None, line: Line | None) -> list[str]:
@@ -140,8 +154,10 @@ def _eta_basis(c: Context, eta: dict | None, line: Line | None) -> list[str]:
     notes = []
     if source == "inbound" and when:
         days = c.store.handling_days
-        inbound = date.fromisoformat(when) - timedelta(days=days)
+        inbound = _arrival(c, line, date.fromisoformat(when))
         notes.append(c.t("basis_inbound", inbound=c.t.date(inbound), days=days))
+    elif source == "delayed":
+        notes.append(c.t("basis_delayed"))
     elif source == "lead_time" and line is not None and line.variant.lead_time_days is not None:
         notes.append(c.t("basis_lead_time", days=line.variant.lead_time_days))
     elif source == "manual":
@@ -204,6 +220,8 @@ def _why(c: Context, old: dict, new: dict, earlier: bool) -> str:
     source = new.get("source")
     if source == "inbound":
         return c.t("why_earlier_inbound" if earlier else "why_later_inbound")
+    if source == "delayed":
+        return c.t("why_delayed")
     if source == "lead_time":
         return c.t("why_lead_time")
     if source == "manual":
@@ -216,18 +234,25 @@ def eta_changed(c: Context) -> Content:
     old_date, new_date = old.get("date"), new.get("date")
     # An unknown date counts as later than any date.
     earlier = new_date is not None and (old_date is None or new_date < old_date)
+    delayed = new.get("source") == "delayed"
     name, line = _line_name(c), c.line()
-    new_text, old_text = c.t.date(new_date), c.t.date(old_date)
+    new_text, old_text = _eta_text(c, new), _eta_text(c, old)
     after = [_why(c, old, new, earlier), *_eta_basis(c, new, line)]
+    if delayed:  # no new date to announce: say so, never "expected" on a date that has passed
+        subject = c.t("eta_delayed_subject", name=name)
+        sms = c.t("eta_delayed_sms", store=c.store_name, name=c.short(name), order=c.order)
+    else:
+        subject = c.t("eta_earlier_subject" if earlier else "eta_later_subject", name=name, eta=new_text)
+        sms = c.t("eta_sms", store=c.store_name, name=c.short(name), order=c.order, eta=new_text, old=old_text)
     return Content(
-        subject=c.t("eta_earlier_subject" if earlier else "eta_later_subject", name=name, eta=new_text),
+        subject=subject,
         intro=[c.t("eta_earlier_intro" if earlier else "eta_later_intro", order=c.order)],
         items=[Item(name=name, sku=c.payload.get("sku", ""), quantity=c.payload.get("quantity"), eta=new_text)],
         facts=[(c.t("label_old_eta"), old_text), (c.t("label_new_eta"), new_text)],
         after=after,
         action=(c.t("manage"), c.order_url()),
         footer=c.order_footer(),
-        sms=c.t("eta_sms", store=c.store_name, name=c.short(name), order=c.order, eta=new_text, old=old_text),
+        sms=sms,
     )
 
 
