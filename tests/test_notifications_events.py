@@ -163,16 +163,16 @@ def test_pay_later_request_reminder_and_hold_expiry(app, client, shop, smtp_inbo
     assert "We are refunding $10.00 now." in Inbox.text(only(smtp_inbox, "ada@example.com", "when it is ready"))
     request = only(smtp_inbox, "ada@example.com", "Pay for")
     text = Inbox.text(request)
-    assert "held for you until 29 November 2026. Pay $10.00" in text
+    assert "held for you until 29 November 2026, 23:59 (UTC time). Pay $10.00" in text
     assert re.search(r"Pay now: http://app\.test/demo/pay/\S+", text)
 
-    clock.freeze(datetime(2026, 11, 28, 13, 0))  # a day before the hold ends
+    clock.freeze(datetime(2026, 11, 29, 0, 30))  # a day before the hold ends (end of 29 Nov)
     deliver(app, smtp_inbox, jobs=jobs)
     deliver(app, smtp_inbox, jobs=jobs)
     reminder = only(smtp_inbox, "ada@example.com", "Reminder:")
-    assert reminder["Subject"] == "Reminder: Item 11 is held for you until 29 November 2026"
+    assert " ".join(reminder["Subject"].split()) == "Reminder: Item 11 is held for you until 29 November 2026, 23:59 (UTC time)"
 
-    clock.freeze(datetime(2026, 11, 29, 12, 1))
+    clock.freeze(datetime(2026, 11, 30, 0, 1))
     deliver(app, smtp_inbox, jobs=jobs)
     expired = only(smtp_inbox, "ada@example.com", "the hold has ended")
     assert "You have not been charged for it." in Inbox.text(expired)

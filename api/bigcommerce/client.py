@@ -47,13 +47,15 @@ class BigCommerceClient:
     def get(self, path: str, params: dict | None = None):
         return self.request("GET", path, params=params)
 
-    def post(self, path: str, body, params: dict | None = None):
-        return self.request("POST", path, body=body, params=params)
+    def post(self, path: str, body, params: dict | None = None, *, resend: bool = True):
+        """`resend=False` for a call that must not be made twice: a 5xx or a lost answer is raised
+        at once (BigCommerce may have done the work), only a 429 (not done) is waited out."""
+        return self.request("POST", path, body=body, params=params, resend=resend)
 
     def put(self, path: str, body):
         return self.request("PUT", path, body=body)
 
-    def request(self, method: str, path: str, *, body=None, params: dict | None = None):
+    def request(self, method: str, path: str, *, body=None, params: dict | None = None, resend: bool = True):
         """The decoded JSON answer (None for an empty one); BigCommerceError otherwise."""
         headers = {"X-Auth-Token": self.access_token, "Accept": "application/json",
                    "Content-Type": "application/json"}
@@ -65,7 +67,7 @@ class BigCommerceClient:
                                              headers=headers, timeout=TIMEOUT)
             except requests.RequestException as error:
                 server_errors += 1
-                if server_errors > MAX_SERVER_RETRIES:
+                if server_errors > MAX_SERVER_RETRIES or not resend:
                     raise BigCommerceError(f"{method} {path}: no answer ({type(error).__name__})") from None
                 sleep(BACKOFF_SECONDS * 2 ** (server_errors - 1))
                 continue
@@ -78,7 +80,7 @@ class BigCommerceClient:
                 continue
             if response.status_code >= 500:
                 server_errors += 1
-                if server_errors > MAX_SERVER_RETRIES:
+                if server_errors > MAX_SERVER_RETRIES or not resend:
                     raise BigCommerceError(f"{method} {path}: HTTP {response.status_code}",
                                            response.status_code, _json(response))
                 sleep(BACKOFF_SECONDS * 2 ** (server_errors - 1))

@@ -176,7 +176,7 @@ def save_settings():
     except ValidationError as error:
         db_session.rollback()
         return _page(store, 422, errors=error.messages, form=raw)
-    update_settings(store, fields_in)
+    update_settings(db_session, store, fields_in)
     db_session.commit()
     return _page(store, saved=True)
 

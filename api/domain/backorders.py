@@ -161,6 +161,27 @@ def _set_eta(line: Line, eta: Eta, today: date) -> dict | None:
     return {"old_eta": old, "new_eta": eta.as_dict()}
 
 
+def recompute_store(session: Session, store: Store) -> int:
+    """Recompute every waiting line's ETA in the store (variants locked in id order, like every
+    other locker). Returns the variants recomputed."""
+    variant_ids = session.scalars(
+        select(Variant.variant_id).join(Line, Line.variant_pk == Variant.id)
+        .where(Variant.store_id == store.id, Line.state == WAITING).distinct().order_by(Variant.variant_id)
+    ).all()
+    for variant_id in variant_ids:
+        recompute_etas(session, store, lock_variant(session, store, variant_id))
+    return len(variant_ids)
+
+
+def overdue_inbound(session: Session, store: Store) -> list[InboundShipment]:
+    """Inbound shipments not received by their expected date (the store's today)."""
+    return list(session.scalars(
+        select(InboundShipment).where(InboundShipment.store_id == store.id, InboundShipment.received_on.is_(None),
+                                      InboundShipment.expected_on < store_today(store))
+        .order_by(InboundShipment.expected_on, InboundShipment.id).options(joinedload(InboundShipment.variant))
+    ))
+
+
 def clear_eta(line: Line) -> None:
     line.eta_date, line.eta_source = None, None
 

@@ -7,13 +7,14 @@ value reaches the HTML through Jinja's autoescaping, so a product name, a mercha
 shopper's first name can never become markup."""
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy.orm import Session
 
 from api.domain.backorders import store_calendar, supply_curves
+from api.domain.dates import zone
 from api.models import Line, Store
 from api.notifications.catalog import Translator
 from api.tokens import order_link_token, unsubscribe_token
@@ -270,10 +271,13 @@ def allocated(c: Context) -> Content:
 
 
 def _deadline(c: Context) -> str:
+    """The payment-hold deadline where the store is, with its time: the moment the hold ends."""
     hold_until = c.payload.get("hold_until")
     if not hold_until:
         return c.t.date(None)
-    return c.t.date(datetime.fromisoformat(hold_until).date())
+    moment = datetime.fromisoformat(hold_until).replace(tzinfo=UTC).astimezone(zone(c.store.timezone))
+    return f"{c.t.date(moment.date())}, " + c.t("time_in_zone", time=moment.strftime("%H:%M"),
+                                                zone=c.store.timezone or "UTC")
 
 
 def payment_requested(c: Context) -> Content:
@@ -482,7 +486,28 @@ def merchant_digest(c: Context) -> Content:
     )
 
 
+def inbound_overdue(c: Context) -> Content:
+    """For the merchant, in English: an inbound shipment that has not arrived by its date. The
+    shoppers waiting on it see "delayed — new date to follow" until it gets a new date."""
+    p = c.payload
+    expected = c.t.date(p.get("expected_on"))
+    return Content(
+        subject=f"Inbound overdue: {p['quantity']} × {p['name'] or p['sku']}, expected {expected}",
+        intro=[f"The inbound shipment of {p['quantity']} × {p['name']} ({p['sku']}) expected on {expected} "
+               "has not been received. Shoppers waiting for it are told it is delayed, with a new date to "
+               "follow: give the shipment its new expected date, or receive it."],
+        facts=[("Variant", str(p["variant_id"])), ("Expected", expected), ("Units", str(p["quantity"]))],
+        footer="You receive this alert because your address is the merchant email in Backorder Desk.",
+        greet=False,
+        sms=f"{c.store_name}: inbound of {p['quantity']} × {p['sku']} due {expected} is overdue.",
+    )
+
+
+# Messages to the merchant (store.merchant_email), in English.
+MERCHANT_EVENTS = {"merchant_digest", "inbound_overdue"}
+
 BUILDERS = {
+    "inbound_overdue": inbound_overdue,
     "backorder_placed": backorder_placed,
     "eta_changed": eta_changed,
     "allocated": allocated,
@@ -510,7 +535,7 @@ def render(session: Session | None, store: Store, event: str, payload: dict, *, 
     builder = BUILDERS.get(event)
     if builder is None:
         raise RenderError(f"No message for event {event!r}.")
-    locale = "en" if event == "merchant_digest" else payload.get("locale")
+    locale = "en" if event in MERCHANT_EVENTS else payload.get("locale")
     c = Context(store, payload, Translator(locale), app_url.rstrip("/"), secret_keys, session)
     try:
         content = builder(c)
@@ -525,7 +550,7 @@ def render(session: Session | None, store: Store, event: str, payload: dict, *, 
     variables = {
         "content": content,
         "greeting": greeting,
-        "signoff": c.t("signoff", store=c.store_name) if event != "merchant_digest" else "",
+        "signoff": c.t("signoff", store=c.store_name) if event not in MERCHANT_EVENTS else "",
         "unsubscribe_label": c.t("unsubscribe"),
         "labels": {"quantity": c.t("label_quantity"), "eta": c.t("label_eta"), "sku": c.t("label_sku")},
         "brand": brand(store),
