@@ -252,6 +252,7 @@ class FakeBigCommerce:
         self.refunds: dict[int, list[dict]] = {}
         self.carts: dict[str, dict] = {}
         self.coupons: list[dict] = []
+        self.adjustments: list[dict] = []  # relative inventory adjustments applied, in order
         self.rate_limit_headers = {"X-Rate-Limit-Requests-Left": "149", "X-Rate-Limit-Time-Reset-Ms": "30000",
                                    "X-Rate-Limit-Time-Window-Ms": "30000", "X-Rate-Limit-Requests-Quota": "150"}
         self._ids = itertools.count(1000)
@@ -336,6 +337,23 @@ class FakeBigCommerce:
         self.orders[order_id] = order
         self.order_products[order_id] = products
         return order
+
+    def set_status(self, order_id: int, status_id: int) -> None:
+        """The merchant changes an order's status in the store admin. Like BigCommerce, moving an
+        order to Cancelled (5) or Refunded (4) returns its unshipped units to stock."""
+        order = self.orders[order_id]
+        if status_id in (4, 5) and order["status_id"] not in (0, 4, 5, 6):
+            for product in self.order_products[order_id]:
+                self.available[product["variant_id"]] += product["quantity"] - product["quantity_shipped"]
+        order["status_id"] = status_id
+        order["date_modified"] = _rfc2822(datetime(2026, 11, 26, 12, 0))
+
+    def ship(self, order_id: int, variant_id: int, quantity: int) -> None:
+        """The merchant ships units of an order (stock was deducted at checkout: no change)."""
+        product = next(p for p in self.order_products[order_id] if p["variant_id"] == variant_id)
+        product["quantity_shipped"] += quantity
+        shipped = all(p["quantity_shipped"] >= p["quantity"] for p in self.order_products[order_id])
+        self.orders[order_id]["status_id"] = 2 if shipped else 3
 
     def calls_to(self, method: str, path_pattern: str) -> list[dict]:
         pattern = re.compile(path_pattern)
@@ -505,6 +523,18 @@ class FakeBigCommerce:
             ]
             return page(items)
 
+        @app.post(prefix + "/v3/inventory/adjustments/relative")
+        def relative_adjustment(store_hash):
+            body = request.json
+            unknown = [item for item in body["items"] if item.get("variant_id") not in fake.variants
+                       or item.get("location_id") != 1]
+            if unknown:
+                return jsonify({"status": 422, "title": "Unknown item or location", "errors": {}}), 422
+            for item in body["items"]:
+                fake.available[item["variant_id"]] += item["quantity"]
+            fake.adjustments.append(body)
+            return {"transaction_id": uuid.uuid4().hex}
+
         # orders (V2)
         @app.get(prefix + "/v2/orders")
         def list_orders(store_hash):
@@ -519,13 +549,16 @@ class FakeBigCommerce:
 
         @app.put(prefix + "/v2/orders/<int:order_id>")
         def edit_order(store_hash, order_id):
+            # An order edit moves stock as checkout does: removed units return, added ones are taken.
             products = fake.order_products[order_id]
             for change in request.json.get("products", []):
                 if "id" in change:
                     existing = next(p for p in products if p["id"] == change["id"])
+                    fake.available[existing["variant_id"]] += existing["quantity"] - change["quantity"]
                     existing["quantity"] = change["quantity"]
                 else:
                     variant = fake.variants[change["variant_id"]]
+                    fake.available[variant["id"]] -= change["quantity"]
                     products.append({
                         "id": next(fake._ids), "order_id": order_id, "product_id": change["product_id"],
                         "variant_id": variant["id"], "name": fake.products[variant["product_id"]]["name"],
@@ -650,7 +683,7 @@ def fake_bigcommerce():
 # --- wiring the app to the fake --------------------------------------------------------------
 
 CLIENT_ID, CLIENT_SECRET = "bd-client-id", "bd-client-secret-of-at-least-32-bytes"
-SCOPES = "store_v2_orders store_v2_products store_inventory_read_only store_content_checkout store_cart store_v2_marketing"
+SCOPES = "store_v2_orders store_v2_products store_inventory store_content_checkout store_cart store_v2_marketing"
 
 
 @pytest.fixture

@@ -28,6 +28,9 @@ WEBHOOK_SCOPES = (
     "store/shipment/created",
 )
 WEBHOOK_SECRET_HEADER = "X-Backorder-Desk-Secret"
+# Inventory at the modify level: receipts, cancels and expired holds are written back to
+# BigCommerce's stock (read-only would leave the two counts apart).
+REQUIRED_SCOPES = ("store_inventory",)
 SCRIPT_NAME = "Backorder Desk widget"
 
 
@@ -225,6 +228,11 @@ def inject_script(client: BigCommerceClient, installation: BigCommerceInstallati
 def install(session: Session, code: str, scope: str, context: str) -> Store:
     """The whole /auth callback: exchange, save, hooks, script. Raises InstallError."""
     answer = exchange_code(code, scope, context)
+    granted = set(str(answer.get("scope", "")).split())
+    missing = [name for name in REQUIRED_SCOPES if name not in granted]
+    if missing:
+        raise InstallError(f"The app needs the {', '.join(missing)} scope (modify); "
+                           "please update the app's scopes and install it again.")
     store, installation, webhook_secret = save_installation(session, answer)
     client = BigCommerceClient(current_app.config["BIGCOMMERCE_API_URL"], store.hash, answer["access_token"])
     try:

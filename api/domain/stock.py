@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from api.commerce import commerce_for
+from api.domain import clock
 from api.models import Line, StockMovement, StockWriteback, Store, Variant
 
 RECEIVED, ALLOCATED, RELEASED, SHIPPED, ADJUSTED = "received", "allocated", "released", "shipped", "adjusted"
@@ -110,6 +111,7 @@ def reconcile_level(session: Session, store: Store, variant: Variant, level: int
         not_applied = level == target - pending - lost
         for row in unknown:
             row.status = "pending" if not_applied and not applied else "done"
+            row.next_attempt_at = clock.utcnow()
         if not_applied and not applied:
             pending += lost
     return level - (target - pending)
