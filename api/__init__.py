@@ -5,7 +5,8 @@ from flask import Flask
 
 from api import config
 from api.extensions import db, limiter, rest
-from api.http import errors, security
+from api.http import errors, inputs, security
+from api.http.contract import ContractPlugin
 from api.http.context import close_session
 
 
@@ -16,11 +17,18 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(overrides or {})
 
     db.init_app(app)
-    rest.init_app(app)
+    rest.init_app(app, spec_kwargs={"extra_plugins": [ContractPlugin()]})
     limiter.init_app(app)
     errors.register(app)
+    inputs.register(app)
     security.register(app)
     app.teardown_appcontext(close_session)
+    # The adapter of each platform is chosen here, at the edge: the domain knows only the port.
+    from api.commerce import use_adapters
+    from api.commerce.bigcommerce import BigCommerceAdapter
+    from api.commerce.local import LocalAdapter
+
+    use_adapters({"local": LocalAdapter, "bigcommerce": BigCommerceAdapter})
 
     from api.blueprints import (
         admin, bigcommerce, demo, mailbox, outbox, payments, service, shopper, storefront,
@@ -34,5 +42,4 @@ def create_app(overrides: dict | None = None) -> Flask:
     # ... and plain pages, platform callbacks and service routes.
     for blueprint in (service.bp, bigcommerce.bp, demo.bp, mailbox.bp):
         app.register_blueprint(blueprint)
-    rest.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     return app

@@ -6,6 +6,12 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.domain.availability import keep_fresh
+
+# Every session, whoever opens it (app, worker, CLI, scripts), keeps the storefront's
+# precomputed availability current in the transaction that changes stock.
+keep_fresh()
+
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):

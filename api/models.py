@@ -92,7 +92,7 @@ class Variant(Base):
     url: Mapped[str] = mapped_column(String(1000), default="")
     image_url: Mapped[str] = mapped_column(String(1000), default="")
     category: Mapped[str] = mapped_column(String(255), default="")
-    on_hand: Mapped[int] = mapped_column(Integer, default=0)
+    on_hand: Mapped[int] = mapped_column(BigInteger, default=0)  # receipts add up: see MAX_ON_HAND
     backorders_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     backorder_limit: Mapped[int | None] = mapped_column(Integer, default=None)  # None = unlimited
     lead_time_days: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -113,8 +113,8 @@ class StockMovement(Base):
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
     variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
-    quantity: Mapped[int] = mapped_column(Integer)  # units moved
-    on_hand_change: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(BigInteger)  # units moved
+    on_hand_change: Mapped[int] = mapped_column(BigInteger)
     line_pk: Mapped[int | None] = mapped_column(ForeignKey("lines.id", ondelete="SET NULL"), default=None)
     note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -132,7 +132,7 @@ class StockWriteback(Base):
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
     variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"), index=True)
     variant_id: Mapped[int] = mapped_column(BigInteger)
-    quantity: Mapped[int] = mapped_column(Integer)  # signed
+    quantity: Mapped[int] = mapped_column(BigInteger)  # signed
     reason: Mapped[str] = mapped_column(String(40))
     key: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|sending|unknown|done|failed
@@ -141,6 +141,44 @@ class StockWriteback(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class VariantAvailability(Base):
+    """What the storefront shows for one variant, precomputed: kept current in the same
+    transaction as every change that can alter it (api/domain/availability.py), so answering the
+    storefront is one indexed query. The ETA's date is worked out when read (it depends on today
+    and on the quantity asked); its inputs are here. Store-wide settings (handling days, pay
+    later) are read from the store row in the same query."""
+
+    __tablename__ = "variant_availability"
+    __table_args__ = (
+        UniqueConstraint("store_id", "variant_id"),
+        Index("ix_variant_availability_product", "store_id", "product_id", "variant_id"),
+        # Whose alternatives a change may move: the same category, near in price.
+        Index("ix_variant_availability_category", "store_id", "category", "price"),
+    )
+
+    variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"), primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    variant_id: Mapped[int] = mapped_column(BigInteger)
+    product_id: Mapped[int] = mapped_column(BigInteger)
+    sku: Mapped[str] = mapped_column(String(255))
+    message: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    on_hand: Mapped[int] = mapped_column(BigInteger)
+    waiting: Mapped[int] = mapped_column(BigInteger)  # units waiting in the queue
+    capacity: Mapped[int | None] = mapped_column(Integer)  # more units that may wait; None = unlimited
+    lead_time_days: Mapped[int | None] = mapped_column(Integer)
+    supply: Mapped[list] = mapped_column(JSON)  # inbound to come: [[expected date, cumulative units]]
+    alternatives: Mapped[list] = mapped_column(JSON)  # as the storefront shows them, in order
+    # The inputs of its own alternatives, and what it offers as someone else's alternative.
+    category: Mapped[str] = mapped_column(String(255))
+    price: Mapped[int] = mapped_column(BigInteger)
+    curated: Mapped[list] = mapped_column(JSON)  # the variant's curated alternative ids
+    offer: Mapped[dict | None] = mapped_column(JSON)  # itself as an alternative; None when not on hand
+    # Price distance of the farthest automatic alternative it ranked; None when the category had
+    # fewer than it needed, so any variant coming on hand in the category may enter its list.
+    reach: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class InboundShipment(Base):

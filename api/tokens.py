@@ -24,6 +24,11 @@ MAX_CUSTOMER_ID = 2**53 - 1
 JWT_LEEWAY = 30  # seconds of clock difference tolerated between BigCommerce and us
 
 
+def _positive_id(value) -> bool:
+    # bool is an int in Python, and `true` would otherwise pass as customer 1.
+    return type(value) is int and 0 < value <= MAX_CUSTOMER_ID
+
+
 class TokenError(Exception):
     """A token or JWT that may not be trusted; the message says why, for a 401."""
 
@@ -86,9 +91,9 @@ def session_token(secret_keys: list[str], shopper: ShopperSession, max_age: int)
 def load_session(secret_keys: list[str], token: str, max_age: int) -> ShopperSession:
     payload = _load(secret_keys, SESSION_SALT, token, timedelta(seconds=max_age), "session")
     scope, store = payload.get("scope"), payload.get("store")
-    if scope == "customer" and isinstance(payload.get("customer_id"), int) and isinstance(store, str):
+    if scope == "customer" and _positive_id(payload.get("customer_id")) and isinstance(store, str):
         return ShopperSession(store=store, customer_id=payload["customer_id"])
-    if scope == "order" and isinstance(payload.get("order_id"), int) and isinstance(store, str):
+    if scope == "order" and _positive_id(payload.get("order_id")) and isinstance(store, str):
         return ShopperSession(store=store, order_id=payload["order_id"])
     raise TokenError("This session is not valid.")
 
@@ -169,7 +174,6 @@ def verify_customer_jwt(token: str, *, client_id: str, client_secret: str, store
     if claims.get("operation") != "current_customer":
         raise TokenError("This is not a current-customer token.")
     customer = claims.get("customer")
-    if not isinstance(customer, dict) or not isinstance(customer.get("id"), int) \
-            or not 0 < customer["id"] <= MAX_CUSTOMER_ID:
+    if not isinstance(customer, dict) or not _positive_id(customer.get("id")):
         raise TokenError("This customer token names no customer.")
     return customer["id"]

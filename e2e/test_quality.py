@@ -28,26 +28,44 @@ def test_text_from_the_api_renders_as_text_never_as_markup(page, demo):
     assert page.errors == []  # no alert() dialog, no script error
 
 
-@pytest.mark.parametrize("failure", ["network", "server_error"])
-def test_api_down_leaves_the_page_as_it_was(page, demo, failure):
+UNAVAILABLE = {
+    "en": "Backorder details are unavailable right now. Please try again later.",
+    "de": "Details zu Nachbestellungen sind gerade nicht verfügbar. Bitte später erneut versuchen.",
+    "fr": "Les détails du réassort sont indisponibles pour le moment. Réessayez plus tard.",
+    "es": "Los detalles de los pedidos pendientes no están disponibles ahora. Inténtalo más tarde.",
+}
+
+
+def _api_fails(page, failure):
     def fail(route):
         if failure == "network":
             route.abort()
         else:
             route.fulfill(status=500, content_type="application/json", body='{"code": 500}')
-
     page.route("**/api/v1/**", fail)
-    with page.expect_event("requestfinished" if failure == "server_error" else "requestfailed",
-                           lambda request: "/api/v1/" in request.url):
-        page.goto(f"{demo.url}/demo/products/113")
-    page.wait_for_load_state("networkidle")
-    assert page.locator("[data-backorder-desk]").count() == 0
+
+
+@pytest.mark.parametrize("failure", ["network", "server_error"])
+def test_api_down_leaves_product_and_category_pages_as_they_were(page, demo, failure):
+    _api_fails(page, failure)
+    for path in ("/demo/products/113", "/demo/"):
+        with page.expect_event("requestfinished" if failure == "server_error" else "requestfailed",
+                               lambda request: "/api/v1/" in request.url):
+            page.goto(demo.url + path)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("[data-backorder-desk]").count() == 0
     assert page.errors == []
-    with page.expect_event("requestfailed" if failure == "network" else "requestfinished",
-                           lambda request: "/sessions" in request.url):
-        page.goto(f"{demo.url}/demo/account.php?action=view_order&order_id=1005")
-    page.wait_for_load_state("networkidle")
-    assert page.locator("[data-backorder-desk]").count() == 0
+
+
+@pytest.mark.parametrize("failure", ["network", "server_error"])
+@pytest.mark.parametrize("locale", ["en", "de", "fr", "es"])
+def test_api_down_gives_account_pages_a_short_notice(page, demo, failure, locale):
+    _api_fails(page, failure)
+    page.goto(f"{demo.url}/demo/account.php?action=view_order&order_id=1005&locale={locale}")
+    expect(widget(page, "notice")).to_have_text(UNAVAILABLE[locale])
+    page.goto(f"{demo.url}/demo/account.php?action=order_status&locale={locale}")
+    expect(widget(page, "notice")).to_have_text(UNAVAILABLE[locale])
+    expect(widget(page, "summary")).to_have_count(0)
     assert page.errors == []
 
 

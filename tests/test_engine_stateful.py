@@ -4,7 +4,9 @@ shipments (Hypothesis stateful testing), each step in its own transaction as in 
 Invariants after every step, for every variant: no line is allocated more than it ordered and no
 quantity is negative; allocation follows queue order; units are conserved
 (initial stock + received = on hand + allocated + shipped over all its lines); every waiting line
-has an ETA and no other line does."""
+has an ETA and no other line does; the storefront's precomputed availability is what it would be
+if computed afresh (the two variants share a category, so each is the other's alternative while
+on hand)."""
 from datetime import timedelta
 
 from hypothesis import HealthCheck, settings
@@ -13,6 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from sqlalchemy import select
 
 from api.domain import clock
+from api.domain.availability import refresh_availability
 from api.domain.backorders import (
     OrderLineIn,
     clear_eta,
@@ -26,7 +29,7 @@ from api.domain.backorders import (
 from api.domain.catalog import add_inbound, save_variant
 from api.domain.errors import Conflict
 from api.domain.stores import create_store
-from api.models import InboundShipment, Line, Store, Variant
+from api.models import InboundShipment, Line, Store, Variant, VariantAvailability
 
 VARIANT_IDS = (1, 2)
 
@@ -59,6 +62,7 @@ class Engine(RuleBasedStateMachine):
             for vid, on_hand, limit, lead_time in zip(VARIANT_IDS, stock, limits, lead_times):
                 save_variant(session, store, vid, {
                     "product_id": vid, "on_hand": on_hand, "backorders_enabled": True,
+                    "category": "boots", "price": 1000 * vid,
                     "backorder_limit": limit, "lead_time_days": lead_time,
                 }, replace=True)
                 self.initial[vid] = on_hand
@@ -138,6 +142,17 @@ class Engine(RuleBasedStateMachine):
             settle_state(line)
 
     # --- invariants ---------------------------------------------------------------------------
+
+    @invariant()
+    def the_storefront_availability_is_what_a_fresh_computation_gives(self):
+        with self.database.session() as session, session.begin():
+            table = VariantAvailability.__table__
+            stored = session.execute(select(table).order_by(table.c.variant_pk)).mappings().all()
+            session.execute(table.delete())
+            refresh_availability(session, session.scalars(select(Variant.id)).all())
+            fresh = session.execute(select(table).order_by(table.c.variant_pk)).mappings().all()
+            assert [dict(row) for row in stored] == [dict(row) for row in fresh]
+            session.rollback()
 
     @invariant()
     def quantities_are_never_negative_nor_over_allocated(self):

@@ -91,3 +91,13 @@ def test_without_inbound_or_lead_time_the_eta_is_unknown_never_a_made_up_date():
 
 def test_an_empty_queue_has_no_etas():
     assert queue_etas([], curve(), lead_time_days=5, calendar=cal(1)) == []
+
+
+def test_eta_arithmetic_never_overflows_the_calendar():
+    from datetime import date
+
+    from api.domain.eta import SupplyCurve, eta_for
+
+    curve = SupplyCurve.from_inbound([(date.max, 5)])
+    assert eta_for(3, curve, lead_time_days=None, calendar=cal(60)).date == date.max
+    assert eta_for(9, curve, lead_time_days=3650, calendar=cal(60, today=date(9999, 12, 1))).date == date.max

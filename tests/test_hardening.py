@@ -1,6 +1,9 @@
 """Hardening: CORS only for the store's registered origins, rate limits, a body size limit,
 security headers, and errors that never show a stack trace."""
+import tempfile
+
 import pytest
+from conftest import make_app
 from shopper_support import bc_app, shop  # noqa: F401
 
 from api.domain import shopper as shopper_domain
@@ -100,3 +103,37 @@ def test_unexpected_errors_show_no_stack_trace(shop, client, monkeypatch):
     assert "Traceback" not in body and "secret internals" not in body
     assert response.get_json()["message"] == "Something went wrong on our side. Please try again."
     assert shopper_domain.order_detail is not broken
+
+
+def test_cancel_switch_and_payment_mode_share_one_action_budget(shop, client, bc_app, monkeypatch):
+    monkeypatch.setitem(bc_app.config, "ACTION_RATE_LIMIT", "3 per minute")
+    shop.variant(1)
+    line_id = shop.order(100, 1, 5)
+    me = shop.session(7)
+    codes = [shop.act(me, 100, line_id, "cancel", {"quantity": 1}).status_code,
+             shop.act(me, 100, line_id, "switch", {"variant_id": 99}).status_code,
+             shop.act(me, 100, line_id, "payment-mode", {"mode": "pay_later"}).status_code]
+    assert 429 not in codes, codes
+    for action, body in (("cancel", {"quantity": 1}), ("switch", {"variant_id": 99}),
+                         ("payment-mode", {"mode": "pay_now"})):
+        assert shop.act(me, 100, line_id, action, body).status_code == 429, action
+
+
+def test_an_uncaught_error_is_a_json_500_with_a_request_id_and_a_logged_traceback(caplog):
+    with tempfile.TemporaryDirectory() as folder:
+        app = make_app(f"sqlite:///{folder}/boom.sqlite3", PROPAGATE_EXCEPTIONS=False)
+
+        @app.get("/api/v1/boom")
+        def boom():
+            raise RuntimeError("secret internals")
+
+        with caplog.at_level("ERROR"):
+            response = app.test_client().get("/api/v1/boom")
+        app.extensions["database"].engine.dispose()
+    assert response.status_code == 500 and response.mimetype == "application/json"
+    body = response.get_json()
+    assert body["code"] == 500 and body["status"] == "Internal Server Error"
+    assert body["request_id"] and response.headers["X-Request-Id"] == body["request_id"]
+    assert "secret internals" not in response.get_data(as_text=True)
+    logged = [r for r in caplog.records if body["request_id"] in r.getMessage()]
+    assert logged and logged[0].exc_info and "secret internals" in str(logged[0].exc_info[1])

@@ -63,7 +63,7 @@ def test_backorder_placed_tells_what_when_why_and_how_to_manage_with_a_signed_gu
     assert "Hi Grace," in text
     assert "* Merino Tee (SKU SKU-11)" in text and "Quantity: 2" in text
     assert "Expected to ship: 11 December 2026" in text
-    assert "rests on stock expected on 10 December 2026" in text and "1 day(s) to pack" in text
+    assert "rests on stock expected on 10 December 2026" in text and "plus 1 day to pack it." in text
     assert "Why: Our mill is catching up." in text
     assert "cancel waiting items for a full refund, within 30 days of ordering" in text
     assert "switch to an alternative" in text and "pay only when the item is ready" in text
@@ -117,14 +117,14 @@ def test_allocated_and_shipped_each_send_one_message(app, client, shop, smtp_inb
     shop.receive(11, 2)
     deliver(app, smtp_inbox)
     allocated = only(smtp_inbox, "ada@example.com", "ready to ship")
-    assert "2 × Item 11 from order #504 has arrived and is reserved for you" in Inbox.text(allocated)
+    assert "2 × Item 11 from order #504 have arrived and are reserved for you" in Inbox.text(allocated)
 
     with app.app_context(), app.extensions["database"].transaction() as tx:
         store = tx.scalar(select(Store).where(Store.hash == "store-a"))
         ship_units(tx, store, tx.get(Line, line_id), 2)
     deliver(app, smtp_inbox)
     shipped = only(smtp_inbox, "ada@example.com", "on its way")
-    assert "2 × Item 11 from order #504 has shipped." in Inbox.text(shipped)
+    assert "2 × Item 11 from order #504 have shipped." in Inbox.text(shipped)
 
 
 def test_cancel_sends_the_refund_amount(app, client, shop, smtp_inbox):

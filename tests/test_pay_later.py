@@ -66,7 +66,7 @@ def test_stock_for_a_pay_later_line_is_held_and_paid_on_the_pay_page(shop, clien
     page = client.get(path)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Item 1" in html and "Pay 25.00 USD" in html and "28 Nov 2026" in html
+    assert "Item 1" in html and "Pay $25.00" in html and "28 Nov 2026" in html
     assert page.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert client.post(path).status_code == 303
     assert client.post(path).status_code == 303  # paying twice books it once

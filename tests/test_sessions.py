@@ -153,3 +153,10 @@ def test_a_session_of_a_deactivated_store_is_refused(shop, client, app):
     response = client.get("/api/v1/me/orders", headers=headers)
     assert response.status_code == 401
     assert response.get_json()["message"] == "This session's store is no longer active."
+
+
+def test_a_customer_id_that_is_not_a_positive_integer_is_401(shop, client):
+    for customer_id in (True, False, "7", 7.0, 0, -1, 2**53, None):
+        response = post_session(client, {"customer_jwt": customer_jwt(customer_id)})
+        assert response.status_code == 401, customer_id
+        assert response.get_json()["code"] == 401

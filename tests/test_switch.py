@@ -53,16 +53,18 @@ def test_switch_to_a_dearer_alternative_asks_for_the_difference(shop, client, ap
     body = shop.act(shop.session(7), 100, mine, "switch", {"variant_id": 2}).get_json()
     assert body["refund"] is None
     payment = body["payment_request"]
-    assert (payment["amount"], payment["status"], payment["hold_until"]) == (300, "open", None)
+    # held for the store's payment-hold days (3 by default) to the end of the day, like a pay-later line's stock
+    assert (payment["amount"], payment["status"], payment["hold_until"]) == (300, "open", "2026-11-29T23:59:59Z")
     assert payment["url"].startswith("http://app.test/demo/pay/")
     new = next(line for line in body["order"]["lines"] if line["id"] == body["new_line_id"])
     assert new["payment_request"]["url"] == payment["url"]
-    [requested] = events(app, "payment_requested")
-    assert (requested["amount"], requested["payment_url"]) == (300, payment["url"])
+    [switched] = events(app, "switched")  # the one message: it asks for the difference
+    assert (switched["price_difference"], switched["payment_url"]) == (300, payment["url"])
+    assert events(app, "payment_requested") == []
 
     path = payment["url"].removeprefix("http://app.test")
     page = client.get(path)
-    assert page.status_code == 200 and "Pay 3.00 USD" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "Pay $3.00" in page.get_data(as_text=True)
     paid = client.post(path)
     assert paid.status_code == 303
     assert "this is paid" in client.get(path).get_data(as_text=True)

@@ -10,13 +10,13 @@ BigCommerce changed before that read (a cancelled order restocks there: applied 
 would look like new stock), then books the rest of the difference as an adjustment, which
 allocates to the queue and marks inbound stock received. docs/stock-events.md has the table."""
 import logging
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime, parsedate_to_datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.bigcommerce.client import BigCommerceClient
+from api.bigcommerce.dates import bigcommerce_date, parse_bigcommerce_date
 from api.bigcommerce.install import client_for, installation_of
 from api.bigcommerce.money import to_minor
 from api.db import AppDatabase
@@ -163,10 +163,7 @@ def fetch_order(client: BigCommerceClient, order_id: int, order: dict | None = N
 
 
 def _placed_at(order: dict) -> datetime | None:
-    try:
-        return parsedate_to_datetime(order["date_created"]).astimezone(UTC).replace(tzinfo=None)
-    except (KeyError, TypeError, ValueError):
-        return None
+    return parse_bigcommerce_date(order.get("date_created"))
 
 
 def _open_payment_for_cart(session: Session, store: Store, cart_id: str) -> PaymentRequestRecord | None:
@@ -395,10 +392,6 @@ def catch_up_orders(database: AppDatabase, store_id: int, client: BigCommerceCli
 
 
 # --- whole-store import and reconciliation ---------------------------------------------------
-
-
-def bigcommerce_date(moment: datetime) -> str:
-    return format_datetime(moment.replace(tzinfo=UTC), usegmt=True)
 
 
 def import_store(database: AppDatabase, store_hash: str, days: int = 30, echo=lambda _: None) -> dict:

@@ -16,6 +16,7 @@ from api.domain.stores import update_settings
 from api.extensions import db
 from api.http.context import session
 from api.http.errors import error_response
+from api.http.inputs import json_body
 from api.http.schemas import Settings
 from api.models import BigCommerceInstallation, BigCommerceWebhook, Store
 
@@ -148,6 +149,15 @@ def remove_user():
     return "", 204
 
 
+def _number(text: str):
+    """A form's whole number as an int (the schema takes JSON integers only), an empty field as
+    None; anything else is left as it is, for the schema to refuse with its message."""
+    text = text.strip()
+    if not text:
+        return None
+    return int(text) if text.isascii() and text.isdigit() else text
+
+
 @bp.post("/settings")
 def save_settings():
     """The settings form of the merchant page, authenticated by the admin session it carries."""
@@ -162,11 +172,11 @@ def save_settings():
     form = request.form
     raw = {
         "name": form.get("name", ""),
-        "cancel_window_days": form.get("cancel_window_days", "").strip() or None,
+        "cancel_window_days": _number(form.get("cancel_window_days", "")),
         "cancel_allocated": "cancel_allocated" in form,
         "pay_later_enabled": "pay_later_enabled" in form,
-        "payment_hold_days": form.get("payment_hold_days", "").strip(),
-        "handling_days": form.get("handling_days", "").strip(),
+        "payment_hold_days": _number(form.get("payment_hold_days", "")),
+        "handling_days": _number(form.get("handling_days", "")),
         "dearer_switch": form.get("dearer_switch", ""),
         "storefront_origins": [o.strip() for o in form.get("storefront_origins", "").splitlines() if o.strip()],
         "notification_channels": form.getlist("notification_channels"),
@@ -182,6 +192,7 @@ def save_settings():
 
 
 @bp.post("/webhooks")
+@json_body
 def receive_webhook():
     """Authenticate, de-duplicate, store a job, answer at once. The worker does the work."""
     payload, problem = _load(WebhookIn(), request.get_json(silent=True) or {})

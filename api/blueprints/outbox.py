@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from api.domain import clock
 from api.domain.errors import NotFound
 from api.http.context import admin_store, session
-from api.http.schemas import Pagination, UtcDateTime
+from api.http.schemas import Pagination, StrictInteger, UtcDateTime
 from api.models import OutboxMessage
 
 blp = Blueprint("outbox", __name__, url_prefix="/api/v1/admin", description="Notifications outbox")
@@ -22,16 +22,16 @@ class OutboxQuery(Pagination):
 
 
 class OutboxItem(Schema):
-    id = fields.Integer()
+    id = StrictInteger()
     event = fields.String()
     dedupe_key = fields.String(metadata={"description": "Also on the message (Message-ID, X-Backorder-Desk-Dedupe-Key)."})
     status = fields.String(validate=validate.OneOf(STATUSES))
-    attempts = fields.Integer()
+    attempts = StrictInteger()
     next_attempt_at = UtcDateTime()
     last_error = fields.String()
     created_at = UtcDateTime()
     sent_at = UtcDateTime(allow_none=True)
-    order_id = fields.Integer(allow_none=True, attribute="payload.order_id")
+    order_id = StrictInteger(allow_none=True, attribute="payload.order_id")
     recipient = fields.Method("_recipient")
 
     def _recipient(self, message):
@@ -41,9 +41,9 @@ class OutboxItem(Schema):
 
 class OutboxPage(Schema):
     items = fields.List(fields.Nested(OutboxItem))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
+    page = StrictInteger()
+    per_page = StrictInteger()
+    total = StrictInteger()
 
 
 @blp.before_request

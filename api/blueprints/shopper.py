@@ -15,7 +15,7 @@ from api.http import shopper_schemas as schemas
 from api.http.context import bearer_token, session
 from api.http.cors import allow_shopper_origins, allow_store_origins
 from api.http.errors import error_response
-from api.http.idempotency import idempotent
+from api.http.idempotency import KEY_PARAMETER, idempotent
 from api.models import Order
 from api.tokens import (
     ShopperSession, TokenError, email_digest, load_order_link, load_session, session_token,
@@ -27,13 +27,15 @@ sessions_blp = Blueprint("shopper_sessions", __name__, url_prefix="/api/v1/store
 blp = Blueprint("shopper", __name__, url_prefix="/api/v1/me",
                 description="Shopper self-service (Authorization: Bearer <session token>)")
 
-IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": True,
-                   "schema": {"type": "string", "minLength": 1, "maxLength": 255}}
 
 
 def rate_limit(setting: str):
     """A Flask-Limiter limit read from the app's config (so each deployment tunes it)."""
     return limiter.limit(lambda: current_app.config[setting])
+
+
+# Cancel, switch and payment-mode draw on one budget per client, not one each.
+action_rate_limit = limiter.shared_limit(lambda: current_app.config["ACTION_RATE_LIMIT"], scope="shopper-actions")
 
 
 def _errors(bp, *codes):
@@ -128,7 +130,6 @@ def shopper_headers(response):
 @blp.route("/orders", methods=["GET"])
 @blp.arguments(schemas.MyOrdersQuery, location="query")
 @blp.response(200, schemas.MyOrderPage)
-@blp.doc(security=[{"bearer": []}])
 @_errors(blp, 401, 422)
 def my_orders(query):
     """My orders with backordered lines, newest first."""
@@ -138,7 +139,6 @@ def my_orders(query):
 
 @blp.route("/orders/<int:order_id>", methods=["GET"])
 @blp.response(200, schemas.MyOrder)
-@blp.doc(security=[{"bearer": []}])
 @_errors(blp, 401, 404)
 def my_order(order_id):
     """One of my orders: every line with its ETA, queue place, timeline, alternatives, and which
@@ -156,11 +156,11 @@ def _with_order(result: dict, order_id: int) -> dict:
 
 
 @blp.route("/orders/<int:order_id>/lines/<int:line_id>/cancel", methods=["POST"])
-@rate_limit("ACTION_RATE_LIMIT")
+@action_rate_limit
 @idempotent
 @blp.arguments(schemas.CancelIn)
 @blp.response(200, schemas.ActionOut)
-@blp.doc(parameters=[IDEMPOTENCY_KEY], security=[{"bearer": []}])
+@blp.doc(parameters=[KEY_PARAMETER])
 @_errors(blp, 400, 401, 404, 409, 422, 429)
 def cancel_line(fields, order_id, line_id):
     """Cancel some or all units of a line (waiting ones; set-aside ones where the store allows),
@@ -170,11 +170,11 @@ def cancel_line(fields, order_id, line_id):
 
 
 @blp.route("/orders/<int:order_id>/lines/<int:line_id>/switch", methods=["POST"])
-@rate_limit("ACTION_RATE_LIMIT")
+@action_rate_limit
 @idempotent
 @blp.arguments(schemas.SwitchIn)
 @blp.response(200, schemas.ActionOut)
-@blp.doc(parameters=[IDEMPOTENCY_KEY], security=[{"bearer": []}])
+@blp.doc(parameters=[KEY_PARAMETER])
 @_errors(blp, 400, 401, 404, 409, 422, 429)
 def switch_line(fields, order_id, line_id):
     """Switch a waiting line to one of its alternatives on hand now; a cheaper one refunds the
@@ -184,11 +184,11 @@ def switch_line(fields, order_id, line_id):
 
 
 @blp.route("/orders/<int:order_id>/lines/<int:line_id>/payment-mode", methods=["POST"])
-@rate_limit("ACTION_RATE_LIMIT")
+@action_rate_limit
 @idempotent
 @blp.arguments(schemas.PaymentModeIn)
 @blp.response(200, schemas.ActionOut)
-@blp.doc(parameters=[IDEMPOTENCY_KEY], security=[{"bearer": []}])
+@blp.doc(parameters=[KEY_PARAMETER])
 @_errors(blp, 400, 401, 404, 409, 422, 429)
 def payment_mode(fields, order_id, line_id):
     """pay_later: refund the line now and keep its place; pay when the stock arrives.

@@ -2,7 +2,7 @@
 alert unsubscribes them."""
 import email_validator
 import phonenumbers
-from flask import current_app, render_template, request
+from flask import current_app, jsonify, request
 from flask_smorest import Blueprint
 from flask_smorest.error_handler import ErrorSchema
 
@@ -14,6 +14,7 @@ from api.http import shopper_schemas as schemas
 from api.http.context import session
 from api.http.cors import allow_store_origins
 from api.http.errors import error_response
+from api.http.pages import page, problem_page, wants_html
 from api.blueprints.shopper import rate_limit
 from api.tokens import TokenError, load_unsubscribe
 
@@ -68,9 +69,15 @@ def post_subscription(fields, store_hash):
 @blp.route("/unsubscribe/<token>", methods=["GET"])
 @blp.response(200, schemas.UnsubscribeOut)
 @blp.alt_response(404, schema=ErrorSchema)
-@blp.doc(responses={"200": {"description": "Unsubscribed: JSON, or a small page when the browser asks for HTML.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UnsubscribeOut"}},
-                                        "text/html": {"schema": {"type": "string"}}}}})
+@blp.doc(responses={
+    "200": {"description": "Unsubscribed: JSON, or a small page for a browser (one that ranks text/html "
+                           "above application/json in its Accept header).",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UnsubscribeOut"}},
+                        "text/html": {"schema": {"type": "string"}}}},
+    "404": {"description": "Not a valid link: the error, or a page saying so for a browser.",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
+                        "text/html": {"schema": {"type": "string"}}}},
+})
 def get_unsubscribe(token):
     """Stop a restock alert, from the signed link in the message."""
     try:
@@ -79,11 +86,14 @@ def get_unsubscribe(token):
             subscription = unsubscribe(db_session, get_store(db_session, store_hash), subscription_id)
             variant = subscription.variant
     except (TokenError, NotFound):
-        return error_response(404, "This unsubscribe link is not valid.")
-    if request.accept_mimetypes.accept_html and request.accept_mimetypes.best == "text/html":
-        html = render_template("payments/unsubscribed.html", variant=variant)
-        return current_app.response_class(html, mimetype="text/html", headers={
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-            "X-Frame-Options": "DENY",
-        })
-    return {"status": "unsubscribed", "variant_id": variant.variant_id}
+        if wants_html():
+            return problem_page(404, "Link not valid", "This unsubscribe link is not valid.")
+        return _vary_on_accept(error_response(404, "This unsubscribe link is not valid."))
+    if wants_html():
+        return page("payments/unsubscribed.html", variant=variant)
+    return _vary_on_accept(jsonify({"status": "unsubscribed", "variant_id": variant.variant_id}))
+
+
+def _vary_on_accept(response):
+    response.vary.add("Accept")  # the same URL answers a browser with HTML
+    return response

@@ -2,7 +2,9 @@
 
 Two adapters implement it: `local` (orders and payments live in our own tables; the demo and most
 tests use it) and `bigcommerce` (REST). Nothing outside the adapters knows which one is in use;
-`commerce_for(store)` picks by `store.platform`."""
+`commerce_for(store)` picks by `store.platform` among the adapters the app's wiring registered
+(`create_app`), so this module, and the domain that uses it, never import an adapter."""
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -47,11 +49,17 @@ class CommercePort(Protocol):
         """A single-use coupon for the shopper of `order` (a delay incentive); returns its code."""
 
 
+_adapters: dict[str, Callable[[], CommercePort]] = {}
+
+
+def use_adapters(adapters: dict[str, Callable[[], CommercePort]]) -> None:
+    """Name the adapter of each platform (`store.platform` -> a factory). Called by the edge."""
+    _adapters.update(adapters)
+
+
 def commerce_for(store: Store) -> CommercePort:
-    if store.platform == "bigcommerce":
-        from api.commerce.bigcommerce import BigCommerceAdapter
-
-        return BigCommerceAdapter()
-    from api.commerce.local import LocalAdapter
-
-    return LocalAdapter()
+    try:
+        return _adapters[store.platform]()
+    except KeyError:
+        raise LookupError(f"no commerce adapter for platform {store.platform!r}: "
+                          "create_app (or use_adapters) registers them") from None

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.bigcommerce.client import BigCommerceClient, BigCommerceError
+from api.bigcommerce.dates import bigcommerce_date
 from api.bigcommerce.install import client_for
 from api.bigcommerce.money import to_major, to_minor
-from api.bigcommerce.sync import bigcommerce_date
 from api.commerce import PaymentRequest, RefundResult
 from api.domain import clock
 from api.domain.backorders import PAY_LATER

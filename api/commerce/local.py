@@ -1,7 +1,8 @@
 """The local adapter: for a store without a platform (the demo, most tests), orders and payments
 live in our own tables. Refunds and payments are booked in a ledger whose references are unique,
 so the same refund key can never be paid out twice; payment requests are answered on our own
-pay page, /demo/pay/<token>."""
+pay page, /demo/pay/<token>, which tells the domain a request was paid, as the BigCommerce sync
+does for a paying order."""
 import os
 import secrets
 
@@ -9,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.commerce import PaymentRequest, RefundResult
-from api.models import Line, LocalCoupon, LocalLedgerEntry, Order, Store, Variant
+from api.domain.actions import mark_paid
+from api.models import Line, LocalCoupon, LocalLedgerEntry, Order, PaymentRequestRecord, Store, Variant
 
 
 def _app_url() -> str:
@@ -65,3 +67,13 @@ class LocalAdapter:
             percent_off=percent_off, free_shipping=free_shipping,
         ))
         return code
+
+
+def pay_on_local_page(session: Session, store: Store, payment: PaymentRequestRecord) -> bool:
+    """A payment made on the local pay page: the line moves on and the local ledger books the
+    money, once. False when it was paid already."""
+    newly_paid = mark_paid(session, store, payment)
+    if newly_paid:
+        LocalAdapter().record_payment(session, store, payment.line.order, payment.line,
+                                      payment.reference, payment.amount)
+    return newly_paid

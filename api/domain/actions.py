@@ -3,11 +3,11 @@ choose to pay later (or now). And what follows a payment request: paid, or expir
 
 Each action locks the variant(s) first and only then reads the line, so concurrent actions,
 receipts and orders on one variant run one after another and never act on stale quantities."""
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.commerce import commerce_for
-from api.commerce.local import LocalAdapter
 from api.domain import clock
 from api.domain.backorders import (
     ALLOCATED, AWAITING_PAYMENT, PAY_LATER, PAY_NOW, SWITCHED, WAITING, allocate, clear_eta,
@@ -16,7 +16,7 @@ from api.domain.backorders import (
 from api.domain.errors import Conflict, Invalid
 from api.domain.events import record
 from api.domain.payments import (
-    issue_refund, open_payment, payment_dict, refund_dict, request_payment,
+    hold_deadline, issue_refund, open_payment, payment_dict, refund_dict, request_payment,
 )
 from api.domain.shopper import (
     Shopper, alternative_refusal, cancel_refusal, cancellable_units, find_line, pay_later_refusal,
@@ -84,8 +84,22 @@ def cancel(session: Session, store: Store, shopper: Shopper, order_id: int, line
     if quantity > available:
         raise Conflict(f"Only {available} unit(s) of this line can be cancelled.",
                        {"json": {"quantity": [f"At most {available}."]}, "reason": "quantity_too_large"})
-    waiting = line.quantity_waiting
-    from_allocated = max(0, quantity - waiting)
+    amount = _give_back(session, store, line, variant, quantity)
+    # The freed units may reach a pay-later line, whose payment request goes to the platform and
+    # may fail, rolling this request back. A refund already paid cannot roll back, so it is asked
+    # for last, once nothing else can fail.
+    refund = issue_refund(session, store, line, quantity, amount, "cancel")
+    record(session, line, "cancelled", {
+        "quantity": quantity, "state": line.state,
+        "refund_amount": amount, "refund": refund_dict(refund),
+    })
+    return {"line_id": line.id, "quantity": quantity, "refund": refund_dict(refund)}
+
+
+def _give_back(session: Session, store: Store, line: Line, variant: Variant, quantity: int) -> int:
+    """Cancel `quantity` units of a locked line, waiting ones first; units set aside go to the
+    next in the queue. Returns what the shopper paid for them, to refund."""
+    from_allocated = max(0, quantity - line.quantity_waiting)
     line.quantity_cancelled += quantity
     line.quantity_allocated -= from_allocated
     move(session, variant, RELEASED, from_allocated, line=line, note="cancelled by the shopper")
@@ -99,16 +113,8 @@ def cancel(session: Session, store: Store, shopper: Shopper, order_id: int, line
         clear_eta(line)
     session.flush()
     amount -= _shrink_open_payment(session, store, line, quantity)
-    # The freed units may reach a pay-later line, whose payment request goes to the platform and
-    # may fail, rolling this request back. A refund already paid cannot roll back, so it is asked
-    # for last, once nothing else can fail.
     _after_freeing(session, store, variant, from_allocated)
-    refund = issue_refund(session, store, line, quantity, amount, "cancel")
-    record(session, line, "cancelled", {
-        "quantity": quantity, "state": line.state,
-        "refund_amount": amount, "refund": refund_dict(refund),
-    })
-    return {"line_id": line.id, "quantity": quantity, "refund": refund_dict(refund)}
+    return amount
 
 
 def _shrink_open_payment(session: Session, store: Store, line: Line, cancelled: int) -> int:
@@ -173,7 +179,11 @@ def switch(session: Session, store: Store, shopper: Shopper, order_id: int, line
     difference = (new_variant.price - line.unit_price) * units
     payment = None
     if difference > 0:
-        payment = request_payment(session, store, new_line, units, difference, "switch_difference")
+        # Held like a pay-later line's stock: unpaid by then, the switch is undone (expire_hold).
+        # The `switched` message asks for the money, so the request sends none of its own.
+        hold_until = hold_deadline(store)
+        payment = request_payment(session, store, new_line, units, difference, "switch_difference",
+                                  hold_until, announce=False)
     commerce_for(store).switch_line(session, store, order, line, new_line, new_variant)
     _after_freeing(session, store, old_variant, freed)
     # Last: every platform call above may fail and roll this request back, a paid refund cannot.
@@ -182,6 +192,7 @@ def switch(session: Session, store: Store, shopper: Shopper, order_id: int, line
         "quantity": units, "to_variant_id": new_variant.variant_id, "to_name": new_variant.name,
         "new_line_id": new_line.id, "price_difference": difference, "refund": refund_dict(refund),
         "payment_url": payment.url if payment else None,
+        "hold_until": payment.hold_until.isoformat() if payment else None,
     })
     record(session, new_line, "switched_in", {"from_line_id": line.id, "quantity": units},
            shopper_visible=False)
@@ -249,11 +260,14 @@ def mark_paid(session: Session, store: Store, payment: PaymentRequestRecord, *,
 
 def expire_hold(session: Session, store: Store, payment: PaymentRequestRecord) -> bool:
     """A held pay-later line not paid in time: its units pass to the next in the queue and the
-    line is cancelled, with notice. False when it was paid or changed meanwhile."""
+    line is cancelled, with notice. The same for a dearer switch whose difference was not paid,
+    and what was paid for it is refunded. False when it was paid or changed meanwhile."""
     line = payment.line
     variant = lock_variant(session, store, line.variant_id)
     session.refresh(payment)
     session.refresh(line)
+    if payment.status == "open" and payment.purpose == "switch_difference":
+        return _undo_unpaid_switch(session, store, payment, variant)
     if payment.status != "open" or line.state != AWAITING_PAYMENT:
         return False
     units = line.quantity_allocated
@@ -272,11 +286,18 @@ def expire_hold(session: Session, store: Store, payment: PaymentRequestRecord) -
     return True
 
 
-def pay_on_local_page(session: Session, store: Store, payment: PaymentRequestRecord) -> bool:
-    """A payment made on the local adapter's own pay page: the line moves on and the local
-    ledger books the money, once. False when it was paid already."""
-    newly_paid = mark_paid(session, store, payment)
-    if newly_paid:
-        LocalAdapter().record_payment(session, store, payment.line.order, payment.line,
-                                      payment.reference, payment.amount)
-    return newly_paid
+def _undo_unpaid_switch(session: Session, store: Store, payment: PaymentRequestRecord,
+                        variant: Variant) -> bool:
+    """The switched-in units not yet shipped are cancelled and go back on sale; the shopper gets
+    back what they paid for them (the old price: the difference was never paid)."""
+    line = payment.line
+    units = line.quantity_allocated
+    amount = _give_back(session, store, line, variant, units) if units else 0
+    payment.status = "expired"
+    refund = issue_refund(session, store, line, units, amount, "switch_unpaid")
+    record(session, line, "hold_expired", {
+        "quantity": units, "amount": payment.amount, "currency": payment.currency,
+        "hold_until": payment.hold_until.isoformat(), "state": line.state, "purpose": payment.purpose,
+        "refund": refund_dict(refund),
+    })
+    return True

@@ -1,13 +1,48 @@
-"""What a product page shows: can it ship now, can it be backordered, and when would it ship."""
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, aliased
+"""What a product page shows: can it ship now, can it be backordered, and when would it ship.
 
-from api.domain.backorders import backorder_capacity, store_calendar, supply_curves, waiting_units
-from api.domain.eta import eta_for
-from api.models import Store, Variant
+The storefront asks on every product and category page, so the answer is precomputed: one
+`VariantAvailability` row per variant holds its stock, queue, backorder capacity, ETA inputs
+(inbound still to come, lead time) and chosen alternatives, and a read is one indexed query
+joined to the store row (handling days and pay later stay there) plus serialization.
+
+Keeping the rows current — the one entry point is `refresh_availability(session, variant_pks)`:
+it rewrites the rows of those variants from the catalog, queue and inbound as the session sees
+them, and the alternatives of every other variant whose list their change can move (same
+category and near enough in price, or curating them). It runs in the caller's transaction, so
+the rows commit (or roll back) with the change itself; an answer is never stale once a change
+has committed.
+
+- Changes made through the ORM to variants, lines or inbound shipments are picked up on their
+  own: `after_flush` notes the variants touched and `before_commit` refreshes them (and
+  `availability` refreshes them first when the same transaction reads). Every domain path
+  (orders, receipts, cancellations, switches, catalog and inbound edits, sync) is covered so.
+- Code that writes those tables with Core statements (bulk INSERT/UPDATE, a stock ledger
+  applied in SQL) must call `refresh_availability` itself for the variants it wrote, after
+  taking every lock it needs (on PostgreSQL a refresh that moves alternatives locks the store
+  row, so alternatives are recomputed one transaction at a time per store).
+"""
+from bisect import bisect_left
+from collections import defaultdict
+from datetime import date
+from typing import Iterable
+
+from sqlalchemy import String, and_, bindparam, cast, delete, event, insert, inspect, or_, select, true, update
+from sqlalchemy.orm import Session
+
+from api.domain.backorders import backorder_capacity, supply_curves, waiting_units
+from api.domain.dates import WEEKDAYS, today_in
+from api.domain.eta import Calendar, SupplyCurve, eta_for
+from api.models import InboundShipment, Line, Store, Variant, VariantAvailability
 
 IN_STOCK, BACKORDER, SOLD_OUT = "in_stock", "backorder", "sold_out"
 MAX_ALTERNATIVES = 4
+CHUNK = 1000  # ids per IN (...) list
+NOTED = "availability_noted"  # session.info key: variant pks changed since the last refresh
+
+AVAILABILITY = VariantAvailability.__table__
+
+
+# --- reading -----------------------------------------------------------------------------------
 
 
 def availability(
@@ -18,58 +53,75 @@ def availability(
     variant_ids: list[int] | None = None,
     quantity: int = 1,
 ) -> list[dict]:
-    """One item per variant asked for (directly or through its product), in a fixed number of
-    queries however many ids are asked."""
-    query = select(Variant).where(Variant.store_id == store.id)
-    if product_ids is not None:
-        query = query.where(Variant.product_id.in_(product_ids))
-    else:
-        query = query.where(Variant.variant_id.in_(variant_ids or []))
-    variants = list(session.scalars(query.order_by(Variant.product_id, Variant.variant_id)))
-    pks = [v.id for v in variants]
-    waiting = waiting_units(session, pks)
-    curves = supply_curves(session, pks)
-    calendar = store_calendar(store)
+    """One item per variant asked for (directly or through its product)."""
+    found = storefront_availability(session, store.hash, product_ids=product_ids,
+                                    variant_ids=variant_ids, quantity=quantity)
+    return found[1] if found else []
 
+
+def storefront_availability(
+    session: Session,
+    store_hash: str,
+    *,
+    product_ids: list[int] | None = None,
+    variant_ids: list[int] | None = None,
+    quantity: int = 1,
+) -> tuple[list[str], list[dict]] | None:
+    """The store's storefront origins and one item per variant asked for, in one query; None when
+    the store is not known (or not active)."""
+    if session.info.get(NOTED):
+        _refresh_noted(session)  # this transaction's own changes, not yet committed
+    a = AVAILABILITY.c
+    if product_ids is not None:
+        asked = a.product_id.in_(product_ids)
+    else:
+        asked = a.variant_id.in_(variant_ids or [])
+    rows = session.execute(
+        select(Store.storefront_origins, Store.handling_days, Store.timezone, Store.working_days,
+               Store.pay_later_enabled, a.product_id,
+               a.variant_id, a.sku, a.on_hand, a.waiting, a.capacity, a.lead_time_days, a.supply,
+               a.message, a.reason, a.alternatives)
+        .select_from(Store)
+        .outerjoin(AVAILABILITY, and_(a.store_id == Store.id, asked))
+        .where(Store.hash == store_hash, Store.active)
+        .order_by(a.product_id, a.variant_id)
+    ).all()
+    if not rows:
+        return None
+    _, handling_days, timezone, working_days = rows[0][:4]
+    calendar = Calendar(today=today_in(timezone), handling_days=handling_days,
+                        working_days=tuple(working_days or WEEKDAYS))
     items = []
-    for variant in variants:
-        queued = waiting.get(variant.id, 0)
-        capacity = backorder_capacity(variant, queued)
-        on_hand = max(variant.on_hand, 0)
+    for (_, _, _, _, pay_later, product_id, variant_id, sku, on_hand, waiting, capacity,
+         lead_time_days, supply, message, reason, alternatives) in rows:
+        if variant_id is None:  # the store has none of the ids asked
+            continue
+        on_hand = max(on_hand, 0)
         shortfall = max(quantity - on_hand, 0)
         eta = None
         if shortfall == 0:
             state = IN_STOCK
         elif capacity is None or shortfall <= capacity:
             state = BACKORDER
-            eta = eta_for(
-                queued + shortfall,
-                curves[variant.id],
-                lead_time_days=variant.lead_time_days,
-                calendar=calendar,
-            ).as_dict()
+            curve = SupplyCurve(tuple((date.fromisoformat(day), total) for day, total in supply))
+            eta = eta_for(waiting + shortfall, curve, lead_time_days=lead_time_days,
+                          calendar=calendar).as_dict()
         else:
             state = IN_STOCK if on_hand else SOLD_OUT
-        items.append(
-            {
-                "product_id": variant.product_id,
-                "variant_id": variant.variant_id,
-                "sku": variant.sku,
-                "state": state,
-                "available_on_hand": on_hand,
-                "available_for_backorder": capacity,
-                "eta": eta,
-                "message": variant.message,
-                "reason": variant.reason,
-                "pay_later": store.pay_later_enabled and state == BACKORDER,
-                "alternatives": [],
-            }
-        )
-    needing = [(v, item) for v, item in zip(variants, items) if item["state"] != IN_STOCK]
-    found = alternatives_for(session, store, [v for v, _ in needing])
-    for (_, item), alternatives in zip(needing, found):
-        item["alternatives"] = [alternative_dict(a) for a in alternatives]
-    return items
+        items.append({
+            "product_id": product_id,
+            "variant_id": variant_id,
+            "sku": sku,
+            "state": state,
+            "available_on_hand": on_hand,
+            "available_for_backorder": capacity,
+            "eta": eta,
+            "message": message,
+            "reason": reason,
+            "pay_later": pay_later and state == BACKORDER,
+            "alternatives": alternatives if state != IN_STOCK else [],
+        })
+    return rows[0][0] or [], items
 
 
 def alternative_dict(variant: Variant) -> dict:
@@ -84,96 +136,269 @@ def alternative_dict(variant: Variant) -> dict:
     }
 
 
-def alternatives_for(session: Session, store: Store, variants: list[Variant]) -> list[list[Variant]]:
-    """On-hand alternatives for each variant: the merchant's curated ones first, in their order,
-    then others of the same category (its own product's other variants included) at the closest
-    price, one per product. Never one that would itself have to wait. Two queries however many
-    variants are asked about."""
-    if not variants:
-        return []
-    curated_ids = {vid for v in variants for vid in (v.alternatives or [])}
-    curated = {}
-    if curated_ids:
-        curated = {
-            c.variant_id: c
-            for c in session.scalars(
-                select(Variant).where(
-                    Variant.store_id == store.id, Variant.on_hand > 0, Variant.variant_id.in_(curated_ids)
-                )
-            )
+def alternatives_of(session: Session, store: Store, variant: Variant) -> list[Variant]:
+    """The variant's alternatives as the storefront shows them, as variants (worked out afresh:
+    the shopper's switch must offer exactly what is on hand now)."""
+    candidates = _Candidates(session, store.id)
+    candidates.load([variant.category] if variant.category else [], variant.alternatives or [])
+    chosen, _ = candidates.choose(variant.id, variant.category, variant.price, variant.alternatives or [])
+    by_pk = {v.id: v for v in session.scalars(select(Variant).where(Variant.id.in_([pk for pk, _ in chosen])))}
+    return [by_pk[pk] for pk, _ in chosen]
+
+
+# --- keeping the rows current --------------------------------------------------------------------
+
+
+def refresh_availability(session: Session, variant_pks: Iterable[int]) -> None:
+    """Rewrite the precomputed availability of these variants (by primary key) from what the
+    session sees, and the alternatives of every variant whose list their change can move. Call it
+    in the transaction that made the change, after taking every lock it needs; variants that no
+    longer exist lose their row. A fixed number of statements for up to 1,000 variants."""
+    pks = sorted(set(variant_pks))
+    if not pks:
+        return
+    session.flush()
+    variants = {row.id: row for chunk in _chunks(pks) for row in session.execute(
+        select(Variant.id, Variant.store_id, Variant.variant_id, Variant.product_id, Variant.sku,
+               Variant.name, Variant.price, Variant.currency, Variant.url, Variant.image_url,
+               Variant.category, Variant.on_hand, Variant.backorders_enabled, Variant.backorder_limit,
+               Variant.lead_time_days, Variant.message, Variant.reason, Variant.alternatives)
+        .where(Variant.id.in_(chunk)))}
+    a = AVAILABILITY.c
+    old = {row.variant_pk: row for chunk in _chunks(pks) for row in session.execute(
+        select(a.variant_pk, a.store_id, a.variant_id, a.category, a.price, a.curated, a.offer)
+        .where(a.variant_pk.in_(chunk)))}
+    waiting, curves = {}, {}
+    for chunk in _chunks(list(variants)):
+        waiting.update(waiting_units(session, chunk))
+        curves.update(supply_curves(session, chunk))
+
+    rows, moved, rechoose = {}, [], set()
+    for pk, v in variants.items():
+        queued = waiting.get(pk, 0)
+        offer = _offer(v)
+        rows[pk] = {
+            "variant_pk": pk, "store_id": v.store_id, "variant_id": v.variant_id,
+            "product_id": v.product_id, "sku": v.sku, "message": v.message, "reason": v.reason,
+            "on_hand": v.on_hand, "waiting": queued, "capacity": backorder_capacity(v, queued),
+            "lead_time_days": v.lead_time_days,
+            "supply": [[day.isoformat(), total] for day, total in curves[pk].points],
+            "category": v.category, "price": v.price, "curated": list(v.alternatives or []),
+            "offer": offer,
         }
-    # Each curated alternative can displace at most one automatic one, so this many suffice.
-    enough = MAX_ALTERNATIVES + max(len(v.alternatives or []) for v in variants)
-    automatic = _closest_in_category(session, [v.id for v in variants if v.category], enough)
-    result = []
-    for variant in variants:
-        chosen = [curated[i] for i in (variant.alternatives or []) if i in curated]
-        seen = {c.variant_id for c in chosen}
-        products = {c.product_id for c in chosen}
-        for candidate in automatic.get(variant.id, []):
-            if len(chosen) >= MAX_ALTERNATIVES:
-                break
-            if candidate.variant_id not in seen and candidate.product_id not in products:
-                chosen.append(candidate)
-                products.add(candidate.product_id)
-        result.append(chosen[:MAX_ALTERNATIVES])
+        before = old.get(pk)
+        if before is None or (before.category, before.price, before.curated) != (v.category, v.price, rows[pk]["curated"]):
+            rechoose.add(pk)
+        if before is None or (before.category, before.offer) != (v.category, offer):
+            moved.append((v.store_id, v.variant_id, before, v.category, offer))
+    for pk in set(old) - set(variants):  # deleted: whoever showed it must look again
+        moved.append((old[pk].store_id, old[pk].variant_id, old[pk], None, None))
+
+    if moved or rechoose:
+        stores = sorted({row["store_id"] for pk, row in rows.items() if pk in rechoose} | {m[0] for m in moved})
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(select(Store.id).where(Store.id.in_(stores)).order_by(Store.id).with_for_update())
+        rechoose |= _whose_alternatives_move(session, moved)
+
+    if set(old) - set(variants):
+        session.execute(delete(AVAILABILITY).where(a.variant_pk.in_(sorted(set(old) - set(variants)))))
+    chosen = _choose_alternatives(session, rechoose, rows)
+    new = [rows[pk] | chosen[pk] for pk in sorted(rows) if pk not in old]
+    if new:
+        session.execute(insert(AVAILABILITY), new)
+    own = [{**rows[pk], "b_pk": pk} for pk in sorted(rows) if pk in old]
+    if own:
+        session.execute(
+            update(AVAILABILITY).where(a.variant_pk == bindparam("b_pk"))
+            .values({name: bindparam(name) for name in rows[own[0]["b_pk"]] if name != "variant_pk"}),
+            own)
+    others = [{"b_pk": pk, **choice} for pk, choice in sorted(chosen.items()) if pk in old or pk not in rows]
+    if others:
+        session.execute(
+            update(AVAILABILITY).where(a.variant_pk == bindparam("b_pk"))
+            .values(alternatives=bindparam("alternatives"), reach=bindparam("reach")),
+            others)
+
+
+def _offer(variant) -> dict | None:
+    """The variant as someone else's alternative: only while on hand."""
+    if variant.on_hand <= 0:
+        return None
+    return {"product_id": variant.product_id, "variant_id": variant.variant_id, "name": variant.name,
+            "price": variant.price, "currency": variant.currency, "url": variant.url,
+            "image_url": variant.image_url}
+
+
+def _whose_alternatives_move(session: Session, moved: list) -> set[int]:
+    """Variants whose alternatives a change of these variants (as offers) can move: those of the
+    same category near enough in price that the offer ranks (or ranked) among theirs, and those
+    curating them."""
+    a = AVAILABILITY.c
+    near, curated = [], defaultdict(set)
+    for store_id, variant_id, before, category, offer in moved:
+        curated[store_id].add(variant_id)
+        if before is not None and before.offer is not None and before.category:
+            near.append((store_id, before.category, before.offer["price"]))
+        if offer is not None and category:
+            near.append((store_id, category, offer["price"]))
+    found = set()
+    for batch in _chunks(sorted(set(near)), 100):
+        found.update(session.scalars(select(a.variant_pk).where(or_(*(
+            and_(a.store_id == store_id, a.category == category,
+                 or_(a.reach.is_(None), and_(a.price >= price - a.reach, a.price <= price + a.reach)))
+            for store_id, category, price in batch)))))
+    for store_id, ids in curated.items():
+        text = cast(a.curated, String)
+        rows = session.execute(
+            select(a.variant_pk, a.curated).where(
+                a.store_id == store_id, text != "[]",
+                or_(*(text.like(f"%{i}%") for i in ids)) if len(ids) <= 50 else true()))
+        found.update(pk for pk, curating in rows if ids.intersection(curating))
+    return found
+
+
+def _choose_alternatives(session: Session, pks: set[int], rows: dict[int, dict]) -> dict[int, dict]:
+    """{pk: {"alternatives": [...], "reach": …}} for these variants, from the catalog now."""
+    if not pks:
+        return {}
+    a = AVAILABILITY.c
+    wanted = {pk: (row["store_id"], row["category"], row["price"], row["curated"])
+              for pk, row in rows.items() if pk in pks}
+    rest = sorted(pks - set(wanted))
+    for chunk in _chunks(rest):
+        for pk, store_id, category, price, curated in session.execute(
+                select(a.variant_pk, a.store_id, a.category, a.price, a.curated).where(a.variant_pk.in_(chunk))):
+            wanted[pk] = (store_id, category, price, curated)
+    by_store = defaultdict(list)
+    for pk, (store_id, category, price, curated) in wanted.items():
+        by_store[store_id].append((pk, category, price, curated))
+    result = {}
+    for store_id, entries in by_store.items():
+        candidates = _Candidates(session, store_id)
+        candidates.load({category for _, category, _, _ in entries if category},
+                        {i for _, _, _, curated in entries for i in curated})
+        for pk, category, price, curated in entries:
+            chosen, reach = candidates.choose(pk, category, price, curated)
+            result[pk] = {"alternatives": [offer for _, offer in chosen], "reach": reach}
     return result
 
 
-def _closest_in_category(session: Session, variant_pks: list[int], limit: int) -> dict[int, list[Variant]]:
-    """For each variant, up to `limit` on-hand variants of its category, one per product (the
-    closest in price), closest price first. Ranked in the database: a category can hold
-    thousands of variants and only a handful are wanted."""
-    if not variant_pks:
-        return {}
-    wanted, candidate = aliased(Variant), aliased(Variant)
-    distance = func.abs(candidate.price - wanted.price)
-    per_product = (
-        select(
-            wanted.id.label("wanted_pk"),
-            candidate.id.label("candidate_pk"),
-            candidate.variant_id.label("candidate_id"),
-            distance.label("distance"),
-            func.row_number()
-            .over(partition_by=(wanted.id, candidate.product_id), order_by=(distance, candidate.variant_id))
-            .label("in_product"),
-        )
-        .select_from(wanted)
-        .join(
-            candidate,
-            and_(
-                candidate.store_id == wanted.store_id,
-                candidate.category == wanted.category,
-                candidate.on_hand > 0,
-                candidate.id != wanted.id,
-            ),
-        )
-        .where(wanted.id.in_(variant_pks))
-        .subquery()
-    )
-    ranked = (
-        select(
-            per_product.c.wanted_pk,
-            per_product.c.candidate_pk,
-            func.row_number()
-            .over(partition_by=per_product.c.wanted_pk,
-                  order_by=(per_product.c.distance, per_product.c.candidate_id))
-            .label("rank"),
-        )
-        .where(per_product.c.in_product == 1)
-        .subquery()
-    )
-    rows = session.execute(
-        select(ranked.c.wanted_pk, Variant)
-        .join(Variant, Variant.id == ranked.c.candidate_pk)
-        .where(ranked.c.rank <= limit)
-        .order_by(ranked.c.wanted_pk, ranked.c.rank)
-    )
-    closest: dict[int, list[Variant]] = {}
-    for wanted_pk, variant in rows:
-        closest.setdefault(wanted_pk, []).append(variant)
-    return closest
+class _Candidates:
+    """The on-hand variants a store's alternatives are chosen from, loaded once per refresh:
+    each category's by price, and the curated ones by variant id."""
+
+    def __init__(self, session: Session, store_id: int) -> None:
+        self.session, self.store_id = session, store_id
+        self.prices: dict[str, list[int]] = {}  # category -> distinct prices, ascending
+        self.at_price: dict[str, list[list[tuple]]] = {}  # category -> per price, by variant id
+        self.curated: dict[int, tuple] = {}
+
+    def _on_hand(self, *where):
+        return self.session.execute(
+            select(Variant.id, Variant.variant_id, Variant.product_id, Variant.name, Variant.price,
+                   Variant.currency, Variant.url, Variant.image_url, Variant.category)
+            .where(Variant.store_id == self.store_id, Variant.on_hand > 0, *where)
+            .order_by(Variant.category, Variant.price, Variant.variant_id))
+
+    def load(self, categories: Iterable[str], curated_ids: Iterable[int]) -> None:
+        categories, curated_ids = sorted(categories), sorted(set(curated_ids))
+        grouped: dict[str, dict[int, list]] = defaultdict(dict)
+        for chunk in _chunks(categories, 100):
+            for row in self._on_hand(Variant.category.in_(chunk)):
+                grouped[row.category].setdefault(row.price, []).append(_as_candidate(row))
+        for category in categories:
+            prices = grouped.get(category, {})
+            self.prices[category] = list(prices)
+            self.at_price[category] = list(prices.values())
+        for chunk in _chunks(curated_ids):
+            for row in self._on_hand(Variant.variant_id.in_(chunk)):
+                self.curated[row.variant_id] = _as_candidate(row)
+
+    def choose(self, pk: int, category: str, price: int, curated: list[int]) -> tuple[list[tuple], int | None]:
+        """The merchant's curated alternatives on hand first, in their order, then others of the
+        same category (its own product's other variants included) at the closest price, one per
+        product, closest first (ties: lower variant id); at most MAX_ALTERNATIVES, never the
+        variant itself. Also the reach: the price distance of the last automatic one ranked,
+        when as many as could be needed were found."""
+        chosen = [self.curated[i] for i in curated if i in self.curated]
+        enough = MAX_ALTERNATIVES + len(curated)  # each curated one displaces at most one
+        automatic, reach = self._closest(pk, category, price, enough) if category else ([], None)
+        seen = {c[1]["variant_id"] for c in chosen}
+        products = {c[1]["product_id"] for c in chosen}
+        for candidate in automatic:
+            if len(chosen) >= MAX_ALTERNATIVES:
+                break
+            offer = candidate[1]
+            if offer["variant_id"] not in seen and offer["product_id"] not in products:
+                chosen.append(candidate)
+                products.add(offer["product_id"])
+        return chosen[:MAX_ALTERNATIVES], reach
+
+    def _closest(self, pk: int, category: str, price: int, limit: int) -> tuple[list[tuple], int | None]:
+        prices, groups = self.prices.get(category, []), self.at_price.get(category, [])
+        right = bisect_left(prices, price)
+        left = right - 1
+        found, products = [], set()
+        while len(found) < limit and (left >= 0 or right < len(prices)):
+            left_gap = price - prices[left] if left >= 0 else None
+            right_gap = prices[right] - price if right < len(prices) else None
+            if right_gap is None or (left_gap is not None and left_gap < right_gap):
+                group, gap, left = groups[left], left_gap, left - 1
+            elif left_gap is None or right_gap < left_gap:
+                group, gap, right = groups[right], right_gap, right + 1
+            else:  # as far below as above: both, by variant id
+                group = sorted(groups[left] + groups[right], key=lambda c: c[1]["variant_id"])
+                gap, left, right = left_gap, left - 1, right + 1
+            for candidate in group:
+                offer = candidate[1]
+                if candidate[0] != pk and offer["product_id"] not in products:
+                    products.add(offer["product_id"])
+                    found.append(candidate)
+                    if len(found) == limit:
+                        return found, gap
+        return found, None
 
 
-def alternatives_of(session: Session, store: Store, variant: Variant) -> list[Variant]:
-    return alternatives_for(session, store, [variant])[0]
+def _as_candidate(row) -> tuple[int, dict]:
+    return row.id, {"product_id": row.product_id, "variant_id": row.variant_id, "name": row.name,
+                    "price": row.price, "currency": row.currency, "url": row.url, "image_url": row.image_url}
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# --- picking up ORM changes --------------------------------------------------------------------
+
+
+def _note_changes(session: Session, _flush_context) -> None:
+    noted = session.info.setdefault(NOTED, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Variant):
+            noted.add(obj.id)
+        elif isinstance(obj, (Line, InboundShipment)):
+            noted.add(obj.variant_pk)
+            if obj in session.dirty:  # moved to another variant: the old one changed too
+                noted.update(inspect(obj).attrs.variant_pk.history.deleted)
+
+
+def _refresh_noted(session: Session) -> None:
+    session.flush()
+    while session.info.get(NOTED):
+        noted = session.info.pop(NOTED)
+        noted.discard(None)
+        refresh_availability(session, noted)
+
+
+def _forget_noted(session: Session, *_args) -> None:
+    session.info.pop(NOTED, None)
+
+
+def keep_fresh(session_class=Session) -> None:
+    """Refresh the availability of every variant changed through the ORM before its transaction
+    commits (registered once for every session, in api/db.py)."""
+    if not event.contains(session_class, "after_flush", _note_changes):
+        event.listen(session_class, "after_flush", _note_changes)
+        event.listen(session_class, "before_commit", _refresh_noted)
+        event.listen(session_class, "after_rollback", _forget_noted)

@@ -20,6 +20,10 @@ from api.domain.restock import alert_subscribers
 from api.domain.stock import ADJUSTED, ALLOCATED as TAKEN, RECEIVED, allocated_many, move, owe_platform
 from api.models import InboundShipment, Line, Order, Store, Variant
 
+# Receipts add up without a natural end, so the stock on hand is a 64-bit column bounded by what
+# a JSON number holds exactly (the widget reads it in JavaScript); a receipt past it is refused.
+MAX_ON_HAND = 2**53 - 1
+
 WAITING, ALLOCATED, AWAITING_PAYMENT = "waiting", "allocated", "awaiting_payment"
 SHIPPED, CANCELLED, SWITCHED = "shipped", "cancelled", "switched"
 PAY_NOW, PAY_LATER = "pay_now", "pay_later"
@@ -343,10 +347,13 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
         served.append((line, {"quantity": units, "state": line.state}))
         allocations.append(Allocation(line.order.order_id, line.id, units))
     allocated_many(session, variant, taken)
-    record_many(session, served, "allocated")
-    for line, _ in served:  # after "allocated", so each line's timeline reads in order
-        if line.state == AWAITING_PAYMENT:
-            hold_for_payment(session, store, line)
+    # A line held for payment gets one message, the payment request (in stock, held until, pay
+    # this): "allocated" goes on its timeline only.
+    to_pay = [(line, data) for line, data in served if line.state == AWAITING_PAYMENT]
+    record_many(session, [(line, data) for line, data in served if line.state != AWAITING_PAYMENT], "allocated")
+    record_many(session, to_pay, "allocated", shopper_visible=False)
+    for line, _ in to_pay:  # after "allocated", so each line's timeline reads in order
+        hold_for_payment(session, store, line)
     if allocations:
         recompute_etas(session, store, variant)
     alert_subscribers(session, store, variant)
@@ -364,7 +371,11 @@ def receive(
             raise NotFound(f"Inbound shipment {inbound_id} does not exist for this variant.")
         if inbound.received_on is not None:
             raise Conflict(f"Inbound shipment {inbound_id} was already received.")
-        inbound.received_on = clock.today()
+    if variant.on_hand + quantity > MAX_ON_HAND:
+        raise Invalid(f"On hand would pass {MAX_ON_HAND:,} units.",
+                      {"json": {"quantity": [f"At most {MAX_ON_HAND - variant.on_hand} more units on hand."]}})
+    if inbound_id is not None:
+        inbound.received_on = store_today(store)
         inbound.quantity_received = quantity
     move(session, variant, RECEIVED, quantity, note=f"inbound {inbound_id}" if inbound_id else "receipt")
     owe_platform(session, store, variant, quantity, "receipt")

@@ -24,9 +24,14 @@ def is_zone(name: str) -> bool:
     return True
 
 
+def today_in(timezone: str | None) -> date:
+    """Today in a time zone."""
+    return clock.utcnow().replace(tzinfo=UTC).astimezone(zone(timezone)).date()
+
+
 def store_today(store) -> date:
     """Today in the store's time zone."""
-    return clock.utcnow().replace(tzinfo=UTC).astimezone(zone(store.timezone)).date()
+    return today_in(store.timezone)
 
 
 def end_of_day(store, day: date) -> datetime:
@@ -41,10 +46,13 @@ def add_working_days(start: date, days: int, working_days) -> date:
     `start` is not one). No working days at all counts every day."""
     working = set(working_days or EVERY_DAY)
     day = start
-    while day.weekday() not in working:
-        day += timedelta(days=1)
-    for _ in range(days):
-        day += timedelta(days=1)
+    try:
         while day.weekday() not in working:
             day += timedelta(days=1)
+        for _ in range(days):
+            day += timedelta(days=1)
+            while day.weekday() not in working:
+                day += timedelta(days=1)
+    except OverflowError:  # the calendar's end: the last date there is, never an error
+        return date.max
     return day

@@ -65,9 +65,19 @@ def eta_for(units: int, curve: SupplyCurve, *, lead_time_days: int | None, calen
     if arrival is not None:
         return DELAYED if arrival < calendar.today else Eta(calendar.ship_date(arrival), "inbound")
     if lead_time_days is not None:
-        arrival = (lead_time_from or calendar.today) + timedelta(days=lead_time_days)
+        arrival = add_days(lead_time_from or calendar.today, lead_time_days)
         return DELAYED if arrival < calendar.today else Eta(calendar.ship_date(arrival), "lead_time")
     return UNKNOWN
+
+
+def add_days(day: date, days: int) -> date:
+    """`day` + `days`, the last representable date when that would be later. Dates are bounded
+    where they enter (api.http.schemas.MAX_YEARS_AHEAD), but a date stored before that bound
+    (or the calendar's end) must still give an answer, never an OverflowError."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def queue_etas(waiting: list[int], curve: SupplyCurve, *, lead_time_days: int | None, calendar: Calendar,

@@ -55,12 +55,15 @@ def record(
         notify(session, line.store_id, kind, {**recipient(line.order), **line_summary(line), **data})
 
 
-def record_many(session: Session, changes: list[tuple[Line, dict]], kind: str) -> None:
-    """`record` for many flushed lines at once, each shopper-visible: one multi-row INSERT per
-    table rather than two statements per line (a receipt can serve thousands of lines)."""
+def record_many(session: Session, changes: list[tuple[Line, dict]], kind: str, *,
+                shopper_visible: bool = True) -> None:
+    """`record` for many flushed lines at once: one multi-row INSERT per table rather than two
+    statements per line (a receipt can serve thousands of lines)."""
     if not changes:
         return
     session.execute(insert(TimelineEvent.__table__), [{"line_pk": line.id, "kind": kind, "data": data} for line, data in changes])
+    if not shopper_visible:
+        return
     session.execute(insert(OutboxMessage.__table__), [
         {"store_id": line.store_id, "event": kind, "dedupe_key": f"{kind}:{secrets.token_hex(12)}",
          "payload": {**recipient(line.order), **line_summary(line), **data}}

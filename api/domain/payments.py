@@ -141,12 +141,14 @@ def payment_dict(payment: PaymentRequestRecord | None) -> dict | None:
         "currency": payment.currency,
         "status": payment.status,
         "hold_until": payment.hold_until,
+        "purpose": payment.purpose,
     }
 
 
 def request_payment(session: Session, store: Store, line: Line, quantity: int, amount: int,
-                    purpose: str, hold_until=None) -> PaymentRequestRecord:
-    """Ask the shopper, through the platform, to pay `amount`; announce it (`payment_requested`)."""
+                    purpose: str, hold_until=None, *, announce: bool = True) -> PaymentRequestRecord:
+    """Ask the shopper, through the platform, to pay `amount`; announce it (`payment_requested`),
+    unless the caller's own message asks for the money (`announce=False`: timeline only)."""
     requested = commerce_for(store).request_payment(session, store, line.order, line, quantity, amount)
     payment = PaymentRequestRecord(
         store_id=store.id, order_pk=line.order_pk, line_pk=line.id, purpose=purpose,
@@ -154,16 +156,22 @@ def request_payment(session: Session, store: Store, line: Line, quantity: int, a
         url=requested.url, reference=requested.reference, hold_until=hold_until,
     )
     session.add(payment)
-    _announce(session, line, payment)
+    _announce(session, line, payment, shopper_visible=announce)
     return payment
 
 
-def _announce(session: Session, line: Line, payment: PaymentRequestRecord) -> None:
+def _announce(session: Session, line: Line, payment: PaymentRequestRecord, *, shopper_visible: bool = True) -> None:
     hold_until = payment.hold_until.isoformat() if payment.hold_until else None
     record(session, line, "payment_requested", {
         "amount": payment.amount, "currency": payment.currency, "payment_url": payment.url,
         "hold_until": hold_until, "purpose": payment.purpose,
-    })
+    }, shopper_visible=shopper_visible)
+
+
+def hold_deadline(store: Store):
+    """When a payment hold starting now ends: the end of its last day where the store is, so a
+    shopper shown that date keeps the hold until the date has ended there."""
+    return end_of_day(store, store_today(store) + timedelta(days=store.payment_hold_days))
 
 
 def hold_for_payment(session: Session, store: Store, line: Line) -> PaymentRequestRecord:
@@ -171,7 +179,7 @@ def hold_for_payment(session: Session, store: Store, line: Line) -> PaymentReque
     and ask for payment (reusing a request the shopper already has open). The hold lasts until
     the end of its last day where the store is, so a shopper shown that date keeps the hold
     until the date has ended there."""
-    hold_until = end_of_day(store, store_today(store) + timedelta(days=store.payment_hold_days))
+    hold_until = hold_deadline(store)
     amount = line.quantity_allocated * line.unit_price
     payment = open_payment(session, line)
     if payment is not None and payment.amount == amount:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from api.domain import clock
 from api.domain.availability import alternative_dict, alternatives_of
-from api.domain.backorders import PAY_LATER, SWITCHED, WAITING
+from api.domain.backorders import PAY_LATER, PAY_NOW, SWITCHED, WAITING
 from api.domain.errors import NotFound
 from api.domain.payments import open_payment, payment_dict
 from api.models import Line, Order, Store, TimelineEvent, Variant
@@ -66,25 +66,57 @@ def list_orders(session: Session, store: Store, shopper: Shopper, *, page: int, 
         .limit(per_page).offset((page - 1) * per_page)
         .options(selectinload(Order.lines))
     ).all()
+    replaced = replaced_lines(session, [line.id for order in orders for line in order.lines])
     items = [
         {
             "order_id": order.order_id,
             "placed_at": order.placed_at,
             "currency": order.currency,
-            "lines": [_line_summary(line) for line in order.lines],
+            "lines": [_line_summary(line, replaced.get(line.id)) for line in order.lines],
         }
         for order in orders
     ]
     return items, total
 
 
-def _line_summary(line: Line) -> dict:
+def _line_summary(line: Line, replaces: int | None) -> dict:
     return {
         "id": line.id, "product_id": line.product_id, "variant_id": line.variant_id,
         "name": line.name, "sku": line.sku, "quantity": line.quantity,
-        "quantity_backordered": line.quantity_backordered, "state": line.state, "eta": line.eta,
-        "payment_mode": line.payment_mode,
+        "quantity_backordered": line.quantity_backordered, **unit_counts(line),
+        "state": line.state, "eta": line.eta, "payment_mode": line.payment_mode,
+        "replaces_line_id": replaces,
     }
+
+
+def unit_counts(line: Line) -> dict:
+    """Where the line's units stand (a switched line's units moved to its replacement)."""
+    return {
+        "quantity_allocated": line.quantity_allocated,
+        "quantity_shipped": line.quantity_shipped,
+        "quantity_cancelled": line.quantity_cancelled,
+        "quantity_waiting": line.quantity_waiting if line.state != SWITCHED else 0,
+    }
+
+
+def replaced_lines(session: Session, line_ids: list[int]) -> dict[int, int]:
+    """For each of these lines that a switch created, the line it replaced."""
+    if not line_ids:
+        return {}
+    events = session.scalars(
+        select(TimelineEvent).where(TimelineEvent.line_pk.in_(line_ids), TimelineEvent.kind == "switched_in")
+    )
+    return {event.line_pk: event.data["from_line_id"] for event in events}
+
+
+def refund_per_unit(session: Session, line: Line) -> int:
+    """What cancelling one unit gives back, as `actions.cancel` does it: its price when paid, less
+    the unpaid part of a dearer switch's difference; nothing on a pay-later line."""
+    if line.payment_mode != PAY_NOW:
+        return 0
+    payment = open_payment(session, line)
+    unpaid = payment.amount // payment.quantity if payment and payment.purpose == "switch_difference" else 0
+    return line.unit_price - unpaid
 
 
 def order_detail(session: Session, store: Store, order: Order) -> dict:
@@ -203,6 +235,7 @@ def timeline(session: Session, line: Line) -> list[dict]:
 
 
 def line_detail(session: Session, store: Store, line: Line) -> dict:
+    events = timeline(session, line)
     alternatives = []
     cancel_reason = cancel_refusal(store, line)
     switch_reason = switch_refusal(line)
@@ -229,10 +262,7 @@ def line_detail(session: Session, store: Store, line: Line) -> dict:
         "sku": line.sku,
         "quantity": line.quantity,
         "quantity_backordered": line.quantity_backordered,
-        "quantity_allocated": line.quantity_allocated,
-        "quantity_shipped": line.quantity_shipped,
-        "quantity_cancelled": line.quantity_cancelled,
-        "quantity_waiting": line.quantity_waiting if line.state != SWITCHED else 0,
+        **unit_counts(line),
         "state": line.state,
         "eta": line.eta,
         "queue": queue_place(session, line),
@@ -242,11 +272,13 @@ def line_detail(session: Session, store: Store, line: Line) -> dict:
         "payment_request": payment_dict(open_payment(session, line)),
         "actions": {
             "cancel": {**_action(cancel_reason),
-                       "max_quantity": cancellable_units(store, line) if cancel_reason is None else 0},
+                       "max_quantity": cancellable_units(store, line) if cancel_reason is None else 0,
+                       "refund_per_unit": refund_per_unit(session, line)},
             "switch": _action(switch_reason),
             "pay_later": _action(pay_later_refusal(store, line)),
             "pay_now": _action(pay_now_refusal(line)),
         },
         "alternatives": alternatives,
-        "timeline": timeline(session, line),
+        "timeline": events,
+        "replaces_line_id": next((e["data"]["from_line_id"] for e in events if e["kind"] == "switched_in"), None),
     }

@@ -16,10 +16,12 @@ def allow_store_origins(response, store_hash: str):
     response.vary.add("Origin")
     if not origin:
         return response
-    try:
-        origins = get_store(session(), store_hash).storefront_origins or []
-    except NotFound:
-        return response
+    origins = g.get("storefront_origins")
+    if origins is None:
+        try:
+            origins = get_store(session(), store_hash).storefront_origins or []
+        except NotFound:
+            return response
     return _allow(response, origin, origins)
 
 

@@ -1,8 +1,9 @@
 """One error shape everywhere: {"code", "status", "message", "errors"}. No stack traces."""
 import logging
+import uuid
 from http import HTTPStatus
 
-from flask import jsonify
+from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from api.domain.errors import Conflict, DomainError, Invalid, NotFound
@@ -12,8 +13,8 @@ log = logging.getLogger(__name__)
 DOMAIN_STATUS = {NotFound: 404, Conflict: 409, Invalid: 422}
 
 
-def error_response(code: int, message: str, errors: dict | None = None, headers=None):
-    body = {"code": code, "status": HTTPStatus(code).phrase, "message": message}
+def error_response(code: int, message: str, errors: dict | None = None, headers=None, **extra):
+    body = {"code": code, "status": HTTPStatus(code).phrase, "message": message, **extra}
     if errors:
         body["errors"] = errors
     response = jsonify(body)
@@ -30,6 +31,8 @@ def domain_error_response(error: DomainError):
 def register(app) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 500:  # Flask's wrapper of an error raised outside the view
+            return unexpected(getattr(error, "original_exception", None) or error)
         data = getattr(error, "data", None) or {}
         errors = data.get("messages") or data.get("errors")
         message = data.get("message") or error.description or HTTPStatus(error.code).phrase
@@ -46,5 +49,9 @@ def register(app) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        log.exception("Unhandled error")
-        return error_response(500, "Something went wrong on our side. Please try again.")
+        # The id is in the answer and in the log line with the traceback, so a support request
+        # quoting it finds the cause; the answer itself says nothing of the internals.
+        request_id = uuid.uuid4().hex
+        log.exception("Unhandled error in %s %s (request %s)", request.method, request.path, request_id)
+        return error_response(500, "Something went wrong on our side. Please try again.",
+                              headers={"X-Request-Id": request_id}, request_id=request_id)

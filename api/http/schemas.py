@@ -1,22 +1,83 @@
 """Request and response shapes (marshmallow), shared by the blueprints and the OpenAPI document."""
-from datetime import UTC
+import re
+from datetime import UTC, date, datetime
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from api.domain import clock
+from api.domain.backorders import MAX_ON_HAND
+
 CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="An ISO 4217 code in capitals, such as USD.")
 # Ids and money reach the widget as JSON numbers, so they stay within what JavaScript holds
-# exactly; stock counts fit the database's 32-bit integers. Past these, 422 rather than a 500.
+# exactly; a quantity given in one request fits a 32-bit column (MAX_UNITS), while the stock on
+# hand, which receipts add up, is 64-bit up to MAX_ON_HAND. Past these, 422 rather than a 500.
 MAX_SAFE_INTEGER = 2**53 - 1
 MAX_UNITS = 10_000_000
 MAX_ROW_ID = 2**31 - 1  # our own rows' ids (inbound shipments, lines) are 32-bit
 NON_NEGATIVE = validate.Range(min=0, max=MAX_SAFE_INTEGER)
 POSITIVE = validate.Range(min=1, max=MAX_SAFE_INTEGER)
 UNITS = validate.Range(min=0, max=MAX_UNITS)
+ON_HAND = validate.Range(min=0, max=MAX_ON_HAND)  # what responses declare (and hold)
 MAX_LINE_QUANTITY = 100_000
 # A price this high times a line's largest quantity still fits a JSON-safe integer, so no refund,
 # price difference or payment request computed from it can overflow the database (a 500).
 PRICE = validate.Range(min=0, max=MAX_SAFE_INTEGER // MAX_LINE_QUANTITY)
-ID = fields.Integer(required=True, validate=POSITIVE)
+
+
+class StrictInteger(fields.Integer):
+    """A JSON integer, nothing else: "1", 1.5 and true are refused rather than read as 1. (Query
+    parameters, which are text, use fields.Integer.)"""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+
+# Dates entering the app (inbound shipments, orders' placement) lie between EARLIEST and
+# MAX_YEARS_AHEAD years from today, so the ETA arithmetic on them (plus handling and lead days,
+# each at most 10 years) stays far inside the calendar.
+EARLIEST = date(2000, 1, 1)
+MAX_YEARS_AHEAD = 10
+
+
+def _latest() -> date:
+    today = clock.today()
+    try:
+        return today.replace(year=today.year + MAX_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + MAX_YEARS_AHEAD, day=28)
+
+
+def _in_bounds(value) -> None:
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST <= day <= _latest():
+        raise ValidationError(f"Between {EARLIEST.isoformat()} and {MAX_YEARS_AHEAD} years from today.")
+
+
+class Body(Schema):
+    """A request body with rules across its fields, enforced here and stated in the OpenAPI
+    document (api.http.contract): `exactly_one_of` names fields of which exactly one must be
+    given; `not_empty` refuses {} (a PATCH that would change nothing)."""
+
+    exactly_one_of: tuple[str, ...] = ()
+    not_empty = False
+
+    @validates_schema
+    def _across_fields(self, data, **kwargs):
+        given = [name for name in self.exactly_one_of if name in data]
+        if self.exactly_one_of and len(given) != 1:
+            raise ValidationError(f"Give exactly one of {' or '.join(self.exactly_one_of)}.",
+                                  self.exactly_one_of[0])
+        if self.not_empty and not data:
+            raise ValidationError("Give at least one field to change.")
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON true or false: 0, 1, "yes" and "on" are refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class UtcDateTime(fields.DateTime):
@@ -44,13 +105,13 @@ class Pagination(Schema):
 # --- storefront -----------------------------------------------------------------------------
 
 
+ID_LIST = {"pattern": "^[0-9]+(,[0-9]+)*$", "minLength": 1}
+
+
 def _id_list(value: str) -> list[int]:
-    try:
-        ids = [int(part) for part in value.split(",") if part.strip()]
-    except ValueError:
-        raise ValidationError("A comma-separated list of numeric ids.") from None
-    if not ids:
-        raise ValidationError("At least one id.")
+    if not re.fullmatch(ID_LIST["pattern"], value):
+        raise ValidationError("A comma-separated list of numeric ids, such as 12,34.")
+    ids = [int(part) for part in value.split(",")]
     if len(ids) > 50:
         raise ValidationError("At most 50 ids per request.")
     if any(not 0 < i <= MAX_SAFE_INTEGER for i in ids):
@@ -64,8 +125,10 @@ class IdList(fields.String):
 
 
 class AvailabilityQuery(Schema):
-    product_ids = IdList(metadata={"description": "Comma-separated, at most 50."})
-    variant_ids = IdList(metadata={"description": "Comma-separated, at most 50."})
+    product_ids = IdList(metadata={"description": "Comma-separated, at most 50. Give exactly one of "
+                                                  "product_ids and variant_ids.", **ID_LIST})
+    variant_ids = IdList(metadata={"description": "Comma-separated, at most 50. Give exactly one of "
+                                                  "product_ids and variant_ids.", **ID_LIST})
     quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
 
     @validates_schema
@@ -75,26 +138,26 @@ class AvailabilityQuery(Schema):
 
 
 class Alternative(Schema):
-    product_id = fields.Integer()
-    variant_id = fields.Integer()
+    product_id = StrictInteger()
+    variant_id = StrictInteger()
     name = fields.String()
-    price = fields.Integer(metadata={"description": "Minor units."})
+    price = StrictInteger(metadata={"description": "Minor units."})
     currency = fields.String()
     url = fields.String()
     image_url = fields.String()
 
 
 class AvailabilityItem(Schema):
-    product_id = fields.Integer()
-    variant_id = fields.Integer()
+    product_id = StrictInteger()
+    variant_id = StrictInteger()
     sku = fields.String()
     state = fields.String(validate=validate.OneOf(["in_stock", "backorder", "sold_out"]))
-    available_on_hand = fields.Integer()
-    available_for_backorder = fields.Integer(allow_none=True, metadata={"description": "null = unlimited"})
+    available_on_hand = StrictInteger(validate=ON_HAND)
+    available_for_backorder = StrictInteger(allow_none=True, metadata={"description": "null = unlimited"})
     eta = fields.Nested(Eta, allow_none=True)
     message = fields.String()
     reason = fields.String()
-    pay_later = fields.Boolean()
+    pay_later = StrictBoolean()
     alternatives = fields.List(fields.Nested(Alternative))
 
 
@@ -106,10 +169,10 @@ class Availability(Schema):
 
 
 class DelayIncentive(Schema):
-    enabled = fields.Boolean(load_default=False)
-    threshold_days = fields.Integer(load_default=7, validate=validate.Range(min=1, max=3650))
+    enabled = StrictBoolean(load_default=False)
+    threshold_days = StrictInteger(load_default=7, validate=validate.Range(min=1, max=3650))
     kind = fields.String(load_default="discount", validate=validate.OneOf(["discount", "free_shipping"]))
-    percent_off = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+    percent_off = StrictInteger(load_default=10, validate=validate.Range(min=1, max=100))
 
 
 def _time_zone(name: str) -> bool:
@@ -125,29 +188,39 @@ def _time_zone(name: str) -> bool:
 class SmsQuietHours(Schema):
     """No SMS between `start` and `end` o'clock in `timezone`; messages wait until `end`."""
 
-    start = fields.Integer(required=True, validate=validate.Range(min=0, max=23))
-    end = fields.Integer(required=True, validate=validate.Range(min=0, max=23))
+    start = StrictInteger(required=True, validate=validate.Range(min=0, max=23))
+    end = StrictInteger(required=True, validate=validate.Range(min=0, max=23))
     timezone = fields.String(load_default="UTC", validate=_time_zone)
+
+
+def _https_or_empty(value: str) -> None:
+    # Shown as an image in messages: no javascript:, data: or plain http.
+    if value:
+        validate.URL(schemes={"https"}, error="An https URL.")(value)
 
 
 ORIGIN = validate.Regexp(r"^https?://[^/\s?#]+$", error="An origin: scheme and host, with an optional port, no path.")
 
 
-class Settings(Schema):
+class Settings(Body):
+    not_empty = True
+
     store_hash = fields.String(dump_only=True, attribute="hash")
     platform = fields.String(dump_only=True)
     name = fields.String(validate=validate.Length(max=200))
-    cancel_window_days = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=3650),
+    cancel_window_days = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=3650),
                                         metadata={"description": "null = no limit"})
-    cancel_allocated = fields.Boolean()
-    pay_later_enabled = fields.Boolean()
-    payment_hold_days = fields.Integer(validate=validate.Range(min=1, max=60))
-    handling_days = fields.Integer(validate=validate.Range(min=0, max=60))
+    cancel_allocated = StrictBoolean()
+    pay_later_enabled = StrictBoolean()
+    payment_hold_days = StrictInteger(validate=validate.Range(min=1, max=60))
+    handling_days = StrictInteger(validate=validate.Range(min=0, max=60))
     dearer_switch = fields.String(validate=validate.OneOf(["pay_difference", "refuse"]))
     delay_incentive = fields.Nested(DelayIncentive)
     storefront_origins = fields.List(fields.String(validate=ORIGIN), validate=validate.Length(max=20))
     notification_channels = fields.List(fields.String(validate=validate.OneOf(["email", "sms"])))
-    brand_logo_url = fields.String(validate=validate.Length(max=1000))
+    brand_logo_url = fields.String(validate=[validate.Length(max=1000), _https_or_empty],
+                                   metadata={"description": "An https URL; empty = none.",
+                                             "pattern": "^(https://.*)?$"})
     brand_colour = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="A colour such as #1f4e79."))
     sms_quiet_hours = fields.Nested(SmsQuietHours, allow_none=True, metadata={"description": "null = any hour"})
     merchant_email = fields.String(validate=lambda value: value == "" or validate.Email()(value),
@@ -161,29 +234,32 @@ class Settings(Schema):
 
 
 class VariantIn(Schema):
-    product_id = fields.Integer(required=True, validate=POSITIVE)
+    product_id = StrictInteger(required=True, validate=POSITIVE)
     sku = fields.String(validate=validate.Length(max=255))
     name = fields.String(validate=validate.Length(max=255))
-    price = fields.Integer(validate=PRICE)
+    price = StrictInteger(validate=PRICE)
     currency = fields.String(validate=CURRENCY)
     url = fields.String(validate=validate.Length(max=1000))
     image_url = fields.String(validate=validate.Length(max=1000))
     category = fields.String(validate=validate.Length(max=255))
-    on_hand = fields.Integer(validate=UNITS)
-    backorders_enabled = fields.Boolean()
-    backorder_limit = fields.Integer(allow_none=True, validate=UNITS)
-    lead_time_days = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=3650))
+    on_hand = StrictInteger(validate=UNITS)
+    backorders_enabled = StrictBoolean()
+    backorder_limit = StrictInteger(allow_none=True, validate=UNITS)
+    lead_time_days = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=3650))
     message = fields.String(validate=validate.Length(max=2000))
     reason = fields.String(validate=validate.Length(max=2000))
-    alternatives = fields.List(fields.Integer(validate=POSITIVE), validate=validate.Length(max=20))
+    alternatives = fields.List(StrictInteger(validate=POSITIVE), validate=validate.Length(max=20))
 
 
-class VariantPatch(VariantIn):
-    product_id = fields.Integer(validate=POSITIVE)
+class VariantPatch(VariantIn, Body):
+    not_empty = True
+
+    product_id = StrictInteger(validate=POSITIVE)
 
 
 class VariantOut(VariantIn):
-    variant_id = fields.Integer()
+    on_hand = StrictInteger(validate=ON_HAND)
+    variant_id = StrictInteger()
     updated_at = UtcDateTime()
 
 
@@ -193,28 +269,31 @@ class VariantQuery(Pagination):
 
 class VariantPage(Schema):
     items = fields.List(fields.Nested(VariantOut))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
+    page = StrictInteger()
+    per_page = StrictInteger()
+    total = StrictInteger()
 
 
 class InboundIn(Schema):
-    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000_000))
-    expected_on = fields.Date(required=True)
+    quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=10_000_000))
+    expected_on = fields.Date(required=True, validate=_in_bounds,
+                              metadata={"description": f"At most {MAX_YEARS_AHEAD} years ahead."})
 
 
-class InboundPatch(Schema):
-    quantity = fields.Integer(validate=validate.Range(min=1, max=10_000_000))
-    expected_on = fields.Date()
+class InboundPatch(Body):
+    not_empty = True
+
+    quantity = StrictInteger(validate=validate.Range(min=1, max=10_000_000))
+    expected_on = fields.Date(validate=_in_bounds, metadata={"description": f"At most {MAX_YEARS_AHEAD} years ahead."})
 
 
 class InboundOut(Schema):
-    id = fields.Integer()
-    variant_id = fields.Integer(attribute="variant.variant_id")
-    quantity = fields.Integer()
+    id = StrictInteger()
+    variant_id = StrictInteger(attribute="variant.variant_id")
+    quantity = StrictInteger()
     expected_on = fields.Date()
     received_on = fields.Date(allow_none=True)
-    quantity_received = fields.Integer(allow_none=True)
+    quantity_received = StrictInteger(allow_none=True)
 
 
 class InboundList(Schema):
@@ -222,23 +301,23 @@ class InboundList(Schema):
 
 
 class ReceiptIn(Schema):
-    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000_000))
-    inbound_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ROW_ID))
+    quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=10_000_000))
+    inbound_id = StrictInteger(validate=validate.Range(min=1, max=MAX_ROW_ID))
 
 
 class AllocationOut(Schema):
-    order_id = fields.Integer()
-    line_id = fields.Integer()
-    quantity = fields.Integer()
+    order_id = StrictInteger()
+    line_id = StrictInteger()
+    quantity = StrictInteger()
 
 
 class ReceiptOut(Schema):
     allocated = fields.List(fields.Nested(AllocationOut))
-    on_hand = fields.Integer()
+    on_hand = StrictInteger(validate=ON_HAND)
 
 
 class Customer(Schema):
-    id = fields.Integer(allow_none=True, load_default=None, validate=POSITIVE)
+    id = StrictInteger(allow_none=True, load_default=None, validate=POSITIVE)
     email = fields.Email(required=True)
     first_name = fields.String(load_default="", validate=validate.Length(max=200))
     locale = fields.String(load_default="en", validate=validate.Regexp(r"^[a-z]{2}(-[A-Z]{2})?$"))
@@ -246,17 +325,18 @@ class Customer(Schema):
 
 
 class OrderLineIn(Schema):
-    line_id = fields.Integer(validate=POSITIVE, metadata={"description": "The platform's order product id."})
-    variant_id = fields.Integer(required=True, validate=POSITIVE)
-    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_LINE_QUANTITY))
-    unit_price = fields.Integer(required=True, validate=PRICE)
-    quantity_backordered = fields.Integer(validate=UNITS)
+    line_id = StrictInteger(validate=POSITIVE, metadata={"description": "The platform's order product id."})
+    variant_id = StrictInteger(required=True, validate=POSITIVE)
+    quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_LINE_QUANTITY))
+    unit_price = StrictInteger(required=True, validate=PRICE)
+    quantity_backordered = StrictInteger(validate=UNITS)
 
 
 class OrderIn(Schema):
-    order_id = fields.Integer(required=True, validate=POSITIVE)
+    order_id = StrictInteger(required=True, validate=POSITIVE)
     customer = fields.Nested(Customer, required=True)
-    placed_at = fields.DateTime(metadata={"description": "ISO 8601; UTC when no offset is given."})
+    placed_at = fields.DateTime(validate=_in_bounds, metadata={
+        "description": f"ISO 8601; UTC when no offset is given; from {EARLIEST.year} to {MAX_YEARS_AHEAD} years ahead."})
     currency = fields.String(required=True, validate=CURRENCY)
     lines = fields.List(fields.Nested(OrderLineIn), required=True, validate=validate.Length(min=1, max=200))
 
@@ -272,24 +352,24 @@ class OrderIn(Schema):
 
 
 class OrderLineOut(Schema):
-    id = fields.Integer()
-    line_id = fields.Integer(attribute="external_id", allow_none=True)
-    variant_id = fields.Integer()
-    product_id = fields.Integer()
+    id = StrictInteger()
+    line_id = StrictInteger(attribute="external_id", allow_none=True)
+    variant_id = StrictInteger()
+    product_id = StrictInteger()
     name = fields.String()
     sku = fields.String()
-    quantity = fields.Integer()
-    quantity_backordered = fields.Integer()
-    quantity_allocated = fields.Integer()
+    quantity = StrictInteger()
+    quantity_backordered = StrictInteger()
+    quantity_allocated = StrictInteger()
     state = fields.String()
-    unit_price = fields.Integer()
+    unit_price = StrictInteger()
     currency = fields.String()
     eta = fields.Nested(Eta, allow_none=True)
 
 
 class OrderOut(Schema):
-    order_id = fields.Integer()
-    customer_id = fields.Integer(allow_none=True)
+    order_id = StrictInteger()
+    customer_id = StrictInteger(allow_none=True)
     email = fields.String()
     placed_at = UtcDateTime()
     currency = fields.String()
@@ -297,24 +377,24 @@ class OrderOut(Schema):
 
 
 class QueueLine(Schema):
-    position = fields.Integer()
-    units_ahead = fields.Integer()
-    order_id = fields.Integer()
-    line_id = fields.Integer()
+    position = StrictInteger()
+    units_ahead = StrictInteger()
+    order_id = StrictInteger()
+    line_id = StrictInteger()
     customer_email = fields.String()
     placed_at = UtcDateTime()
-    quantity_waiting = fields.Integer()
+    quantity_waiting = StrictInteger()
     payment_mode = fields.String()
     eta = fields.Nested(Eta, allow_none=True)
 
 
 class QueueVariant(Schema):
-    variant_id = fields.Integer()
-    product_id = fields.Integer()
+    variant_id = StrictInteger()
+    product_id = StrictInteger()
     sku = fields.String()
     name = fields.String()
-    on_hand = fields.Integer()
-    waiting_units = fields.Integer()
+    on_hand = StrictInteger(validate=ON_HAND)
+    waiting_units = StrictInteger()
     lines = fields.List(fields.Nested(QueueLine))
 
 

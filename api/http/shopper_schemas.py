@@ -1,21 +1,18 @@
 """Request and response shapes of the shopper API: sessions, my orders, actions, restock alerts."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
-from api.http.schemas import POSITIVE, Alternative, Eta, Pagination, UtcDateTime
+from api.http.schemas import POSITIVE, Body, Alternative, Eta, Pagination, StrictBoolean, StrictInteger, UtcDateTime
 
 LOCALE = validate.Regexp(r"^[a-z]{2}(-[A-Z]{2})?$", error="A locale such as en or en-GB.")
 
 
-class SessionIn(Schema):
+class SessionIn(Body):
+    exactly_one_of = ("customer_jwt", "order_link")
+
     customer_jwt = fields.String(validate=validate.Length(min=1, max=8192),
                                  metadata={"description": "The BigCommerce current-customer JWT."})
     order_link = fields.String(validate=validate.Length(min=1, max=2048),
                                metadata={"description": "The signed order link from an email (guests)."})
-
-    @validates_schema
-    def one_credential(self, data, **kwargs):
-        if ("customer_jwt" in data) == ("order_link" in data):
-            raise ValidationError("Give customer_jwt or order_link (one of them).", "customer_jwt")
 
 
 class SessionOut(Schema):
@@ -24,12 +21,14 @@ class SessionOut(Schema):
 
 
 class Action(Schema):
-    allowed = fields.Boolean()
+    allowed = StrictBoolean()
     reason = fields.String(allow_none=True, metadata={"description": "A stable code when not allowed."})
 
 
 class CancelAction(Action):
-    max_quantity = fields.Integer(metadata={"description": "Units that may be cancelled now."})
+    max_quantity = StrictInteger(metadata={"description": "Units that may be cancelled now."})
+    refund_per_unit = StrictInteger(metadata={"description": "What cancelling one unit refunds, "
+                                              "minor units (0 on a line not paid yet)."})
 
 
 class Actions(Schema):
@@ -40,23 +39,25 @@ class Actions(Schema):
 
 
 class LineAlternative(Alternative):
-    price_difference = fields.Integer(metadata={"description": "What switching the whole line costs "
+    price_difference = StrictInteger(metadata={"description": "What switching the whole line costs "
                                                 "more (positive) or gives back (negative), minor units."})
     switch = fields.Nested(Action)
 
 
 class QueuePlace(Schema):
-    position = fields.Integer(metadata={"description": "1 = next to be served."})
-    units_ahead = fields.Integer()
-    quantity_waiting = fields.Integer()
+    position = StrictInteger(metadata={"description": "1 = next to be served."})
+    units_ahead = StrictInteger()
+    quantity_waiting = StrictInteger()
 
 
 class PaymentRequest(Schema):
     url = fields.String()
-    amount = fields.Integer(metadata={"description": "Minor units."})
+    amount = StrictInteger(metadata={"description": "Minor units."})
     currency = fields.String()
     status = fields.String(validate=validate.OneOf(["open", "paid", "expired", "cancelled"]))
-    hold_until = UtcDateTime(allow_none=True, metadata={"description": "Units held until then."})
+    hold_until = UtcDateTime(allow_none=True, metadata={"description": "Units held until then: the deadline to pay."})
+    purpose = fields.String(validate=validate.OneOf(["pay_later", "switch_difference"]),
+                            metadata={"description": "What is paid: a pay-later line, or a dearer switch's difference."})
 
 
 class TimelineEntry(Schema):
@@ -66,32 +67,33 @@ class TimelineEntry(Schema):
 
 
 class MyLine(Schema):
-    id = fields.Integer()
-    product_id = fields.Integer()
-    variant_id = fields.Integer()
+    id = StrictInteger()
+    product_id = StrictInteger()
+    variant_id = StrictInteger()
     name = fields.String()
     sku = fields.String()
-    quantity = fields.Integer()
-    quantity_backordered = fields.Integer()
-    quantity_allocated = fields.Integer()
-    quantity_shipped = fields.Integer()
-    quantity_cancelled = fields.Integer()
-    quantity_waiting = fields.Integer()
+    quantity = StrictInteger()
+    quantity_backordered = StrictInteger()
+    quantity_allocated = StrictInteger()
+    quantity_shipped = StrictInteger()
+    quantity_cancelled = StrictInteger()
+    quantity_waiting = StrictInteger()
     state = fields.String(validate=validate.OneOf(
         ["waiting", "allocated", "awaiting_payment", "shipped", "cancelled", "switched"]))
     eta = fields.Nested(Eta, allow_none=True)
     queue = fields.Nested(QueuePlace, allow_none=True)
     payment_mode = fields.String(validate=validate.OneOf(["pay_now", "pay_later"]))
-    unit_price = fields.Integer()
+    unit_price = StrictInteger()
     currency = fields.String()
     payment_request = fields.Nested(PaymentRequest, allow_none=True)
     actions = fields.Nested(Actions)
     alternatives = fields.List(fields.Nested(LineAlternative))
     timeline = fields.List(fields.Nested(TimelineEntry))
+    replaces_line_id = StrictInteger(allow_none=True, metadata={"description": "The line this one replaced in a switch."})
 
 
 class MyOrder(Schema):
-    order_id = fields.Integer()
+    order_id = StrictInteger()
     placed_at = UtcDateTime()
     currency = fields.String()
     cancel_until = UtcDateTime(allow_none=True, metadata={"description": "null = no limit"})
@@ -99,20 +101,25 @@ class MyOrder(Schema):
 
 
 class MyLineSummary(Schema):
-    id = fields.Integer()
-    product_id = fields.Integer()
-    variant_id = fields.Integer()
+    id = StrictInteger()
+    product_id = StrictInteger()
+    variant_id = StrictInteger()
     name = fields.String()
     sku = fields.String()
-    quantity = fields.Integer()
-    quantity_backordered = fields.Integer()
+    quantity = StrictInteger()
+    quantity_backordered = StrictInteger()
+    quantity_allocated = StrictInteger()
+    quantity_shipped = StrictInteger()
+    quantity_cancelled = StrictInteger()
+    quantity_waiting = StrictInteger()
     state = fields.String()
     eta = fields.Nested(Eta, allow_none=True)
     payment_mode = fields.String()
+    replaces_line_id = StrictInteger(allow_none=True, metadata={"description": "The line this one replaced in a switch."})
 
 
 class MyOrderSummary(Schema):
-    order_id = fields.Integer()
+    order_id = StrictInteger()
     placed_at = UtcDateTime()
     currency = fields.String()
     lines = fields.List(fields.Nested(MyLineSummary))
@@ -120,9 +127,9 @@ class MyOrderSummary(Schema):
 
 class MyOrderPage(Schema):
     items = fields.List(fields.Nested(MyOrderSummary))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
+    page = StrictInteger()
+    per_page = StrictInteger()
+    total = StrictInteger()
 
 
 class MyOrdersQuery(Pagination):
@@ -130,12 +137,12 @@ class MyOrdersQuery(Pagination):
 
 
 class CancelIn(Schema):
-    quantity = fields.Integer(validate=validate.Range(min=1, max=100_000),
+    quantity = StrictInteger(validate=validate.Range(min=1, max=100_000),
                               metadata={"description": "Units to cancel; all that may be, when not given."})
 
 
 class SwitchIn(Schema):
-    variant_id = fields.Integer(required=True, validate=POSITIVE)
+    variant_id = StrictInteger(required=True, validate=POSITIVE)
 
 
 class PaymentModeIn(Schema):
@@ -143,41 +150,38 @@ class PaymentModeIn(Schema):
 
 
 class Money(Schema):
-    amount = fields.Integer()
+    amount = StrictInteger()
     currency = fields.String()
     status = fields.String(metadata={"description": "confirmed, or pending while the platform is retried."})
 
 
 class ActionOut(Schema):
-    line_id = fields.Integer()
-    quantity = fields.Integer()
-    new_line_id = fields.Integer()
-    price_difference = fields.Integer()
+    line_id = StrictInteger()
+    quantity = StrictInteger()
+    new_line_id = StrictInteger()
+    price_difference = StrictInteger()
     payment_mode = fields.String()
     refund = fields.Nested(Money, allow_none=True)
     payment_request = fields.Nested(PaymentRequest, allow_none=True)
     order = fields.Nested(MyOrder)
 
 
-class SubscriptionIn(Schema):
-    variant_id = fields.Integer(required=True, validate=POSITIVE)
+class SubscriptionIn(Body):
+    exactly_one_of = ("email", "phone")
+
+    variant_id = StrictInteger(required=True, validate=POSITIVE)
     email = fields.String(validate=validate.Length(min=3, max=320))
     phone = fields.String(validate=validate.Length(min=3, max=32),
                           metadata={"description": "E.164, e.g. +14155550123."})
     locale = fields.String(load_default="en", validate=LOCALE)
 
-    @validates_schema
-    def one_contact(self, data, **kwargs):
-        if ("email" in data) == ("phone" in data):
-            raise ValidationError("Give email or phone (one of them).", "email")
-
 
 class SubscriptionOut(Schema):
-    variant_id = fields.Integer()
+    variant_id = StrictInteger()
     status = fields.String(validate=validate.OneOf(["active"]))
     channel = fields.String(validate=validate.OneOf(["email", "sms"]))
 
 
 class UnsubscribeOut(Schema):
     status = fields.String(validate=validate.OneOf(["unsubscribed"]))
-    variant_id = fields.Integer()
+    variant_id = StrictInteger()

@@ -1,7 +1,14 @@
 """The message catalogue: every sentence a shopper reads, in English, German, French and Spanish,
 plus the locale's way of writing dates and money. Placeholders are filled with str.format; the
-HTML template escapes the result, so a product name can never become markup."""
+HTML template escapes the result, so a product name can never become markup.
+
+A sentence that counts something has one form per plural category of its language ("one",
+"other"), chosen by CLDR's plural rules through Babel: English and German say "1 day", French
+"0 jour" and "1 jour". CLDR's "many" (French and Spanish round millions) falls back to "other"."""
 from datetime import date
+from functools import cache
+
+from babel import Locale
 
 LOCALES = ("en", "de", "fr", "es")
 
@@ -45,14 +52,24 @@ MESSAGES = {
         "eta_delayed_subject": "Update: {name} is delayed",
         "eta_delayed_sms": "{store}: {name} (order #{order}) is delayed; we will send a new date as soon as we have one.",
         "time_in_zone": "{time} ({zone} time)",
-        "basis_inbound": "This date rests on stock expected on {inbound}, counting the orders placed before yours, plus {days} day(s) to pack it.",
-        "basis_lead_time": "No confirmed shipment covers this yet, so the date follows our supplier's lead time of {days} days.",
+        "basis_inbound": {
+            "one": "This date rests on stock expected on {inbound}, counting the orders placed before yours, plus {days} day to pack it.",
+            "other": "This date rests on stock expected on {inbound}, counting the orders placed before yours, plus {days} days to pack it.",
+        },
+        "basis_inbound_now": "This date rests on stock expected on {inbound}, counting the orders placed before yours.",
+        "basis_lead_time": {
+            "one": "No confirmed shipment covers this yet, so the date follows our supplier's lead time of {days} day.",
+            "other": "No confirmed shipment covers this yet, so the date follows our supplier's lead time of {days} days.",
+        },
         "basis_manual": "{store} set this date.",
         "basis_unknown": "We do not have a confirmed date yet. We will write to you as soon as we do.",
         "reason": "Why: {reason}",
         "actions_intro": "From your order page you can, at no cost:",
         "action_cancel": "cancel waiting items for a full refund",
-        "action_cancel_window": "cancel waiting items for a full refund, within {days} days of ordering",
+        "action_cancel_window": {
+            "one": "cancel waiting items for a full refund, within {days} day of ordering",
+            "other": "cancel waiting items for a full refund, within {days} days of ordering",
+        },
         "action_switch": "switch to an alternative that is in stock now",
         "action_pay_later": "get your payment back now and pay only when the item is ready",
         "placed_subject": "Order #{order}: when your backordered items will ship",
@@ -69,8 +86,14 @@ MESSAGES = {
         "why_unknown": "The shipment we counted on is no longer confirmed and we do not have a new date yet.",
         "why_manual": "{store} updated the date.",
         "allocated_subject": "{name} is ready to ship",
-        "allocated_intro": "Good news: {quantity} × {name} from order #{order} has arrived and is reserved for you. It will ship soon.",
-        "allocated_pay_intro": "Good news: {quantity} × {name} from order #{order} has arrived and is reserved for you. We will send you a payment link.",
+        "allocated_intro": {
+            "one": "Good news: {quantity} × {name} from order #{order} has arrived and is reserved for you. It will ship soon.",
+            "other": "Good news: {quantity} × {name} from order #{order} have arrived and are reserved for you. They will ship soon.",
+        },
+        "allocated_pay_intro": {
+            "one": "Good news: {quantity} × {name} from order #{order} has arrived and is reserved for you. We will send you a payment link.",
+            "other": "Good news: {quantity} × {name} from order #{order} have arrived and are reserved for you. We will send you a payment link.",
+        },
         "allocated_sms": "{store}: {name} (order #{order}) has arrived and is reserved for you.",
         "payment_subject": "Pay for {name} to have it shipped",
         "payment_intro": "{name} from order #{order} is in stock and held for you until {deadline}. Pay {amount} and we will ship it.",
@@ -90,8 +113,13 @@ MESSAGES = {
         "expired_subject": "{name}: the hold has ended",
         "expired_intro": "We held {name} from order #{order} for you, but no payment arrived in time, so it has gone to the next shopper in line and this item is cancelled. You have not been charged for it.",
         "expired_sms": "{store}: the hold on {name} (order #{order}) has ended and the item is cancelled. You were not charged.",
+        "expired_switch_intro": "We held {name} from order #{order} for you, but the difference was not paid in time, so it has gone back on sale and this item is cancelled.",
+        "expired_switch_sms": "{store}: the difference for {name} (order #{order}) was not paid in time; the item is cancelled. Refund: {amount}.",
         "shipped_subject": "{name} is on its way",
-        "shipped_intro": "{quantity} × {name} from order #{order} has shipped.",
+        "shipped_intro": {
+            "one": "{quantity} × {name} from order #{order} has shipped.",
+            "other": "{quantity} × {name} from order #{order} have shipped.",
+        },
         "shipped_action": "Track your parcel",
         "shipped_sms": "{store}: {name} (order #{order}) has shipped.",
         "cancelled_subject": "{name} is cancelled",
@@ -104,6 +132,7 @@ MESSAGES = {
         "switched_intro": "We replaced {name} with {new_name} in order #{order}. It is in stock and will ship soon.",
         "switched_refund": "We are refunding the difference of {amount}.",
         "switched_pay": "The difference of {amount} is still to pay.",
+        "switched_pay_by": "Pay the difference of {amount} by {deadline} and we will ship it.",
         "switched_sms": "{store}: order #{order} now has {new_name} instead of {name}.",
         "restock_subject": "{name} is back in stock",
         "restock_intro": "Good news: {name} is back in stock at {store}. Stock is limited, so order while it lasts.",
@@ -140,14 +169,24 @@ MESSAGES = {
         "eta_delayed_subject": "Update: {name} verspätet sich",
         "eta_delayed_sms": "{store}: {name} (Bestellung #{order}) verspätet sich; wir melden uns mit einem neuen Datum, sobald wir eines haben.",
         "time_in_zone": "{time} Uhr ({zone})",
-        "basis_inbound": "Dieses Datum beruht auf Ware, die am {inbound} erwartet wird, unter Berücksichtigung der Bestellungen vor Ihrer, plus {days} Tag(e) zum Verpacken.",
-        "basis_lead_time": "Noch deckt keine bestätigte Lieferung diesen Artikel ab, daher folgt das Datum der Lieferzeit unseres Lieferanten von {days} Tagen.",
+        "basis_inbound": {
+            "one": "Dieses Datum beruht auf Ware, die am {inbound} erwartet wird, unter Berücksichtigung der Bestellungen vor Ihrer, plus {days} Tag zum Verpacken.",
+            "other": "Dieses Datum beruht auf Ware, die am {inbound} erwartet wird, unter Berücksichtigung der Bestellungen vor Ihrer, plus {days} Tage zum Verpacken.",
+        },
+        "basis_inbound_now": "Dieses Datum beruht auf Ware, die am {inbound} erwartet wird, unter Berücksichtigung der Bestellungen vor Ihrer.",
+        "basis_lead_time": {
+            "one": "Noch deckt keine bestätigte Lieferung diesen Artikel ab, daher folgt das Datum der Lieferzeit unseres Lieferanten von {days} Tag.",
+            "other": "Noch deckt keine bestätigte Lieferung diesen Artikel ab, daher folgt das Datum der Lieferzeit unseres Lieferanten von {days} Tagen.",
+        },
         "basis_manual": "{store} hat dieses Datum festgelegt.",
         "basis_unknown": "Wir haben noch kein bestätigtes Datum. Wir schreiben Ihnen, sobald wir eines haben.",
         "reason": "Grund: {reason}",
         "actions_intro": "Auf Ihrer Bestellseite können Sie kostenlos:",
         "action_cancel": "wartende Artikel gegen volle Erstattung stornieren",
-        "action_cancel_window": "wartende Artikel innerhalb von {days} Tagen nach der Bestellung gegen volle Erstattung stornieren",
+        "action_cancel_window": {
+            "one": "wartende Artikel innerhalb von {days} Tag nach der Bestellung gegen volle Erstattung stornieren",
+            "other": "wartende Artikel innerhalb von {days} Tagen nach der Bestellung gegen volle Erstattung stornieren",
+        },
         "action_switch": "zu einer vorrätigen Alternative wechseln",
         "action_pay_later": "Ihre Zahlung jetzt zurückerhalten und erst zahlen, wenn der Artikel bereit ist",
         "placed_subject": "Bestellung #{order}: wann Ihre nachbestellten Artikel versandt werden",
@@ -164,8 +203,14 @@ MESSAGES = {
         "why_unknown": "Die erwartete Lieferung ist nicht mehr bestätigt und wir haben noch kein neues Datum.",
         "why_manual": "{store} hat das Datum aktualisiert.",
         "allocated_subject": "{name} ist versandbereit",
-        "allocated_intro": "Gute Nachricht: {quantity} × {name} aus Bestellung #{order} ist eingetroffen und für Sie reserviert. Der Versand erfolgt in Kürze.",
-        "allocated_pay_intro": "Gute Nachricht: {quantity} × {name} aus Bestellung #{order} ist eingetroffen und für Sie reserviert. Wir senden Ihnen einen Zahlungslink.",
+        "allocated_intro": {
+            "one": "Gute Nachricht: {quantity} × {name} aus Bestellung #{order} ist eingetroffen und für Sie reserviert. Der Versand erfolgt in Kürze.",
+            "other": "Gute Nachricht: {quantity} × {name} aus Bestellung #{order} sind eingetroffen und für Sie reserviert. Der Versand erfolgt in Kürze.",
+        },
+        "allocated_pay_intro": {
+            "one": "Gute Nachricht: {quantity} × {name} aus Bestellung #{order} ist eingetroffen und für Sie reserviert. Wir senden Ihnen einen Zahlungslink.",
+            "other": "Gute Nachricht: {quantity} × {name} aus Bestellung #{order} sind eingetroffen und für Sie reserviert. Wir senden Ihnen einen Zahlungslink.",
+        },
         "allocated_sms": "{store}: {name} (Bestellung #{order}) ist eingetroffen und für Sie reserviert.",
         "payment_subject": "Bezahlen Sie {name}, damit wir versenden können",
         "payment_intro": "{name} aus Bestellung #{order} ist vorrätig und bis {deadline} für Sie reserviert. Zahlen Sie {amount}, dann versenden wir.",
@@ -185,8 +230,13 @@ MESSAGES = {
         "expired_subject": "{name}: die Reservierung ist abgelaufen",
         "expired_intro": "Wir haben {name} aus Bestellung #{order} für Sie reserviert, aber keine Zahlung erhalten. Der Artikel geht an den Nächsten in der Reihe und ist storniert. Ihnen wurde nichts berechnet.",
         "expired_sms": "{store}: Die Reservierung für {name} (Bestellung #{order}) ist abgelaufen, der Artikel ist storniert. Nichts wurde berechnet.",
+        "expired_switch_intro": "Wir haben {name} aus Bestellung #{order} für Sie reserviert, aber die Differenz wurde nicht rechtzeitig bezahlt. Der Artikel ist wieder im Verkauf und storniert.",
+        "expired_switch_sms": "{store}: Die Differenz für {name} (Bestellung #{order}) wurde nicht rechtzeitig bezahlt; der Artikel ist storniert. Erstattung: {amount}.",
         "shipped_subject": "{name} ist unterwegs",
-        "shipped_intro": "{quantity} × {name} aus Bestellung #{order} wurde versandt.",
+        "shipped_intro": {
+            "one": "{quantity} × {name} aus Bestellung #{order} wurde versandt.",
+            "other": "{quantity} × {name} aus Bestellung #{order} wurden versandt.",
+        },
         "shipped_action": "Sendung verfolgen",
         "shipped_sms": "{store}: {name} (Bestellung #{order}) wurde versandt.",
         "cancelled_subject": "{name} ist storniert",
@@ -199,6 +249,7 @@ MESSAGES = {
         "switched_intro": "Wir haben {name} in Bestellung #{order} durch {new_name} ersetzt. Der Artikel ist vorrätig und wird in Kürze versandt.",
         "switched_refund": "Wir erstatten die Differenz von {amount}.",
         "switched_pay": "Die Differenz von {amount} ist noch zu zahlen.",
+        "switched_pay_by": "Zahlen Sie die Differenz von {amount} bis zum {deadline}, dann versenden wir.",
         "switched_sms": "{store}: Bestellung #{order} enthält jetzt {new_name} statt {name}.",
         "restock_subject": "{name} ist wieder vorrätig",
         "restock_intro": "Gute Nachricht: {name} ist bei {store} wieder vorrätig. Der Bestand ist begrenzt.",
@@ -235,14 +286,24 @@ MESSAGES = {
         "eta_delayed_subject": "Mise à jour : {name} est retardé",
         "eta_delayed_sms": "{store} : {name} (commande n° {order}) est retardé ; nous vous donnerons une nouvelle date dès que possible.",
         "time_in_zone": "{time} (heure de {zone})",
-        "basis_inbound": "Cette date repose sur un arrivage prévu le {inbound}, en tenant compte des commandes passées avant la vôtre, plus {days} jour(s) de préparation.",
-        "basis_lead_time": "Aucun arrivage confirmé ne couvre encore cet article : la date suit le délai de notre fournisseur, {days} jours.",
+        "basis_inbound": {
+            "one": "Cette date repose sur un arrivage prévu le {inbound}, en tenant compte des commandes passées avant la vôtre, plus {days} jour de préparation.",
+            "other": "Cette date repose sur un arrivage prévu le {inbound}, en tenant compte des commandes passées avant la vôtre, plus {days} jours de préparation.",
+        },
+        "basis_inbound_now": "Cette date repose sur un arrivage prévu le {inbound}, en tenant compte des commandes passées avant la vôtre.",
+        "basis_lead_time": {
+            "one": "Aucun arrivage confirmé ne couvre encore cet article : la date suit le délai de notre fournisseur, {days} jour.",
+            "other": "Aucun arrivage confirmé ne couvre encore cet article : la date suit le délai de notre fournisseur, {days} jours.",
+        },
         "basis_manual": "{store} a fixé cette date.",
         "basis_unknown": "Nous n'avons pas encore de date confirmée. Nous vous écrirons dès que nous en aurons une.",
         "reason": "Pourquoi : {reason}",
         "actions_intro": "Depuis la page de votre commande, vous pouvez sans frais :",
         "action_cancel": "annuler les articles en attente, intégralement remboursés",
-        "action_cancel_window": "annuler les articles en attente, intégralement remboursés, dans les {days} jours suivant la commande",
+        "action_cancel_window": {
+            "one": "annuler les articles en attente, intégralement remboursés, dans un délai de {days} jour après la commande",
+            "other": "annuler les articles en attente, intégralement remboursés, dans un délai de {days} jours après la commande",
+        },
         "action_switch": "choisir une alternative disponible en stock",
         "action_pay_later": "être remboursé maintenant et ne payer que lorsque l'article est prêt",
         "placed_subject": "Commande n° {order} : quand vos articles en réapprovisionnement seront expédiés",
@@ -259,8 +320,14 @@ MESSAGES = {
         "why_unknown": "L'arrivage attendu n'est plus confirmé et nous n'avons pas encore de nouvelle date.",
         "why_manual": "{store} a mis la date à jour.",
         "allocated_subject": "{name} est prêt à être expédié",
-        "allocated_intro": "Bonne nouvelle : {quantity} × {name} de la commande n° {order} est arrivé et vous est réservé. Il sera bientôt expédié.",
-        "allocated_pay_intro": "Bonne nouvelle : {quantity} × {name} de la commande n° {order} est arrivé et vous est réservé. Nous vous enverrons un lien de paiement.",
+        "allocated_intro": {
+            "one": "Bonne nouvelle : {quantity} × {name} de la commande n° {order} est arrivé et vous est réservé. Il sera bientôt expédié.",
+            "other": "Bonne nouvelle : {quantity} × {name} de la commande n° {order} sont arrivés et vous sont réservés. Ils seront bientôt expédiés.",
+        },
+        "allocated_pay_intro": {
+            "one": "Bonne nouvelle : {quantity} × {name} de la commande n° {order} est arrivé et vous est réservé. Nous vous enverrons un lien de paiement.",
+            "other": "Bonne nouvelle : {quantity} × {name} de la commande n° {order} sont arrivés et vous sont réservés. Nous vous enverrons un lien de paiement.",
+        },
         "allocated_sms": "{store} : {name} (commande n° {order}) est arrivé et vous est réservé.",
         "payment_subject": "Réglez {name} pour qu'il soit expédié",
         "payment_intro": "{name} de la commande n° {order} est en stock et réservé pour vous jusqu'au {deadline}. Réglez {amount} et nous l'expédions.",
@@ -280,8 +347,13 @@ MESSAGES = {
         "expired_subject": "{name} : la réservation a pris fin",
         "expired_intro": "Nous avons réservé {name} de la commande n° {order} pour vous, mais aucun paiement n'est arrivé à temps : l'article passe au client suivant et il est annulé. Rien ne vous a été facturé.",
         "expired_sms": "{store} : la réservation de {name} (commande n° {order}) a pris fin, l'article est annulé. Rien n'a été facturé.",
+        "expired_switch_intro": "Nous vous avions réservé {name} de la commande n° {order}, mais la différence n'a pas été payée à temps : l'article est remis en vente et annulé.",
+        "expired_switch_sms": "{store} : la différence pour {name} (commande n° {order}) n'a pas été payée à temps ; l'article est annulé. Remboursement : {amount}.",
         "shipped_subject": "{name} est en route",
-        "shipped_intro": "{quantity} × {name} de la commande n° {order} a été expédié.",
+        "shipped_intro": {
+            "one": "{quantity} × {name} de la commande n° {order} a été expédié.",
+            "other": "{quantity} × {name} de la commande n° {order} ont été expédiés.",
+        },
         "shipped_action": "Suivre votre colis",
         "shipped_sms": "{store} : {name} (commande n° {order}) a été expédié.",
         "cancelled_subject": "{name} est annulé",
@@ -294,6 +366,7 @@ MESSAGES = {
         "switched_intro": "Nous avons remplacé {name} par {new_name} dans la commande n° {order}. Il est en stock et sera bientôt expédié.",
         "switched_refund": "Nous vous remboursons la différence de {amount}.",
         "switched_pay": "La différence de {amount} reste à régler.",
+        "switched_pay_by": "Payez la différence de {amount} avant le {deadline} et nous l'expédierons.",
         "switched_sms": "{store} : la commande n° {order} contient désormais {new_name} au lieu de {name}.",
         "restock_subject": "{name} est de retour en stock",
         "restock_intro": "Bonne nouvelle : {name} est de retour en stock chez {store}. Les quantités sont limitées.",
@@ -330,14 +403,24 @@ MESSAGES = {
         "eta_delayed_subject": "Actualización: {name} se retrasa",
         "eta_delayed_sms": "{store}: {name} (pedido n.º {order}) se retrasa; te enviaremos una nueva fecha en cuanto la tengamos.",
         "time_in_zone": "{time} (hora de {zone})",
-        "basis_inbound": "Esta fecha se basa en la mercancía prevista para el {inbound}, contando los pedidos anteriores al tuyo, más {days} día(s) de preparación.",
-        "basis_lead_time": "Aún no hay un envío confirmado que lo cubra, así que la fecha sigue el plazo de nuestro proveedor: {days} días.",
+        "basis_inbound": {
+            "one": "Esta fecha se basa en la mercancía prevista para el {inbound}, contando los pedidos anteriores al tuyo, más {days} día de preparación.",
+            "other": "Esta fecha se basa en la mercancía prevista para el {inbound}, contando los pedidos anteriores al tuyo, más {days} días de preparación.",
+        },
+        "basis_inbound_now": "Esta fecha se basa en la mercancía prevista para el {inbound}, contando los pedidos anteriores al tuyo.",
+        "basis_lead_time": {
+            "one": "Aún no hay un envío confirmado que lo cubra, así que la fecha sigue el plazo de nuestro proveedor: {days} día.",
+            "other": "Aún no hay un envío confirmado que lo cubra, así que la fecha sigue el plazo de nuestro proveedor: {days} días.",
+        },
         "basis_manual": "{store} ha fijado esta fecha.",
         "basis_unknown": "Aún no tenemos una fecha confirmada. Te escribiremos en cuanto la tengamos.",
         "reason": "Motivo: {reason}",
         "actions_intro": "Desde la página de tu pedido puedes, sin coste:",
         "action_cancel": "cancelar los artículos en espera con reembolso completo",
-        "action_cancel_window": "cancelar los artículos en espera con reembolso completo, en los {days} días siguientes al pedido",
+        "action_cancel_window": {
+            "one": "cancelar los artículos en espera con reembolso completo, en un plazo de {days} día desde el pedido",
+            "other": "cancelar los artículos en espera con reembolso completo, en un plazo de {days} días desde el pedido",
+        },
         "action_switch": "cambiar a una alternativa disponible en stock",
         "action_pay_later": "recuperar tu pago ahora y pagar solo cuando el artículo esté listo",
         "placed_subject": "Pedido n.º {order}: cuándo se enviarán tus artículos en espera",
@@ -354,8 +437,14 @@ MESSAGES = {
         "why_unknown": "El envío previsto ya no está confirmado y aún no tenemos una nueva fecha.",
         "why_manual": "{store} ha actualizado la fecha.",
         "allocated_subject": "{name} está listo para enviarse",
-        "allocated_intro": "Buenas noticias: {quantity} × {name} del pedido n.º {order} ha llegado y está reservado para ti. Se enviará pronto.",
-        "allocated_pay_intro": "Buenas noticias: {quantity} × {name} del pedido n.º {order} ha llegado y está reservado para ti. Te enviaremos un enlace de pago.",
+        "allocated_intro": {
+            "one": "Buenas noticias: {quantity} × {name} del pedido n.º {order} ha llegado y está reservado para ti. Se enviará pronto.",
+            "other": "Buenas noticias: {quantity} × {name} del pedido n.º {order} han llegado y están reservados para ti. Se enviarán pronto.",
+        },
+        "allocated_pay_intro": {
+            "one": "Buenas noticias: {quantity} × {name} del pedido n.º {order} ha llegado y está reservado para ti. Te enviaremos un enlace de pago.",
+            "other": "Buenas noticias: {quantity} × {name} del pedido n.º {order} han llegado y están reservados para ti. Te enviaremos un enlace de pago.",
+        },
         "allocated_sms": "{store}: {name} (pedido n.º {order}) ha llegado y está reservado para ti.",
         "payment_subject": "Paga {name} para que lo enviemos",
         "payment_intro": "{name} del pedido n.º {order} está en stock y reservado para ti hasta el {deadline}. Paga {amount} y lo enviamos.",
@@ -375,8 +464,13 @@ MESSAGES = {
         "expired_subject": "{name}: la reserva ha terminado",
         "expired_intro": "Reservamos {name} del pedido n.º {order} para ti, pero el pago no llegó a tiempo, así que pasa al siguiente cliente y se cancela. No se te ha cobrado nada.",
         "expired_sms": "{store}: la reserva de {name} (pedido n.º {order}) ha terminado y se ha cancelado. No se te ha cobrado.",
+        "expired_switch_intro": "Te reservamos {name} del pedido n.º {order}, pero la diferencia no se pagó a tiempo, así que el artículo vuelve a estar a la venta y se ha cancelado.",
+        "expired_switch_sms": "{store}: la diferencia de {name} (pedido n.º {order}) no se pagó a tiempo; el artículo se ha cancelado. Reembolso: {amount}.",
         "shipped_subject": "{name} está en camino",
-        "shipped_intro": "{quantity} × {name} del pedido n.º {order} se ha enviado.",
+        "shipped_intro": {
+            "one": "{quantity} × {name} del pedido n.º {order} se ha enviado.",
+            "other": "{quantity} × {name} del pedido n.º {order} se han enviado.",
+        },
         "shipped_action": "Seguir tu paquete",
         "shipped_sms": "{store}: {name} (pedido n.º {order}) se ha enviado.",
         "cancelled_subject": "{name} se ha cancelado",
@@ -389,6 +483,7 @@ MESSAGES = {
         "switched_intro": "Hemos sustituido {name} por {new_name} en el pedido n.º {order}. Está en stock y se enviará pronto.",
         "switched_refund": "Te devolvemos la diferencia de {amount}.",
         "switched_pay": "Queda por pagar la diferencia de {amount}.",
+        "switched_pay_by": "Paga la diferencia de {amount} antes del {deadline} y lo enviaremos.",
         "switched_sms": "{store}: el pedido n.º {order} lleva ahora {new_name} en lugar de {name}.",
         "restock_subject": "{name} vuelve a estar en stock",
         "restock_intro": "Buenas noticias: {name} vuelve a estar en stock en {store}. Las unidades son limitadas.",
@@ -409,12 +504,26 @@ def language(locale: str | None) -> str:
     return lang if lang in MESSAGES else "en"
 
 
+@cache
+def _plural_rule(lang: str):
+    return Locale.parse(lang).plural_form
+
+
+def plural_form(lang: str, count: int) -> str:
+    return _plural_rule(lang)(abs(count))
+
+
 class Translator:
     def __init__(self, locale: str | None):
         self.lang = language(locale)
 
-    def __call__(self, key: str, **values) -> str:
-        return MESSAGES[self.lang][key].format(**values)
+    def __call__(self, key: str, count: int | None = None, **values) -> str:
+        """The sentence `key`; `count` chooses the plural form of a sentence that counts."""
+        message = MESSAGES[self.lang][key]
+        if isinstance(message, dict):
+            form = plural_form(self.lang, count) if isinstance(count, int) else "other"
+            message = message.get(form, message["other"])
+        return message.format(**values)
 
     def date(self, value: date | str | None) -> str:
         if value is None:

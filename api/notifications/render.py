@@ -107,23 +107,32 @@ class Context:
         return self.session.get(Line, line_id)
 
     def storefront(self) -> str:
-        origins = self.store.storefront_origins or []
-        return (origins[0] if origins else self.app_url).rstrip("/")
+        return storefront_url(self.store, self.app_url)
 
     def order_url(self) -> str:
-        """Where the shopper manages the order: the account page for a signed-in customer, a
-        signed link for a guest (ids only, no personal data, valid 30 days)."""
-        origin = self.storefront()
-        if self.payload.get("customer_id"):
-            return f"{origin}/account.php?action=view_order&order_id={self.order}"
-        token = order_link_token(self.secret_keys, self.store.hash, int(self.order), self.payload.get("email", ""))
-        return f"{origin}/?bd_order={token}"
+        return order_page_url(self.store, int(self.order), self.payload.get("customer_id"),
+                              self.payload.get("email", ""), secret_keys=self.secret_keys, app_url=self.app_url)
 
     def short(self, name: str) -> str:
         return name if len(name) <= SMS_NAME_LENGTH else name[: SMS_NAME_LENGTH - 1] + "…"
 
     def order_footer(self) -> str:
         return self.t("footer", order=self.order, store=self.store_name)
+
+
+def storefront_url(store: Store, app_url: str) -> str:
+    origins = store.storefront_origins or []
+    return (origins[0] if origins else app_url).rstrip("/")
+
+
+def order_page_url(store: Store, order_id: int, customer_id: int | None, email: str, *,
+                   secret_keys: list[str], app_url: str) -> str:
+    """Where the shopper manages the order: the account page for a signed-in customer, a
+    signed link for a guest (ids only, no personal data, valid 30 days)."""
+    origin = storefront_url(store, app_url)
+    if customer_id:
+        return f"{origin}/account.php?action=view_order&order_id={order_id}"
+    return f"{origin}/?bd_order={order_link_token(secret_keys, store.hash, order_id, email)}"
 
 
 def _safe_url(url: str | None) -> str:
@@ -156,11 +165,15 @@ def _eta_basis(c: Context, eta: dict | None, line: Line | None) -> list[str]:
     if source == "inbound" and when:
         days = c.store.handling_days
         inbound = _arrival(c, line, date.fromisoformat(when))
-        notes.append(c.t("basis_inbound", inbound=c.t.date(inbound), days=days))
+        if days:
+            notes.append(c.t("basis_inbound", count=days, inbound=c.t.date(inbound), days=days))
+        else:
+            notes.append(c.t("basis_inbound_now", inbound=c.t.date(inbound)))
     elif source == "delayed":
         notes.append(c.t("basis_delayed"))
     elif source == "lead_time" and line is not None and line.variant.lead_time_days is not None:
-        notes.append(c.t("basis_lead_time", days=line.variant.lead_time_days))
+        days = line.variant.lead_time_days
+        notes.append(c.t("basis_lead_time", count=days, days=days))
     elif source == "manual":
         notes.append(c.t("basis_manual", store=c.store_name))
     else:
@@ -176,7 +189,7 @@ def _actions(c: Context) -> list[str]:
     if store.cancel_window_days is None:
         bullets.append(c.t("action_cancel"))
     elif store.cancel_window_days > 0:
-        bullets.append(c.t("action_cancel_window", days=store.cancel_window_days))
+        bullets.append(c.t("action_cancel_window", count=store.cancel_window_days, days=store.cancel_window_days))
     bullets.append(c.t("action_switch"))
     if store.pay_later_enabled:
         bullets.append(c.t("action_pay_later"))
@@ -263,7 +276,8 @@ def allocated(c: Context) -> Content:
     to_pay = c.payload.get("state") == "awaiting_payment"
     return Content(
         subject=c.t("allocated_subject", name=name),
-        intro=[c.t("allocated_pay_intro" if to_pay else "allocated_intro", quantity=quantity, name=name, order=c.order)],
+        intro=[c.t("allocated_pay_intro" if to_pay else "allocated_intro", count=quantity, quantity=quantity,
+                   name=name, order=c.order)],
         action=(c.t("manage"), c.order_url()),
         footer=c.order_footer(),
         sms=c.t("allocated_sms", store=c.store_name, name=c.short(name), order=c.order),
@@ -316,12 +330,20 @@ def payment_reminder(c: Context) -> Content:
 
 def hold_expired(c: Context) -> Content:
     name = _line_name(c)
+    intro = [c.t("expired_intro", name=name, order=c.order)]
+    sms = c.t("expired_sms", store=c.store_name, name=c.short(name), order=c.order)
+    if c.payload.get("purpose") == "switch_difference":  # the switch is undone: what was paid comes back
+        amount, currency = _refund_amount(c)
+        money = c.money(amount, currency)
+        intro = [c.t("expired_switch_intro", name=name, order=c.order),
+                 c.t("cancelled_refund", amount=money) if amount else c.t("cancelled_no_refund")]
+        sms = c.t("expired_switch_sms", store=c.store_name, name=c.short(name), order=c.order, amount=money)
     return Content(
         subject=c.t("expired_subject", name=name),
-        intro=[c.t("expired_intro", name=name, order=c.order)],
+        intro=intro,
         action=(c.t("manage"), c.order_url()),
         footer=c.order_footer(),
-        sms=c.t("expired_sms", store=c.store_name, name=c.short(name), order=c.order),
+        sms=sms,
     )
 
 
@@ -336,7 +358,7 @@ def shipped(c: Context) -> Content:
     tracking_url = _safe_url(c.payload.get("tracking_url"))
     return Content(
         subject=c.t("shipped_subject", name=name),
-        intro=[c.t("shipped_intro", quantity=quantity, name=name, order=c.order)],
+        intro=[c.t("shipped_intro", count=quantity, quantity=quantity, name=name, order=c.order)],
         facts=facts,
         action=(c.t("shipped_action"), tracking_url) if tracking_url else (c.t("manage"), c.order_url()),
         footer=c.order_footer(),
@@ -380,14 +402,21 @@ def switched(c: Context) -> Content:
     if amount:
         intro.append(c.t("switched_refund", amount=c.money(amount, currency)))
     action = (c.t("manage"), c.order_url())
+    facts = []
     difference = int(c.payload.get("price_difference") or 0)  # the new line's total minus the old
-    if difference > 0:
-        intro.append(c.t("switched_pay", amount=c.money(difference)))
+    if difference > 0:  # this message is the payment request too: amount, deadline, pay link
+        money = c.money(difference)
+        if c.payload.get("hold_until"):
+            intro.append(c.t("switched_pay_by", amount=money, deadline=_deadline(c)))
+            facts = [(c.t("label_amount"), money), (c.t("label_hold_until"), _deadline(c))]
+        else:  # written before switch differences had a deadline
+            intro.append(c.t("switched_pay", amount=money))
         if _safe_url(c.payload.get("payment_url")):
             action = (c.t("payment_action"), c.payload["payment_url"])
     return Content(
         subject=c.t("switched_subject", new_name=new_name),
         intro=intro,
+        facts=facts,
         action=action,
         footer=c.order_footer(),
         sms=c.t("switched_sms", store=c.store_name, order=c.order, new_name=c.short(new_name), name=c.short(name)),

@@ -3,16 +3,16 @@ and working days, lead-time ETAs fixed when promised, paying-order shipments
 
 Every variant's current on hand becomes an opening `adjusted` movement, so the ledger sums to it.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-01
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
@@ -24,7 +24,7 @@ def upgrade() -> None:
     sa.Column('store_id', sa.Integer(), nullable=False),
     sa.Column('variant_pk', sa.Integer(), nullable=False),
     sa.Column('variant_id', sa.BigInteger(), nullable=False),
-    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.BigInteger(), nullable=False),
     sa.Column('reason', sa.String(length=40), nullable=False),
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
@@ -47,8 +47,8 @@ def upgrade() -> None:
     sa.Column('store_id', sa.Integer(), nullable=False),
     sa.Column('variant_pk', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('quantity', sa.Integer(), nullable=False),
-    sa.Column('on_hand_change', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.BigInteger(), nullable=False),
+    sa.Column('on_hand_change', sa.BigInteger(), nullable=False),
     sa.Column('line_pk', sa.Integer(), nullable=True),
     sa.Column('note', sa.String(length=200), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
