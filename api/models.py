@@ -169,8 +169,10 @@ class VariantAvailability(Base):
     waiting: Mapped[int] = mapped_column(BigInteger)  # units waiting in the queue
     capacity: Mapped[int | None] = mapped_column(Integer)  # more units that may wait; None = unlimited
     lead_time_days: Mapped[int | None] = mapped_column(Integer)
-    supply: Mapped[list] = mapped_column(JSON)  # inbound to come: [[expected date, cumulative units]]
-    alternatives: Mapped[list] = mapped_column(JSON)  # as the storefront shows them, in order
+    # JSON text, served as stored: inbound to come, [[expected date, cumulative units]], and the
+    # alternatives as the storefront shows them, in order.
+    supply: Mapped[str] = mapped_column(Text)
+    alternatives: Mapped[str] = mapped_column(Text)
     # The inputs of its own alternatives, and what it offers as someone else's alternative.
     category: Mapped[str] = mapped_column(String(255))
     price: Mapped[int] = mapped_column(BigInteger)

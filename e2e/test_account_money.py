@@ -2,6 +2,7 @@
 before and after it, payment states with their deadlines, an honest orders-list summary, and
 errors in words, in the four languages."""
 import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -115,11 +116,13 @@ def test_switch_dialog_shows_the_difference_and_a_dearer_switch_awaits_payment(p
     dearer = dialog.get_by_label("Granite Hiking Boot — 42 · $189.00 · to pay $100.00")
     dearer.check()
     dialog.get_by_role("button", name="Confirm").click()
-    expect(panel.locator("[role=status]")).to_have_text("Switched 2 — to pay $100.00")
+    hold_days = demo.admin("GET", "/api/v1/admin/settings").get_json()["payment_hold_days"]
+    by = us_date((datetime.now(timezone.utc) + timedelta(days=hold_days)).date().isoformat())
+    expect(panel.locator("[role=status]")).to_have_text(f"Switched 2 — to pay $100.00 by {by}")
     boot = line_named(panel, "Granite Hiking Boot — 42")
-    # The difference is unpaid: the new line awaits payment, with the amount due.
+    # The difference is unpaid: the new line awaits payment, with the amount due and its deadline.
     expect(boot.locator(".badge")).to_have_text("Awaiting payment")
-    expect(boot.locator(".money")).to_contain_text("To pay: $100.00")
+    expect(boot.locator(".money")).to_have_text(f"To pay: $100.00 by {by}")
     expect(boot.get_by_role("link", name="Pay now · $100.00")).to_be_visible()
     expect(line_named(panel, TRAIL_RUNNER_42).locator(".units")).to_have_text("2 switched to Granite Hiking Boot — 42")
 

@@ -67,10 +67,16 @@ def app(_app):
     clock.freeze(None)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def reset_database():
     """Empties every table of an app: for tests that need a fresh database more than once."""
     return empty_tables
+
+
+@pytest.fixture(scope="session")
+def app_factory():
+    """make_app, for a test that needs an app of its own (say, with a route of its own)."""
+    return make_app
 
 
 @pytest.fixture

@@ -262,10 +262,7 @@ def ingest_order(
         if backordered:
             capacity = backorder_capacity(variant, waiting.get(variant.id, 0))
             if enforce_limit and capacity is not None and backordered > capacity:
-                raise Conflict(
-                    f"Only {capacity} more of {variant.name or variant.sku} can be backordered.",
-                    {"json": {"lines": {str(index): {"quantity": [f"At most {capacity} can be backordered."]}}}},
-                )
+                _refuse_backorder(variant, capacity, line_in.quantity - backordered, index)
             waiting[variant.id] = waiting.get(variant.id, 0) + backordered
         line = Line(
             store_id=store.id,
@@ -315,6 +312,23 @@ def ingest_order(
             },
         )
     return order
+
+
+def _refuse_backorder(variant: Variant, capacity: int, in_stock: int, index: int):
+    """Refuse a line that does not fit, naming the real reason: backorders are off, the limit is
+    reached, or only so many more fit under it."""
+    name = variant.name or variant.sku
+    if not variant.backorders_enabled:
+        reason, field = "backorders_off", "This item cannot be backordered."
+        message = (f"{name} cannot be backordered; {in_stock} in stock now." if in_stock
+                   else f"{name} is sold out and cannot be backordered.")
+    elif capacity == 0:
+        reason, field = "backorder_limit_reached", "The backorder limit is reached."
+        message = f"{name} is sold out: its backorder limit is reached."
+    else:
+        reason, field = "backorder_limit", f"At most {capacity} can be backordered."
+        message = f"Only {capacity} more of {name} can be backordered."
+    raise Conflict(message, {"json": {"lines": {str(index): {"quantity": [field]}}}, "reason": reason})
 
 
 # --- stock arriving -------------------------------------------------------------------------

@@ -47,8 +47,8 @@ function etaSummary(t, tag, today, waiting) {
 function failure(t, error) {
   if (!error.status) return t('e_network');
   if (error.status >= 500) return t('e_server');
-  const reason = error.reason && t(reasonKey(error.reason));
-  return reason && reason.indexOf('r_') ? reason : error.message;
+  const key = error.reason && reasonKey(error.reason);
+  return key && t(key) !== key ? t(key) : error.message;
 }
 
 export async function accountPages(ctx) {
@@ -57,12 +57,14 @@ export async function accountPages(ctx) {
   const detailsId = details && positiveId(details.value);
   const items = [...document.querySelectorAll('.account-listItem')].filter(orderIdOf);
   if (!guest && !detailsId && !items.length) return [];
-  await ctx.ready;
+  await ctx.ready();
   const t = translator(__ACCOUNT_STRINGS__, ctx.t);
   const c = { ...ctx, t, today: ctx.today() };
-  const anchor = document.querySelector('.account-content .account-list') || details;
+  // Placed where nothing on the page moves when it appears (issue 11: no layout shift): an order
+  // page gets its panel after the order's own content; a guest's order link opens it as a sheet
+  // over the page; the orders list gets one line per order, in the line of its status label.
   const main = document.querySelector('#main-content .container') || document.querySelector('main') || document.body;
-  const placeOrder = detailsId ? (el) => anchor.before(el) : (el) => main.prepend(el);
+  const placeOrder = detailsId ? (el) => (document.querySelector('.account') || main).after(el) : (el) => sheet(c, el);
   try {
     const token = await shopperSession(ctx, guest);
     if (!token) return [];
@@ -75,7 +77,7 @@ export async function accountPages(ctx) {
     const notice = host('notice');
     notice.body.append(h('p', { class: 'notice', role: 'status' }, t('unavailable')));
     if (detailsId || guest) placeOrder(notice.host);
-    else (document.querySelector('.account-content') || main).prepend(notice.host);
+    else items[0].after(notice.host);
     throw error;
   }
   return [];
@@ -102,11 +104,30 @@ function summaries(ctx, items, orders) {
     const states = lines.map(stateOf);
     const state = ['waiting', 'awaiting_payment', 'allocated', 'shipped', 'cancelled'].find((s) => states.includes(s)) || states[0];
     const { host: el, body } = host('summary');
-    body.append(h('p', null, badge(state, t(state)), ' ',
-      [...unitParts(t, lines), waiting.length && etaSummary(t, ctx.tag, ctx.today, waiting)].filter(Boolean).join(' · ')));
-    item.append(el);
+    const text = [...unitParts(t, lines), waiting.length && etaSummary(t, ctx.tag, ctx.today, waiting)].filter(Boolean).join(' · ');
+    // One line that never wraps (the whole text stays readable as the title): the item keeps its height.
+    body.append(badge(state, t(state)), ' ', text);
+    body.title = t(state) + ' · ' + text;
+    const status = item.querySelector('.account-orderStatus');
+    if (status) {
+      // Beside the status label, in the room left on its line (measured before anything moves).
+      const label = status.lastElementChild;
+      const room = status.getBoundingClientRect().right - (label ? label.getBoundingClientRect().right : status.getBoundingClientRect().left);
+      el.style.maxWidth = Math.max(room - 16, 0) + 'px';
+      status.append(el);
+    } else item.append(el);
   }
   ctx.emit('render', { kind: 'order_list' });
+}
+
+// A guest's order over the page: a dialog the shopper closes to see the page under it.
+function sheet(ctx, panel) {
+  const { host: el, body } = host('sheet');
+  const close = h('button', { type: 'button', class: 'secondary', onclick: () => el.remove() }, ctx.t('close'));
+  body.append(h('div', { class: 'sheet', role: 'dialog', 'aria-modal': 'true', 'aria-label': ctx.t('backorders'),
+    onkeydown: (event) => event.key === 'Escape' && el.remove() }, h('div', { class: 'row' }, close), panel));
+  document.body.append(el);
+  close.focus();
 }
 
 async function orderPanel(ctx, token, orderId, place) {
@@ -263,6 +284,7 @@ async function orderPanel(ctx, token, orderId, place) {
     let text = t('ok_' + name, { n: result.quantity });
     if (refund > 0) text += ' — ' + t('refund', { amount: amount(refund) });
     if (payment) text += ' — ' + t('charge', { amount: amount(payment.amount) });
+    if (payment && payment.hold_until) text += ' ' + t('by', { date: formatDate(payment.hold_until, tag, today) });
     return text;
   }
 

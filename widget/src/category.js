@@ -16,6 +16,7 @@ export async function badgeCards(cards, ctx) {
   const ids = [...new Set(cards.map(cardProductId))].filter(Boolean);
   if (!ids.length) return;
   const byProduct = new Map();
+  const strings = ctx.ready(); // on its way while the availability comes
   for (const part of chunks(ids, 50)) {
     const data = await ctx.api.availability(part, 1);
     for (const item of (data && data.items) || []) {
@@ -23,7 +24,7 @@ export async function badgeCards(cards, ctx) {
       byProduct.get(item.product_id).push(item);
     }
   }
-  await ctx.ready;
+  await strings;
   for (const card of cards) {
     const items = byProduct.get(cardProductId(card)) || [];
     const best = productSummary(items);

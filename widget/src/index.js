@@ -39,8 +39,9 @@ function start(script, api) {
     emit,
     fail,
   };
-  // ctx.t exists once the strings have come; whatever renders waits for ctx.ready first.
-  ctx.ready = chunk('strings').then((strings) => { ctx.t = translator(strings); });
+  // ctx.t exists once the strings have come: whatever renders awaits ctx.ready() first, so a page
+  // with nothing to show never downloads them.
+  ctx.ready = () => chunk('strings').then((strings) => { ctx.t = ctx.t || translator(strings); });
 
   const seen = new WeakSet();
   let mounted = [];
@@ -71,7 +72,7 @@ function start(script, api) {
 
   scan();
   if (/[?&]bd_order=/.test(location.search) || document.querySelector(ACCOUNT_PAGE)) {
-    chunk('account').then((accountPages) => accountPages(ctx)).then((panels) => { mounted = mounted.concat(panels); }, fail);
+    Promise.all([chunk('account'), ctx.ready()]).then(([accountPages]) => accountPages(ctx)).then((panels) => { mounted = mounted.concat(panels); }, fail);
   }
   // Quick view, infinite scroll and faceted search add product views and cards later.
   let pending = 0;

@@ -31,8 +31,7 @@ export function productView(view, ctx) {
   async function load() {
     const mine = ++sequence;
     const wanted = quantity();
-    const data = await ctx.api.availability(productId, wanted);
-    await ctx.ready;
+    const [data] = await Promise.all([ctx.api.availability(productId, wanted), ctx.ready()]);
     if (mine !== sequence) return; // a newer request is on its way
     items = data.items;
     loaded = wanted;

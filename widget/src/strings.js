@@ -97,6 +97,8 @@ export const PRODUCT = {
 // Account pages and guest order links.
 export const ACCOUNT = {
   en: {
+    close: "Close",
+    backorders: "Your backorders",
     order: "Backorders in order #{id}",
     waiting: "Waiting",
     allocated: "Reserved for you",
@@ -164,6 +166,8 @@ export const ACCOUNT = {
     unavailable: "Backorder details are unavailable right now. Please try again later.",
   },
   de: {
+    close: "Schließen",
+    backorders: "Ihre Nachbestellungen",
     order: "Nachbestellt in Bestellung #{id}",
     waiting: "Wartend",
     allocated: "Reserviert",
@@ -231,6 +235,8 @@ export const ACCOUNT = {
     unavailable: "Details zu Nachbestellungen sind gerade nicht verfügbar. Bitte später erneut versuchen.",
   },
   fr: {
+    close: "Fermer",
+    backorders: "Vos articles en réassort",
     order: "Réassort, commande n° {id}",
     waiting: "En attente",
     allocated: "Réservé",
@@ -298,6 +304,8 @@ export const ACCOUNT = {
     unavailable: "Les détails du réassort sont indisponibles pour le moment. Réessayez plus tard.",
   },
   es: {
+    close: "Cerrar",
+    backorders: "Tus pedidos pendientes",
     order: "Bajo pedido en n.º {id}",
     waiting: "En espera",
     allocated: "Reservado",
