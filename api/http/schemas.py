@@ -93,8 +93,12 @@ class UtcDateTime(fields.DateTime):
 
 
 class Eta(Schema):
-    date = fields.String(allow_none=True, metadata={"format": "date", "description": "null when unknown"})
-    source = fields.String(validate=validate.OneOf(["inbound", "lead_time", "manual", "unknown"]))
+    date = fields.String(allow_none=True, metadata={
+        "format": "date", "description": "null when unknown or delayed; never a date in the past"})
+    source = fields.String(
+        validate=validate.OneOf(["inbound", "lead_time", "manual", "unknown", "delayed"]),
+        metadata={"description": "what the date rests on; `delayed`: the stock it rested on is overdue, "
+                                 "a new date will follow"})
 
 
 class Pagination(Schema):
