@@ -338,8 +338,8 @@ def refresh_product(database: AppDatabase, store_id: int, product_id: int) -> in
 
 
 def refresh_stock(database: AppDatabase, store_id: int, *, product_id: int | None = None,
-                  variant_id: int | None = None) -> int:
-    """Reconcile our stock with BigCommerce's for a product or variant (all of them when neither
+                  variant_id: int | None = None, variant_ids: list[int] | None = None) -> int:
+    """Reconcile our stock with BigCommerce's for a product or variant(s) (all of them when none
     is given); variants new to us are imported. Returns how many variants changed.
 
     BigCommerce's levels are read, then every order it modified since our last catch-up is
@@ -349,7 +349,9 @@ def refresh_stock(database: AppDatabase, store_id: int, *, product_id: int | Non
         store = session.get(Store, store_id)
         client = client_for(session, store)
         currency = installation_of(session, store).currency
-    params = ({"variant_id:in": variant_id} if variant_id is not None
+    if variant_id is not None:
+        variant_ids = [variant_id]
+    params = ({"variant_id:in": ",".join(map(str, variant_ids))} if variant_ids
               else {"product_id:in": product_id} if product_id is not None else {})
     levels = fetch_available(client, params)
     for _ in range(STABLE_READS):
@@ -395,7 +397,9 @@ def catch_up_orders(database: AppDatabase, store_id: int, client: BigCommerceCli
 
 
 def import_store(database: AppDatabase, store_hash: str, days: int = 30, echo=lambda _: None) -> dict:
-    """`backorder-desk sync`: the whole catalog with stock, then orders created in the last `days`."""
+    """`backorder-desk sync`: the whole catalog with stock, then orders created in the last `days`,
+    then every variant's stock reconciled (orders BigCommerce took before the catalog was read are
+    in its levels already: the reconciliation gives those units back to on hand)."""
     with database.transaction(write=False) as session:
         store = session.scalar(select(Store).where(Store.hash == store_hash, Store.platform == "bigcommerce"))
         if store is None:
@@ -414,6 +418,8 @@ def import_store(database: AppDatabase, store_hash: str, days: int = 30, echo=la
         outcome = sync_order(database, store_id, int(order["id"]), order)
         counts[outcome] = counts.get(outcome, 0) + 1
     echo(f"Orders: {sum(counts.values())} ({', '.join(f'{k}: {v}' for k, v in sorted(counts.items())) or 'none'}).")
+    changed = refresh_stock(database, store_id)
+    echo(f"Stock: {changed} variants reconciled with BigCommerce.")
     return {"variants": len(records), "orders": counts}
 
 
@@ -458,8 +464,8 @@ def _reconcile_store(database: AppDatabase, store_id: int, since: datetime) -> i
     for order in client.v2_pages("/v2/orders", params):
         sync_order(database, store_id, int(order["id"]), order)
         seen += 1
-    for variant_id in waiting_variants:
-        refresh_stock(database, store_id, variant_id=variant_id)
+    if waiting_variants:
+        refresh_stock(database, store_id, variant_ids=waiting_variants)
     return seen
 
 
