@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from api.db import AppDatabase
 from api.domain import clock
-from api.domain.actions import expire_hold
+from api.domain.actions import expire_hold, send_due_edits
 from api.domain.backorders import overdue_inbound, recompute_store
 from api.domain.dates import store_today
-from api.domain.payments import retry_due_refunds
+from api.domain.payments import send_payment_requests as send_due_payment_requests
+from api.domain.refunds import send_due_refunds
 from api.models import PaymentRequestRecord, Store
 from api.notifications.jobs import notify_once
 
@@ -40,10 +41,16 @@ def expire_payment_holds(database: AppDatabase) -> int:
     return expired
 
 
-def retry_refunds(database: AppDatabase) -> int:
-    """Refunds the platform has not confirmed yet, asked again (same key: never paid twice)."""
-    with database.transaction() as session:
-        return retry_due_refunds(session, BATCH)
+def send_order_edits(database: AppDatabase) -> int:
+    """Switches to be made in the platform's order (before refunds: a cheaper switch's refund
+    is owed once its edit is made)."""
+    return send_due_edits(database, BATCH)
+
+
+def send_refunds(database: AppDatabase) -> int:
+    """Refunds owed, asked of the platform outside any transaction; those not confirmed yet are
+    asked again later under the same key (never paid twice)."""
+    return send_due_refunds(database, BATCH)
 
 
 def bigcommerce_webhooks(database: AppDatabase) -> int:
@@ -58,6 +65,11 @@ def bigcommerce_reconciliation(database: AppDatabase) -> int:
     from api.bigcommerce.sync import reconcile
 
     return reconcile(database)
+
+
+def send_payment_requests(database: AppDatabase) -> int:
+    """Payment requests (carts and checkout links) the platform has not made yet."""
+    return send_due_payment_requests(database, BATCH)
 
 
 def recompute_store_etas(database: AppDatabase) -> int:
@@ -103,9 +115,10 @@ def nightly_etas(database: AppDatabase) -> int:
     return recompute_store_etas(database)
 
 
-JOBS: list[Callable[[AppDatabase], int]] = [expire_payment_holds, retry_refunds, nightly_etas,
-                                         bigcommerce_webhooks, bigcommerce_stock_writebacks,
-                                         bigcommerce_reconciliation, bigcommerce_nightly_stock]
+JOBS: list[Callable[[AppDatabase], int]] = [expire_payment_holds, nightly_etas, bigcommerce_webhooks,
+                                         send_order_edits, send_refunds, send_payment_requests,
+                                         bigcommerce_stock_writebacks, bigcommerce_reconciliation,
+                                         bigcommerce_nightly_stock]
 
 
 def run_due_jobs(database: AppDatabase) -> dict[str, int]:

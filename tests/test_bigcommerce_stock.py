@@ -190,7 +190,7 @@ def test_an_order_paying_a_pay_later_request_does_not_take_the_stock_twice(clien
     # The paying order ships: the line's units shipped; shipped goods cannot be cancelled.
     session.execute(Store.__table__.update().values(cancel_allocated=True))
     session.commit()
-    bigcommerce.ship(251, VARIANT, 1)
+    bigcommerce.ship(251, bigcommerce.order_products[251][0]["id"], 1)
     deliver(client, bigcommerce, "store/shipment/created", {"type": "shipment", "id": 12, "orderId": 251})
     deliver(client, bigcommerce, "store/shipment/created", {"type": "shipment", "id": 12, "orderId": 251})
     run_jobs(client.application)
@@ -225,7 +225,7 @@ def test_stock_arriving_through_bigcommerce_marks_the_inbound_received(client, s
 def test_a_nightly_reconciliation_finds_stock_changed_without_a_webhook(client, session, bigcommerce):
     store_with_orders(client, bigcommerce, 0, 2)
     bigcommerce.available[VARIANT] += 2  # counted in BigCommerce; the webhook never came
-    clock.freeze(datetime(2026, 11, 27, 3, 0))  # the next night
+    clock.freeze(datetime(2026, 11, 27, 12, 0))  # the next day where the store is (Chicago)
     counts = run_jobs(client.application)
     assert counts["bigcommerce_nightly_stock"] == 1
     assert lines(session)[0].state == "allocated"
@@ -238,3 +238,9 @@ def test_install_without_the_inventory_modify_scope_is_refused(client, session, 
     code = bigcommerce.authorize("abc123", scope)
     response = client.get("/bigcommerce/auth", query_string={"code": code, "scope": scope, "context": "stores/abc123"})
     assert response.status_code >= 400 and "store_inventory" in response.get_data(as_text=True)
+
+
+def test_the_stores_time_zone_comes_from_bigcommerce_at_install(client, session, bigcommerce):
+    bigcommerce.timezone = "Europe/London"
+    install(client, bigcommerce)
+    assert session.scalar(select(Store.timezone)) == "Europe/London"

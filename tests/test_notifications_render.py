@@ -45,6 +45,10 @@ def payload(event: str, locale: str = "en", **values) -> dict:
         "delay_incentive": {"code": "BD-1234", "kind": "discount", "percent_off": 10,
                             "first_promised_on": "2026-12-11", "eta": {"date": "2026-12-30", "source": "inbound"}},
         "merchant_digest": {"date": "2026-11-26", "new_backorders": [], "overdue": [], "refunds": []},
+        "refund_made": {"amount": 8600, "reason": "cancel"},
+        "refund_failed": {"amount": 9000, "reason": "cancel", "refund_id": 3,
+                          "error": "The payment provider declined the refund: Card expired"},
+        "order_edit_failed": {"to_name": "Merino Tee Grey", "amount": 500, "error": "HTTP 422"},
         "inbound_overdue": {"inbound_id": 3, "variant_id": 9, "expected_on": "2026-11-20"},
     }[event]
     return {**base, **extra, **values}

@@ -84,7 +84,7 @@ def _push(database: AppDatabase, row: StockWriteback) -> tuple[str, str]:
     body = {"reason": f"Backorder Desk {row.reason} {row.key}",
             "items": [{"location_id": location, "variant_id": row.variant_id, "quantity": row.quantity}]}
     try:
-        client.post("/v3/inventory/adjustments/relative", body, resend=False)
+        client.post("/v3/inventory/adjustments/relative", body)  # never re-sent by the client
     except BigCommerceError as error:
         if error.status == 0 or error.status >= 500:
             return "unknown", str(error)  # it may have been applied: the reconciliation decides

@@ -35,6 +35,7 @@ def get_availability(query, store_hash):
         product_ids=query.get("product_ids"),
         variant_ids=query.get("variant_ids"),
         quantity=query["quantity"],
+        locale=query["locale"],
     )
     if found is None:
         raise NotFound(f"Store {store_hash} is not known.")

@@ -30,10 +30,10 @@ from typing import Iterable
 from sqlalchemy import String, and_, bindparam, cast, delete, event, insert, inspect, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from api.domain import clock
 from api.domain.backorders import backorder_capacity, supply_curves, waiting_units
 from api.domain.dates import WEEKDAYS, today_in
 from api.domain.eta import Calendar, SupplyCurve, eta_for
+from api.domain.reasons import reason_text
 from api.models import InboundShipment, Line, Store, Variant, VariantAvailability
 
 IN_STOCK, BACKORDER, SOLD_OUT = "in_stock", "backorder", "sold_out"
@@ -54,10 +54,11 @@ def availability(
     product_ids: list[int] | None = None,
     variant_ids: list[int] | None = None,
     quantity: int = 1,
+    locale: str | None = None,
 ) -> list[dict]:
     """One item per variant asked for (directly or through its product), by product and variant."""
     found = availability_json(session, store.hash, product_ids=product_ids, variant_ids=variant_ids,
-                              quantity=quantity)
+                              quantity=quantity, locale=locale)
     return json.loads(found[1])["items"] if found else []
 
 
@@ -68,6 +69,7 @@ def availability_json(
     product_ids: list[int] | None = None,
     variant_ids: list[int] | None = None,
     quantity: int = 1,
+    locale: str | None = None,
 ) -> tuple[list[str], str] | None:
     """The store's storefront origins and the storefront's answer as JSON text, {"items": [...]}
     with one item per variant asked for, by product then variant: one query. None when the store
@@ -92,7 +94,7 @@ def availability_json(
                         working_days=tuple(json.loads(working_days or "null") or WEEKDAYS))
     items = []
     for (_, _, _, _, pay_later, product_id, variant_id, sku, on_hand, waiting, capacity,
-         lead_time_days, supply, message, reason, alternatives) in rows:
+         lead_time_days, supply, message, reason, reason_code, alternatives) in rows:
         if variant_id is None:  # the store has none of the ids asked
             continue
         on_hand = max(on_hand, 0)
@@ -112,7 +114,7 @@ def availability_json(
             f'{{"product_id":{product_id},"variant_id":{variant_id},"sku":{_string(sku)},'
             f'"state":"{state}","available_on_hand":{on_hand},'
             f'"available_for_backorder":{"null" if capacity is None else capacity},"eta":{eta},'
-            f'"message":{_string(message)},"reason":{_string(reason)},'
+            f'"message":{_string(message)},"reason":{_string(reason_text(reason_code, reason, locale))},'
             f'"pay_later":{"true" if pay_later and state == BACKORDER else "false"},'
             f'"alternatives":{alternatives if state != IN_STOCK else "[]"}}}'
         )
@@ -123,7 +125,7 @@ _READ_SQL = (
     "SELECT CAST(s.storefront_origins AS TEXT), s.handling_days, s.timezone, CAST(s.working_days AS TEXT),"
     " s.pay_later_enabled, a.product_id,"
     " a.variant_id, a.sku, a.on_hand, a.waiting, a.capacity, a.lead_time_days, a.supply, a.message,"
-    " a.reason, a.alternatives"
+    " a.reason, a.reason_code, a.alternatives"
     " FROM stores s LEFT OUTER JOIN variant_availability a"
     " ON a.store_id = s.id AND a.{column} IN ({ids})"
     " WHERE s.hash = {marker} AND s.active"
@@ -178,7 +180,8 @@ def refresh_availability(session: Session, variant_pks: Iterable[int]) -> None:
         select(Variant.id, Variant.store_id, Variant.variant_id, Variant.product_id, Variant.sku,
                Variant.name, Variant.price, Variant.currency, Variant.url, Variant.image_url,
                Variant.category, Variant.on_hand, Variant.backorders_enabled, Variant.backorder_limit,
-               Variant.lead_time_days, Variant.message, Variant.reason, Variant.alternatives)
+               Variant.lead_time_days, Variant.message, Variant.reason, Variant.reason_code,
+               Variant.alternatives)
         .where(Variant.id.in_(chunk)))}
     a = AVAILABILITY.c
     old = {row.variant_pk: row for chunk in _chunks(pks) for row in session.execute(
@@ -196,6 +199,7 @@ def refresh_availability(session: Session, variant_pks: Iterable[int]) -> None:
         rows[pk] = {
             "variant_pk": pk, "store_id": v.store_id, "variant_id": v.variant_id,
             "product_id": v.product_id, "sku": v.sku, "message": v.message, "reason": v.reason,
+            "reason_code": v.reason_code,
             "on_hand": v.on_hand, "waiting": queued, "capacity": backorder_capacity(v, queued),
             "lead_time_days": v.lead_time_days,
             "supply": _dumps([[day.isoformat(), total] for day, total in curves[pk].points]),

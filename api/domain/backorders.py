@@ -18,7 +18,7 @@ from api.domain.events import line_summary, notify, record, record_many, recipie
 from api.domain.payments import hold_for_payment
 from api.domain.restock import alert_subscribers
 from api.domain.stock import ADJUSTED, ALLOCATED as TAKEN, RECEIVED, allocated_many, move, owe_platform
-from api.models import InboundShipment, Line, Order, Store, Variant
+from api.models import InboundShipment, Line, Order, PurchaseOrder, Store, Variant
 
 # Receipts add up without a natural end, so the stock on hand is a 64-bit column bounded by what
 # a JSON number holds exactly (the widget reads it in JavaScript); a receipt past it is refused.
@@ -75,9 +75,14 @@ def supply_curves(session: Session, variant_pks: list[int]) -> dict[int, SupplyC
     """Each variant's inbound shipments not yet received, in one query."""
     shipments: dict[int, list[tuple[date, int]]] = defaultdict(list)
     if variant_pks:
+        # What is still to come: a line received in part counts for the rest; a cancelled purchase
+        # order counts for nothing.
         rows = session.execute(
-            select(InboundShipment.variant_pk, InboundShipment.expected_on, InboundShipment.quantity)
-            .where(InboundShipment.variant_pk.in_(variant_pks), InboundShipment.received_on.is_(None))
+            select(InboundShipment.variant_pk, InboundShipment.expected_on,
+                   InboundShipment.quantity - func.coalesce(InboundShipment.quantity_received, 0))
+            .join(PurchaseOrder, InboundShipment.purchase_order_id == PurchaseOrder.id)
+            .where(InboundShipment.variant_pk.in_(variant_pks), InboundShipment.received_on.is_(None),
+                   PurchaseOrder.status != CANCELLED)
             .order_by(InboundShipment.expected_on, InboundShipment.id)
         )
         for pk, expected_on, quantity in rows:
@@ -119,13 +124,15 @@ def store_calendar(store: Store) -> Calendar:
                     working_days=tuple(store.working_days or WEEKDAYS))
 
 
-def recompute_etas(session: Session, store: Store, variant: Variant) -> None:
-    """Give every waiting line of the variant its current ETA. A line whose date moves gets a
-    timeline entry and an `eta_changed` notification; a line that stops waiting loses its ETA.
-    A lead-time date counts from the day it was promised, so recomputing for an unrelated change
-    (the product's message) leaves it where it is."""
+def queue_with_etas(
+    session: Session, store: Store, variant: Variant, shipments: list[tuple[date, int]] | None = None
+) -> list[tuple[Line, Eta]]:
+    """Each waiting line of the variant with the ETA it gets from the variant's inbound, or from
+    `shipments` (expected date, units) instead when given: what a change to inbound would do. A
+    lead-time date counts from the day it was promised, so it stays where it is."""
     lines = queue(session, variant)
-    curve = supply_curves(session, [variant.id])[variant.id]
+    curve = (SupplyCurve.from_inbound(shipments) if shipments is not None
+             else supply_curves(session, [variant.id])[variant.id])
     etas = queue_etas(
         [line.quantity_waiting for line in lines],
         curve,
@@ -133,8 +140,26 @@ def recompute_etas(session: Session, store: Store, variant: Variant) -> None:
         calendar=store_calendar(store),
         lead_time_from=[line.lead_time_from for line in lines],
     )
+    return list(zip(lines, etas))
+
+
+def date_moves(line: Line, eta: Eta) -> bool:
+    """Whether giving the line this ETA tells its shopper of a new date (`eta_changed`): its date
+    changes, it becomes delayed (once), or it stops being delayed."""
+    if line.eta_source is None:
+        return False
+    if eta.source == "delayed":
+        return line.eta_source != "delayed" and line.eta_date is not None
+    return line.eta_date != eta.date or line.eta_source == "delayed"
+
+
+def recompute_etas(session: Session, store: Store, variant: Variant) -> None:
+    """Give every waiting line of the variant its current ETA. A line whose date moves gets a
+    timeline entry and an `eta_changed` notification; a line that stops waiting loses its ETA.
+    Recomputing for an unrelated change (the product's message) moves no lead-time date."""
     today = store_today(store)
-    changes = [(line, change) for line, eta in zip(lines, etas) if (change := _set_eta(line, eta, today))]
+    changes = [(line, change) for line, eta in queue_with_etas(session, store, variant)
+               if (change := _set_eta(line, eta, today))]
     record_many(session, changes, "eta_changed")
 
 
@@ -200,6 +225,8 @@ class OrderLineIn:
     unit_price: int
     external_id: int | None = None
     quantity_backordered: int | None = None  # what the platform says, when it says
+    unit_price_ex_tax: int | None = None  # paid per unit without tax (None: no tax)
+    list_price: int | None = None  # the catalog's price per unit before discounts (None: unit_price)
 
 
 def ingest_order(
@@ -216,6 +243,7 @@ def ingest_order(
     placed_at: datetime | None = None,
     phone: str = "",
     enforce_limit: bool = True,
+    refundable: bool = True,
 ) -> Order:
     """Record an order: each line takes what is on hand and the rest waits in the queue.
 
@@ -251,6 +279,7 @@ def ingest_order(
         phone=phone,
         currency=currency,
         placed_at=placed_at,
+        refundable=refundable,
     )
     session.add(order)
     for index, line_in in enumerate(lines):
@@ -279,6 +308,8 @@ def ingest_order(
             quantity_cancelled=0,
             payment_mode=PAY_NOW,
             unit_price=line_in.unit_price,
+            unit_price_ex_tax=line_in.unit_price_ex_tax,
+            list_price=line_in.list_price,
             currency=currency,
             queued_at=placed_at,
             state=WAITING,
@@ -341,19 +372,27 @@ class Allocation:
     quantity: int
 
 
+def first_come_first_served(lines: list[Line], units: int) -> list[tuple[Line, int]]:
+    """Which lines of a queue (head first) `units` serve, and how many each gets; the last line
+    served may be served in part."""
+    served = []
+    for line in lines:
+        if units <= 0:
+            break
+        share = min(line.quantity_waiting, units)
+        served.append((line, share))
+        units -= share
+    return served
+
+
 def allocate(session: Session, store: Store, variant: Variant) -> list[Allocation]:
     """Give on-hand units of a locked variant to its queue, first come first served; the last
     line served may be served in part. ETAs of the lines still waiting are recomputed. A
     pay-later line served in full is held for payment; stock left over alerts restock
     subscribers."""
-    allocations, served, taken = [], [], []
-    free = variant.on_hand
-    for line in queue(session, variant):
-        if free <= 0:
-            break
-        units = min(line.quantity_waiting, free)
-        free -= units
-        taken.append((line, units))
+    allocations, served = [], []
+    taken = first_come_first_served(queue(session, variant), variant.on_hand)
+    for line, units in taken:
         line.quantity_allocated += units
         settle_state(line)
         if line.state != WAITING:
@@ -374,10 +413,26 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
     return allocations
 
 
+def settle_purchase_order(purchase_order: PurchaseOrder) -> None:
+    """Derive a purchase order's status from its lines (a cancelled one stays cancelled)."""
+    if purchase_order.status == CANCELLED:
+        return
+    lines = purchase_order.lines
+    if lines and all(line.received_on is not None for line in lines):
+        purchase_order.status = "received"
+    elif any(line.quantity_received for line in lines):
+        purchase_order.status = "partly_received"
+    else:
+        purchase_order.status = "open"
+
+
 def receive(
-    session: Session, store: Store, variant_id: int, quantity: int, inbound_id: int | None = None
+    session: Session, store: Store, variant_id: int, quantity: int, inbound_id: int | None = None,
+    *, in_full: bool = True,
 ) -> tuple[list[Allocation], int]:
-    """Receive stock: allocate it to the queue, put the rest on hand, mark the inbound received."""
+    """Receive stock: allocate it to the queue, put the rest on hand, and count it against the
+    inbound shipment (purchase-order line) named, if any. That line is done with when `in_full`
+    (the inbound route's receipt closes it whatever came) or once everything it expected came."""
     variant = lock_variant(session, store, variant_id)
     if inbound_id is not None:
         inbound = session.get(InboundShipment, inbound_id)
@@ -385,12 +440,16 @@ def receive(
             raise NotFound(f"Inbound shipment {inbound_id} does not exist for this variant.")
         if inbound.received_on is not None:
             raise Conflict(f"Inbound shipment {inbound_id} was already received.")
+        if inbound.purchase_order.status == CANCELLED:
+            raise Conflict(f"Inbound shipment {inbound_id} belongs to a cancelled purchase order.")
     if variant.on_hand + quantity > MAX_ON_HAND:
         raise Invalid(f"On hand would pass {MAX_ON_HAND:,} units.",
                       {"json": {"quantity": [f"At most {MAX_ON_HAND - variant.on_hand} more units on hand."]}})
     if inbound_id is not None:
-        inbound.received_on = store_today(store)
-        inbound.quantity_received = quantity
+        inbound.quantity_received = (inbound.quantity_received or 0) + quantity
+        if in_full or inbound.quantity_received >= inbound.quantity:
+            inbound.received_on = store_today(store)
+        settle_purchase_order(inbound.purchase_order)
     move(session, variant, RECEIVED, quantity, note=f"inbound {inbound_id}" if inbound_id else "receipt")
     owe_platform(session, store, variant, quantity, "receipt")
     allocations = allocate(session, store, variant)

@@ -68,13 +68,29 @@ def ledger_on_hand(session: Session, variant: Variant) -> int:
 # --- the platform's count --------------------------------------------------------------------
 
 
-def owe_platform(session: Session, store: Store, variant: Variant, units: int, reason: str) -> None:
+def owe_platform(session: Session, store: Store, variant: Variant, units: int, reason: str,
+                 line: Line | None = None) -> None:
     """The platform's level must move by `units` for a change it did not make itself: an intent,
     committed with the change, pushed later by a job (never a platform call in a transaction)."""
     if units == 0 or not commerce_for(store).keeps_stock:
         return
     session.add(StockWriteback(store_id=store.id, variant_pk=variant.id, variant_id=variant.variant_id,
-                               quantity=units, reason=reason[:40], key=uuid.uuid4().hex, status="pending"))
+                               line_pk=line.id if line is not None else None, quantity=units,
+                               reason=reason[:40], key=uuid.uuid4().hex, status="pending"))
+
+
+RESTOCKED_AGAIN = "restocked again by the platform"
+
+
+def platform_restocked(session: Session, store: Store, variant: Variant, line: Line) -> None:
+    """The platform cancelled the line's order and put every unshipped unit of it back in stock,
+    those we had already given back to it (a shopper's cancel, an expired hold) too: take those
+    back, once per line."""
+    rows = session.scalars(select(StockWriteback).where(StockWriteback.line_pk == line.id)).all()
+    if any(row.reason == RESTOCKED_AGAIN for row in rows):
+        return
+    given = sum(row.quantity for row in rows if row.quantity > 0 and row.status != "failed")
+    owe_platform(session, store, variant, -given, RESTOCKED_AGAIN, line)
 
 
 def waiting_total(session: Session, variant: Variant) -> int:

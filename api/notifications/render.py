@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.domain.backorders import store_calendar, supply_curves
 from api.domain.dates import zone
+from api.domain.reasons import reason_text
 from api.models import Line, Store
 from api.notifications.catalog import Translator
 from api.tokens import order_link_token, unsubscribe_token
@@ -178,8 +179,8 @@ def _eta_basis(c: Context, eta: dict | None, line: Line | None) -> list[str]:
         notes.append(c.t("basis_manual", store=c.store_name))
     else:
         notes.append(c.t("basis_unknown"))
-    if line is not None and line.variant.reason:
-        notes.append(c.t("reason", reason=line.variant.reason))
+    if line is not None and (reason := reason_text(line.variant.reason_code, line.variant.reason, c.t.lang)):
+        notes.append(c.t("reason", reason=reason))
     return notes
 
 
@@ -395,6 +396,52 @@ def cancelled(c: Context) -> Content:
     )
 
 
+def refund_made(c: Context) -> Content:
+    """The platform confirmed a refund: the amount it refunded."""
+    name = _line_name(c)
+    money = c.money(c.payload.get("amount"), c.payload.get("currency"))
+    return Content(
+        subject=c.t("refund_subject", amount=money),
+        intro=[c.t("refund_intro", amount=money, name=name, order=c.order)],
+        facts=[(c.t("label_amount"), money)],
+        action=(c.t("manage"), c.order_url()),
+        footer=c.order_footer(),
+        sms=c.t("refund_sms", store=c.store_name, amount=money, name=c.short(name), order=c.order),
+    )
+
+
+def refund_failed(c: Context) -> Content:
+    """For the merchant, in English, at once: a refund we could not make."""
+    p = c.payload
+    money = c.money(p.get("amount"), p.get("currency"))
+    return Content(
+        subject=f"Refund failed: order #{p.get('order_id')}, {money}",
+        intro=[f"The refund of {money} for {p.get('quantity')} × {p.get('name')} ({p.get('sku')}) "
+               f"in order #{p.get('order_id')} could not be made: {p.get('error')}",
+               "The shopper has not been told it was refunded. Please refund them in your store admin, "
+               "or contact them."],
+        facts=[("Order", f"#{p.get('order_id')}"), ("Amount", money), ("Reason", str(p.get("reason") or ""))],
+        footer="You receive this because your address is the merchant email in Backorder Desk.",
+        greet=False,
+        sms=f"{c.store_name}: refund of {money} for order #{p.get('order_id')} failed. See your email.",
+    )
+
+
+def order_edit_failed(c: Context) -> Content:
+    """For the merchant, in English, at once: a switch we could not make in the platform's order."""
+    p = c.payload
+    return Content(
+        subject=f"Order edit failed: order #{p.get('order_id')}",
+        intro=[f"The shopper switched {p.get('name')} ({p.get('sku')}) to {p.get('to_name')} in order "
+               f"#{p.get('order_id')}, but the order could not be edited: {p.get('error')}",
+               "Please edit the order in your store admin; any price difference owed is refunded once you do."],
+        facts=[("Order", f"#{p.get('order_id')}")],
+        footer="You receive this because your address is the merchant email in Backorder Desk.",
+        greet=False,
+        sms=f"{c.store_name}: order edit for #{p.get('order_id')} failed. See your email.",
+    )
+
+
 def switched(c: Context) -> Content:
     name, new_name = _line_name(c), c.payload.get("to_name") or ""
     intro = [c.t("switched_intro", name=name, new_name=new_name, order=c.order)]
@@ -532,11 +579,7 @@ def inbound_overdue(c: Context) -> Content:
     )
 
 
-# Messages to the merchant (store.merchant_email), in English.
-MERCHANT_EVENTS = {"merchant_digest", "inbound_overdue"}
-
 BUILDERS = {
-    "inbound_overdue": inbound_overdue,
     "backorder_placed": backorder_placed,
     "eta_changed": eta_changed,
     "allocated": allocated,
@@ -551,7 +594,13 @@ BUILDERS = {
     "restock": restock,
     "delay_incentive": delay_incentive,
     "merchant_digest": merchant_digest,
+    "refund_made": refund_made,
+    "refund_failed": refund_failed,
+    "order_edit_failed": order_edit_failed,
+    "inbound_overdue": inbound_overdue,
 }
+# Messages for the merchant (in English, to the store's merchant email), not for a shopper.
+MERCHANT_EVENTS = {"merchant_digest", "refund_failed", "order_edit_failed", "inbound_overdue"}
 
 
 def brand(store: Store) -> dict:

@@ -3,16 +3,16 @@ and working days, lead-time ETAs fixed when promised, paying-order shipments
 
 Every variant's current on hand becomes an opening `adjusted` movement, so the ledger sums to it.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004'
-down_revision = '0003'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
@@ -24,6 +24,7 @@ def upgrade() -> None:
     sa.Column('store_id', sa.Integer(), nullable=False),
     sa.Column('variant_pk', sa.Integer(), nullable=False),
     sa.Column('variant_id', sa.BigInteger(), nullable=False),
+    sa.Column('line_pk', sa.Integer(), nullable=True),
     sa.Column('quantity', sa.BigInteger(), nullable=False),
     sa.Column('reason', sa.String(length=40), nullable=False),
     sa.Column('key', sa.String(length=64), nullable=False),
@@ -33,6 +34,7 @@ def upgrade() -> None:
     sa.Column('last_error', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['line_pk'], ['lines.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['store_id'], ['stores.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['variant_pk'], ['variants.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
