@@ -49,6 +49,11 @@ class Store(Base):
     brand_colour: Mapped[str] = mapped_column(String(7), default="#1f4e79")
     sms_quiet_hours: Mapped[dict | None] = mapped_column(JSON, default=None)  # {start, end, timezone}
     merchant_email: Mapped[str] = mapped_column(String(320), default="")
+    # dates: the store's "today" and deadlines are in its time zone (IANA name); handling days
+    # count its working days (0 = Monday … 6 = Sunday)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    working_days: Mapped[list] = mapped_column(JSON, default=lambda: [0, 1, 2, 3, 4])
+    etas_recomputed_on: Mapped[date | None] = mapped_column(Date, default=None)  # the nightly job
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     api_keys: Mapped[list[AdminApiKey]] = relationship(back_populates="store")
@@ -134,6 +139,49 @@ class Variant(Base):
     reason_code: Mapped[str] = mapped_column(String(30), default="")
     alternatives: Mapped[list] = mapped_column(JSON, default=list)  # curated variant ids, in order
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class StockMovement(Base):
+    """The stock ledger: one movement of a variant's units (received, allocated, released,
+    shipped, adjusted). `on_hand_change` is its effect on the free units on hand, whose sum is
+    `Variant.on_hand` (api/domain/stock.py)."""
+
+    __tablename__ = "stock_movements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    quantity: Mapped[int] = mapped_column(BigInteger)  # units moved
+    on_hand_change: Mapped[int] = mapped_column(BigInteger)
+    line_pk: Mapped[int | None] = mapped_column(ForeignKey("lines.id", ondelete="SET NULL"), default=None)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StockWriteback(Base):
+    """Units the platform's stock level must move by for a change it did not make itself (a
+    receipt in our app, a shopper's cancel, an expired hold): written with the change, pushed by
+    a job with the platform's relative inventory adjustment, outside any transaction."""
+
+    __tablename__ = "stock_writebacks"
+    __table_args__ = (Index("ix_stock_writebacks_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[int] = mapped_column(BigInteger)
+    # The line whose units these are, when they are a line's (a cancel, an expired hold).
+    line_pk: Mapped[int | None] = mapped_column(ForeignKey("lines.id", ondelete="SET NULL"), default=None)
+    quantity: Mapped[int] = mapped_column(BigInteger)  # signed
+    reason: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|sending|unknown|done|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
 
 class PurchaseOrder(Base):
@@ -282,6 +330,8 @@ class Line(Base):
     eta_date: Mapped[date | None] = mapped_column(Date, default=None)
     eta_source: Mapped[str | None] = mapped_column(String(20), default=None)
     first_promised_on: Mapped[date | None] = mapped_column(Date, default=None)
+    # A lead-time ETA counts from the day it was promised, so it moves only for a cause.
+    lead_time_from: Mapped[date | None] = mapped_column(Date, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="lines")
@@ -295,10 +345,12 @@ class Line(Base):
 
     @property
     def eta(self) -> dict | None:
-        """Only a waiting line has an ETA."""
+        """Only a waiting line has an ETA. A delayed line keeps the date it missed (for the
+        merchant) but shows none: the shopper is never given a date in the past."""
         if self.state != "waiting" or self.eta_source is None:
             return None
-        return {"date": self.eta_date.isoformat() if self.eta_date else None, "source": self.eta_source}
+        shown = self.eta_date if self.eta_source != "delayed" else None
+        return {"date": shown.isoformat() if shown else None, "source": self.eta_source}
 
 
 class TimelineEvent(Base):
@@ -458,6 +510,8 @@ class PaymentRequestRecord(Base):
     # line now sits there, so refunds for it are made from that order.
     paid_order_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     paid_item_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # Units of the line shipped through that paying order (its shipments are the line's).
+    quantity_shipped: Mapped[int] = mapped_column(Integer, default=0)
 
     line: Mapped[Line] = relationship()
 
@@ -540,6 +594,9 @@ class BigCommerceInstallation(Base):
     installed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     uninstalled_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     reconciled_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    # Orders modified up to here are applied (stock reconciliation catches up from here first).
+    orders_synced_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    stock_reconciled_on: Mapped[date | None] = mapped_column(Date, default=None)  # the nightly job
 
     store: Mapped[Store] = relationship()
 

@@ -55,7 +55,7 @@ def get_settings():
 @_errors(401, 422)
 def patch_settings(fields):
     """Change any part of the policy; fields not given stay as they are."""
-    store = update_settings(admin_store(), fields)
+    store = update_settings(session(), admin_store(), fields)
     session().add(store)
     session().commit()
     return store
