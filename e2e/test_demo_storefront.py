@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from api.domain.dates import WEEKDAYS, add_working_days
 from api.models import Order
 from e2e_support import lines_of, us_date, widget
 
@@ -31,7 +32,8 @@ def test_backorder_then_inbound_then_receipt_changes_eta_and_state(page, demo):
     assert inbound.status_code == 201, inbound.get_json()
 
     page.goto(f"{demo.url}/demo/account.php?action=view_order&order_id={order_id}")
-    eta = (date.today() + timedelta(days=7)).isoformat()  # 6 days, plus one handling day
+    # 6 days, plus one handling day on the demo store's working days (Monday to Friday)
+    eta = add_working_days(date.today() + timedelta(days=6), 1, WEEKDAYS).isoformat()
     expect(shell.locator(".eta")).to_have_text(f"Ships around {us_date(eta)}")
     shell.get_by_text("History").click()
     expect(shell.locator("ol")).to_contain_text("New ship date")

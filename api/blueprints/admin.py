@@ -9,6 +9,7 @@ from api.blueprints.console import start_session
 from api.domain import catalog
 from api.domain.errors import Conflict
 from api.domain.backorders import OrderLineIn, backorder_queue, ingest_order, receive
+from api.domain.refunds import refunds_of
 from api.domain.stores import update_settings
 from api.http import schemas
 from api.http.admin_routes import admin_blueprint, documented
@@ -54,7 +55,7 @@ def get_settings():
 @_errors(401, 422)
 def patch_settings(fields):
     """Change any part of the policy; fields not given stay as they are."""
-    store = update_settings(admin_store(), fields)
+    store = update_settings(session(), admin_store(), fields)
     session().add(store)
     session().commit()
     return store
@@ -210,3 +211,13 @@ def _ingest(fields, customer):
 def get_backorders(query):
     """The queue: every variant with waiting lines, in the order they will be served."""
     return {"variants": backorder_queue(session(), admin_store(), query.get("variant_id"))}
+
+
+@blp.route("/refunds", methods=["GET"])
+@blp.arguments(schemas.RefundQuery, location="query")
+@blp.response(200, schemas.RefundList)
+@_errors(401, 422)
+def get_refunds(query):
+    """Refunds owed and made, newest first; `?status=failed` lists those the merchant must settle
+    (declined by the payment provider, or never confirmed)."""
+    return {"items": refunds_of(session(), admin_store(), query.get("status"))}

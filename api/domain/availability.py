@@ -30,9 +30,9 @@ from typing import Iterable
 from sqlalchemy import String, and_, bindparam, cast, delete, event, insert, inspect, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from api.domain import clock
 from api.domain.backorders import backorder_capacity, supply_curves, waiting_units
-from api.domain.eta import SupplyCurve, eta_for
+from api.domain.dates import WEEKDAYS, today_in
+from api.domain.eta import Calendar, SupplyCurve, eta_for
 from api.domain.reasons import reason_text
 from api.models import InboundShipment, Line, Store, Variant, VariantAvailability
 
@@ -89,9 +89,11 @@ def availability_json(
     if not rows:
         return None
     rows.sort(key=_by_product)
-    today = clock.today()
+    _, handling_days, timezone, working_days = rows[0][:4]
+    calendar = Calendar(today=today_in(timezone), handling_days=handling_days,
+                        working_days=tuple(json.loads(working_days or "null") or WEEKDAYS))
     items = []
-    for (_, handling_days, pay_later, product_id, variant_id, sku, on_hand, waiting, capacity,
+    for (_, _, _, _, pay_later, product_id, variant_id, sku, on_hand, waiting, capacity,
          lead_time_days, supply, message, reason, reason_code, alternatives) in rows:
         if variant_id is None:  # the store has none of the ids asked
             continue
@@ -104,7 +106,7 @@ def availability_json(
             state = BACKORDER
             curve = SupplyCurve(tuple((date.fromisoformat(day), total) for day, total in json.loads(supply)))
             eta = _dumps(eta_for(waiting + shortfall, curve, lead_time_days=lead_time_days,
-                                 handling_days=handling_days, today=today).as_dict())
+                                 calendar=calendar).as_dict())
         else:
             state = IN_STOCK if on_hand else SOLD_OUT
         # The contract's fields, in its order (a test compares this with the schema's dump).
@@ -120,7 +122,8 @@ def availability_json(
 
 
 _READ_SQL = (
-    "SELECT CAST(s.storefront_origins AS TEXT), s.handling_days, s.pay_later_enabled, a.product_id,"
+    "SELECT CAST(s.storefront_origins AS TEXT), s.handling_days, s.timezone, CAST(s.working_days AS TEXT),"
+    " s.pay_later_enabled, a.product_id,"
     " a.variant_id, a.sku, a.on_hand, a.waiting, a.capacity, a.lead_time_days, a.supply, a.message,"
     " a.reason, a.reason_code, a.alternatives"
     " FROM stores s LEFT OUTER JOIN variant_availability a"
@@ -132,7 +135,7 @@ _string = json.encoder.encode_basestring_ascii  # what json.dumps writes for a s
 
 
 def _by_product(row) -> tuple:
-    return (row[3] or 0, row[4] or 0)
+    return (row[5] or 0, row[6] or 0)
 
 
 def _dumps(value) -> str:

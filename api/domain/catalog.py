@@ -7,7 +7,9 @@ from sqlalchemy.orm import Session
 from api.domain.backorders import (
     WAITING, allocate, lock_variant, recompute_etas, settle_purchase_order,
 )
+from api.domain.dates import store_today
 from api.domain.errors import Invalid, NotFound
+from api.domain.stock import owe_platform, set_on_hand
 from api.models import InboundShipment, Line, PurchaseOrder, Store, Variant
 
 # What a replaced variant gets for each field not given.
@@ -29,10 +31,14 @@ def get_variant(session: Session, store: Store, variant_id: int) -> Variant:
 
 
 def save_variant(
-    session: Session, store: Store, variant_id: int, fields: dict, *, replace: bool
+    session: Session, store: Store, variant_id: int, fields: dict, *, replace: bool,
+    from_platform: bool = False,
 ) -> tuple[Variant, bool]:
     """Create or update a variant (replace: PUT semantics, fields not given return to defaults).
-    Anything that can change what the queue gets (stock, lead time) reallocates and recomputes."""
+    Anything that can change what the queue gets (stock, lead time) reallocates and recomputes.
+
+    A new `on_hand` is a stock count: the difference goes to the stock ledger as an adjustment,
+    and is owed to the platform unless the count came from it (`from_platform`)."""
     try:
         variant = lock_variant(session, store, variant_id)
         created = False
@@ -40,9 +46,16 @@ def save_variant(
         variant = Variant(store_id=store.id, variant_id=variant_id, on_hand=0, alternatives=[])
         session.add(variant)
         created = True
-    for name, value in ({**VARIANT_DEFAULTS, **fields} if replace else fields).items():
+    values = {**VARIANT_DEFAULTS, **fields} if replace else dict(fields)
+    on_hand = values.pop("on_hand", None)
+    for name, value in values.items():
         setattr(variant, name, value)
     session.flush()
+    if on_hand is not None:
+        counted = set_on_hand(session, variant, on_hand,
+                              note="counted on the platform" if from_platform else "counted by the merchant")
+        if not from_platform:
+            owe_platform(session, store, variant, counted, "stock count")
     if not allocate(session, store, variant):
         recompute_etas(session, store, variant)
     return variant, created
@@ -170,3 +183,24 @@ def delete_inbound(session: Session, store: Store, variant_id: int, inbound_id: 
     else:
         settle_purchase_order(purchase_order)
     recompute_etas(session, store, variant)
+
+
+def receive_inbound_from_platform(session: Session, store: Store, variant: Variant, units: int) -> None:
+    """Stock that arrived on the platform (its count rose) is the inbound we were expecting: the
+    shipments due first are marked received as far as the units cover them (the last one in
+    part: what is left of it stays expected), so no one is promised units already consumed."""
+    pending = session.scalars(
+        select(InboundShipment)
+        .where(InboundShipment.variant_pk == variant.id, InboundShipment.received_on.is_(None))
+        .order_by(InboundShipment.expected_on, InboundShipment.id)
+    ).all()
+    today = store_today(store)
+    for inbound in pending:
+        if units <= 0:
+            break
+        if units >= inbound.quantity:
+            inbound.received_on, inbound.quantity_received = today, inbound.quantity
+            units -= inbound.quantity
+        else:
+            inbound.quantity -= units
+            units = 0

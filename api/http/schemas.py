@@ -94,8 +94,12 @@ class UtcDateTime(fields.DateTime):
 
 
 class Eta(Schema):
-    date = fields.String(allow_none=True, metadata={"format": "date", "description": "null when unknown"})
-    source = fields.String(validate=validate.OneOf(["inbound", "lead_time", "manual", "unknown"]))
+    date = fields.String(allow_none=True, metadata={
+        "format": "date", "description": "null when unknown or delayed; never a date in the past"})
+    source = fields.String(
+        validate=validate.OneOf(["inbound", "lead_time", "manual", "unknown", "delayed"]),
+        metadata={"description": "what the date rests on; `delayed`: the stock it rested on is overdue, "
+                                 "a new date will follow"})
 
 
 def page_of(items, total: int, query: dict) -> dict:
@@ -252,6 +256,12 @@ class Settings(Body):
     sms_quiet_hours = fields.Nested(SmsQuietHours, allow_none=True, metadata={"description": "null = any hour"})
     merchant_email = fields.String(validate=lambda value: value == "" or validate.Email()(value),
                                    metadata={"description": "Receives the daily digest; empty = none."})
+    timezone = fields.String(validate=_time_zone, metadata={
+        "description": "IANA time zone of the store: its today, ETAs and payment-hold deadlines "
+                       "(BigCommerce stores: from the store's settings at install)."})
+    working_days = fields.List(fields.Integer(validate=validate.Range(min=0, max=6)),
+                               validate=validate.Length(min=1, max=7), metadata={
+        "description": "Days handling counts, 0 = Monday … 6 = Sunday."})
 
 
 class VariantIn(Schema):
@@ -461,3 +471,27 @@ class BackorderQueue(Schema):
 
 class QueueQuery(Schema):
     variant_id = fields.Integer(validate=POSITIVE)
+
+
+class RefundQuery(Schema):
+    status = fields.String(validate=validate.OneOf(["pending", "sending", "confirmed", "failed"]))
+
+
+class RefundOut(Schema):
+    id = fields.Integer()
+    order_id = fields.Integer()
+    line_id = fields.Integer()
+    name = fields.String()
+    reason = fields.String(metadata={"description": "cancel, switch, pay_later, unwanted_payment or in_store"})
+    quantity = fields.Integer()
+    amount = fields.Integer(metadata={"description": "Minor units; once confirmed, what the platform refunded."})
+    currency = fields.String()
+    status = fields.String()
+    attempts = fields.Integer()
+    error = fields.String(metadata={"description": "Why it is not made yet, or why it failed."})
+    created_at = UtcDateTime()
+    confirmed_at = UtcDateTime(allow_none=True)
+
+
+class RefundList(Schema):
+    items = fields.List(fields.Nested(RefundOut))

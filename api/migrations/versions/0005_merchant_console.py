@@ -4,8 +4,8 @@ Every existing inbound shipment becomes the single line of its own purchase orde
 supplier or reference; received when the shipment was), so no row is lost and the inbound
 routes keep answering as before.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-01
 """
 from alembic import op
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 
-revision = '0004'
-down_revision = '0003'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
