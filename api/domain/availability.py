@@ -28,6 +28,7 @@ from datetime import date
 from typing import Iterable
 
 from sqlalchemy import String, and_, bindparam, cast, delete, event, insert, inspect, or_, select, true, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from api.domain import clock
@@ -54,14 +55,17 @@ def availability(
     variant_ids: list[int] | None = None,
     quantity: int = 1,
 ) -> list[dict]:
-    """One item per variant asked for (directly or through its product), by product and variant."""
-    found = availability_json(session, store.hash, product_ids=product_ids, variant_ids=variant_ids,
-                              quantity=quantity)
+    """One item per variant asked for (directly or through its product), by product and variant,
+    as this session sees them (its own changes included)."""
+    if session.info.get(NOTED):
+        _refresh_noted(session)  # this transaction's own changes, not yet committed
+    found = availability_json(session.connection(), store.hash, product_ids=product_ids,
+                              variant_ids=variant_ids, quantity=quantity)
     return json.loads(found[1])["items"] if found else []
 
 
 def availability_json(
-    session: Session,
+    connection: Connection,
     store_hash: str,
     *,
     product_ids: list[int] | None = None,
@@ -72,12 +76,10 @@ def availability_json(
     with one item per variant asked for, by product then variant: one query. None when the store
     is not known (or not active).
 
-    This is the hot path of every product and category page, so it is lean on purpose: the SQL is
-    written out (SQLAlchemy expanding a 50-id IN list costs more than the query itself) and each
-    item is written as JSON directly, its alternatives copied in as stored."""
-    if session.info.get(NOTED):
-        _refresh_noted(session)  # this transaction's own changes, not yet committed
-    connection = session.connection()
+    This is the hot path of every product and category page, so it is lean on purpose: a plain
+    connection (no ORM session), the SQL written out (SQLAlchemy expanding a 50-id IN list costs
+    more than the query itself), and each item written as JSON directly, its alternatives copied
+    in as stored."""
     ids = product_ids if product_ids is not None else (variant_ids or [])
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     sql = _READ_SQL.format(column="product_id" if product_ids is not None else "variant_id",
@@ -100,8 +102,9 @@ def availability_json(
         elif capacity is None or shortfall <= capacity:
             state = BACKORDER
             curve = SupplyCurve(tuple((date.fromisoformat(day), total) for day, total in json.loads(supply)))
-            eta = _dumps(eta_for(waiting + shortfall, curve, lead_time_days=lead_time_days,
-                                 handling_days=handling_days, today=today).as_dict())
+            when = eta_for(waiting + shortfall, curve, lead_time_days=lead_time_days,
+                           handling_days=handling_days, today=today)
+            eta = f'{{"date":{_string(when.date.isoformat()) if when.date else "null"},"source":"{when.source}"}}'
         else:
             state = IN_STOCK if on_hand else SOLD_OUT
         # The contract's fields, in its order (a test compares this with the schema's dump).
@@ -386,14 +389,14 @@ def _chunks(items: list, size: int = CHUNK):
 
 def _note_changes(session: Session, _flush_context) -> None:
     noted = session.info.setdefault(NOTED, set())
-    dirty = session.dirty  # computed afresh on each access
-    for obj in (*session.new, *dirty, *session.deleted):
+    for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Variant):
             noted.add(obj.id)
         elif isinstance(obj, (Line, InboundShipment)):
             noted.add(obj.variant_pk)
-            if obj in dirty:  # moved to another variant: the old one changed too
-                noted.update(inspect(obj).attrs.variant_pk.history.deleted)
+            moved_from = inspect(obj).committed_state.get("variant_pk")  # its value before, if changed
+            if isinstance(moved_from, int):  # moved to another variant: the old one changed too
+                noted.add(moved_from)
 
 
 def _refresh_noted(session: Session) -> None:
