@@ -336,7 +336,7 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
         for held in list(session.identity_map.values()):
             if isinstance(held, Line) and held.id in served_ids:
                 session.expire(held)
-    record_rows(session, "allocated", served)
+    record_rows(session, served, "allocated")
     if holds:  # after "allocated", so each line's timeline reads in order
         for held in session.scalars(select(Line).where(Line.id.in_(holds)).order_by(Line.id)):
             hold_for_payment(session, store, held)

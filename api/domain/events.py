@@ -60,12 +60,12 @@ def record(
 
 def record_many(session: Session, changes: list[tuple[Line, dict]], kind: str) -> None:
     """`record` for many flushed lines at once, each shopper-visible."""
-    record_rows(session, kind, [
+    record_rows(session, [
         (line.id, line.store_id, {**recipient(line.order), **line_summary(line)}, data) for line, data in changes
-    ])
+    ], kind)
 
 
-def record_rows(session: Session, kind: str, rows: list[tuple[int, int, dict, dict]]) -> None:
+def record_rows(session: Session, rows: list[tuple[int, int, dict, dict]], kind: str) -> None:
     """Shopper-visible events for many lines, each given as (line id, store id, what the shopper
     is told about the line and its order, the event's data): one multi-row INSERT per table
     rather than two statements per line (a receipt can serve thousands of lines)."""
