@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from api.db import AppDatabase
 from api.domain import clock
-from api.domain.actions import expire_hold
-from api.domain.payments import retry_due_refunds
+from api.domain.actions import expire_hold, send_due_edits
+from api.domain.payments import send_payment_requests as send_due_payment_requests
+from api.domain.refunds import send_due_refunds
 from api.models import PaymentRequestRecord, Store
 
 log = logging.getLogger(__name__)
@@ -37,10 +38,16 @@ def expire_payment_holds(database: AppDatabase) -> int:
     return expired
 
 
-def retry_refunds(database: AppDatabase) -> int:
-    """Refunds the platform has not confirmed yet, asked again (same key: never paid twice)."""
-    with database.transaction() as session:
-        return retry_due_refunds(session, BATCH)
+def send_order_edits(database: AppDatabase) -> int:
+    """Switches to be made in the platform's order (before refunds: a cheaper switch's refund
+    is owed once its edit is made)."""
+    return send_due_edits(database, BATCH)
+
+
+def send_refunds(database: AppDatabase) -> int:
+    """Refunds owed, asked of the platform outside any transaction; those not confirmed yet are
+    asked again later under the same key (never paid twice)."""
+    return send_due_refunds(database, BATCH)
 
 
 def bigcommerce_webhooks(database: AppDatabase) -> int:
@@ -57,8 +64,13 @@ def bigcommerce_reconciliation(database: AppDatabase) -> int:
     return reconcile(database)
 
 
-JOBS: list[Callable[[AppDatabase], int]] = [expire_payment_holds, retry_refunds, bigcommerce_webhooks,
-                                         bigcommerce_reconciliation]
+def send_payment_requests(database: AppDatabase) -> int:
+    """Payment requests (carts and checkout links) the platform has not made yet."""
+    return send_due_payment_requests(database, BATCH)
+
+
+JOBS: list[Callable[[AppDatabase], int]] = [expire_payment_holds, bigcommerce_webhooks, send_order_edits,
+                                         send_refunds, send_payment_requests, bigcommerce_reconciliation]
 
 
 def run_due_jobs(database: AppDatabase) -> dict[str, int]:

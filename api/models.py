@@ -166,6 +166,9 @@ class Order(Base):
     phone: Mapped[str] = mapped_column(String(20), default="")  # E.164, for SMS notifications
     currency: Mapped[str] = mapped_column(String(3))
     placed_at: Mapped[datetime] = mapped_column(DateTime)
+    # False when the order was paid (even in part) with store credit or a gift certificate: the
+    # platform offers no way back to the shopper's card, so no automatic refund can be promised.
+    refundable: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     lines: Mapped[list[Line]] = relationship(back_populates="order", order_by="Line.id")
@@ -194,7 +197,13 @@ class Line(Base):
     quantity_cancelled: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[str] = mapped_column(String(20))
     payment_mode: Mapped[str] = mapped_column(String(20), default="pay_now")
+    # What the shopper paid per unit, after discounts, tax included: what refunds give back.
     unit_price: Mapped[int] = mapped_column(BigInteger)
+    # The same without tax (what a payment cart asks, the checkout adding the tax once), and the
+    # catalog price per unit before discounts, on the catalog's own tax basis (Variant.price), so
+    # price differences compare like with like. None: equal to unit_price (untaxed local orders).
+    unit_price_ex_tax: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    list_price: Mapped[int | None] = mapped_column(BigInteger, default=None)
     currency: Mapped[str] = mapped_column(String(3))
     queued_at: Mapped[datetime] = mapped_column(DateTime)  # the order's placement time
     eta_date: Mapped[date | None] = mapped_column(Date, default=None)
@@ -293,8 +302,8 @@ class DeliveredMessage(Base):
 
 class Refund(Base):
     """Money owed back to a shopper (cancel, cheaper switch, pay later). Written in the same
-    transaction as the change that causes it; `pending` until the platform confirms it, retried
-    by a due job under the same `key` so it is never lost and never paid twice."""
+    transaction as the change that causes it; a due job then asks the platform, outside any
+    transaction, under the same `key` each time, so it is never lost and never paid twice."""
 
     __tablename__ = "refunds"
     __table_args__ = (Index("ix_refunds_due", "status", "next_attempt_at"),)
@@ -309,9 +318,10 @@ class Refund(Base):
     payment_pk: Mapped[int | None] = mapped_column(
         ForeignKey("payment_requests.id", ondelete="CASCADE"), unique=True, default=None)
     quantity: Mapped[int] = mapped_column(Integer)
-    amount: Mapped[int] = mapped_column(BigInteger)  # minor units
+    amount: Mapped[int] = mapped_column(BigInteger)  # minor units; once confirmed, what the platform refunded
     currency: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | confirmed | failed
+    # pending (due to be sent) | sending (a worker is asking the platform) | confirmed | failed
+    status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     reference: Mapped[str] = mapped_column(String(200), default="")
@@ -320,6 +330,30 @@ class Refund(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
     line: Mapped[Line] = relationship()
+
+
+class OrderEdit(Base):
+    """A switch to be made in the platform's order: `old_line`'s product out, `new_line`'s in.
+    Committed with the switch, then made by a due job outside any transaction; a cheaper
+    switch's refund (`refund_amount`) is asked for only once the edit is made."""
+
+    __tablename__ = "order_edits"
+    __table_args__ = (Index("ix_order_edits_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    old_line_pk: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
+    new_line_pk: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
+    refund_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sending | done | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    old_line: Mapped[Line] = relationship(foreign_keys=[old_line_pk])
+    new_line: Mapped[Line] = relationship(foreign_keys=[new_line_pk])
 
 
 class PaymentRequestRecord(Base):
@@ -341,6 +375,10 @@ class PaymentRequestRecord(Base):
     url: Mapped[str] = mapped_column(String(1000), default="")
     reference: Mapped[str] = mapped_column(String(200), index=True)  # the platform's id for it
     hold_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    # Until the platform made it (`reference` empty), a due job asks, with backoff.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     # The platform order that paid it and that order's item for the line: the money for the
@@ -425,6 +463,7 @@ class BigCommerceInstallation(Base):
     hook_ids: Mapped[dict] = mapped_column(JSON, default=dict)  # scope -> BigCommerce hook id
     script_uuid: Mapped[str] = mapped_column(String(64), default="")
     currency: Mapped[str] = mapped_column(String(3), default="USD")  # the store's default currency
+    timezone: Mapped[str] = mapped_column(String(64), default="")  # IANA name, from the store information
     installed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     uninstalled_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     reconciled_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)

@@ -3,6 +3,7 @@ and quantity changes, on the demo's Cornerstone markup."""
 import re
 from datetime import date, timedelta
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -128,3 +129,28 @@ def test_a_product_view_added_later_is_picked_up(page, demo):
         document.body.appendChild(modal);
     }""")
     expect(page.locator("#modal").locator("[data-backorder-desk=product] .eta")).to_have_text("Ship date not yet known")
+
+
+SOLD_OUT = {
+    "en": ("Sold out", "None left, and no more can be ordered for now.", "Notify me when it’s back", "Available now"),
+    "de": ("Ausverkauft", "Keine mehr da, und derzeit nicht bestellbar.", "Bei Verfügbarkeit melden", "Sofort lieferbar"),
+    "fr": ("Épuisé", "Plus aucun, et impossible à commander pour le moment.", "Me prévenir du retour", "Disponible maintenant"),
+    "es": ("Agotado", "No quedan y por ahora no se puede pedir.", "Avisarme cuando vuelva", "Disponible ahora"),
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "de", "fr", "es"])
+@pytest.mark.parametrize("product_id", [102, 107])  # hoodie Red at its backorder limit; socks without backorders
+def test_sold_out_never_speaks_of_reserving_and_offers_notify_me_and_alternatives(page, demo, product_id, locale):
+    badge, note, notify, alternatives = SOLD_OUT[locale]
+    box = open_product(page, demo, product_id, f"?locale={locale}")
+    expect(box.locator(".badge")).to_have_text(badge)
+    expect(box).to_contain_text(note)
+    expect(box.get_by_role("button", name=notify)).to_be_visible()
+    # The merchant's backorder message ("only a few more can be reserved") is not shown.
+    expect(box).not_to_contain_text("reserved")
+    expect(box).not_to_contain_text("Back with the winter restock.")
+    if product_id == 102:  # the Grey hoodie is in stock: offered as an alternative
+        expect(box.get_by_role("heading", name=alternatives)).to_be_visible()
+        expect(box.locator(".alts .option")).to_have_text("Grey")
+    assert page.errors == []

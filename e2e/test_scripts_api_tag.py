@@ -4,6 +4,7 @@ own pages are served with their hand-pasted tag swapped for that one."""
 import re
 from urllib.parse import urlencode
 
+import pytest
 from playwright.sync_api import expect
 
 from api.blueprints import service
@@ -72,3 +73,29 @@ def test_the_widget_url_serves_the_same_bundle_and_caching_whatever_the_query(li
     assert configured.headers["Cache-Control"] == "public, max-age=300"
     assert pinned.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert revalidated.status_code == 304
+
+
+@pytest.mark.parametrize("locale", ["en", "de", "fr", "es"])
+def test_a_product_page_loads_only_its_language_and_no_account_code(page, demo, locale):
+    scripts = []
+    page.on("request", lambda request: request.resource_type == "script" and scripts.append(request.url))
+    serve_with_tag(page, demo, src_tag(demo, locale=locale))
+    page.goto(f"{demo.url}/demo/products/113")
+    expect(widget(page, "product").locator(".badge")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    names = sorted(url.split("?")[0].removeprefix(demo.url) for url in scripts)
+    assert names[0] == "/widget.js" and len(names) == 2
+    assert re.fullmatch(rf"/widget/strings-{locale}\.\w+\.js", names[1])
+
+
+def test_account_pages_fetch_the_account_chunk_once_from_the_widget_origin(page, demo):
+    scripts = []
+    page.on("response", lambda response: response.request.resource_type == "script" and scripts.append(response))
+    serve_with_tag(page, demo, src_tag(demo, locale="fr"))
+    page.goto(f"{demo.url}/demo/account.php?action=view_order&order_id=1005")
+    expect(widget(page, "orders").locator(".line").first).to_be_visible()
+    chunk = [r for r in scripts if "/widget/account-" in r.url]
+    assert len(chunk) == 1 and chunk[0].url.startswith(demo.url + "/widget/account-fr.")
+    assert chunk[0].headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert page.locator("script[src*='/widget/']").count() == 0  # chunk tags are removed once run
+    assert page.errors == []

@@ -366,7 +366,8 @@ def test_an_order_past_the_backorder_limit_is_409_and_not_recorded(client, admin
     put_variant(client, admin, 6, on_hand=5)
     refused = place(client, admin, 1, (6, 1), (5, 3))
     assert refused.status_code == 409
-    assert refused.get_json()["errors"] == {"json": {"lines": {"1": {"quantity": ["At most 2 can be backordered."]}}}}
+    assert refused.get_json()["errors"] == {"json": {"lines": {"1": {"quantity": ["At most 2 can be backordered."]}}},
+                                            "reason": "backorder_limit"}
     assert client.get("/api/v1/admin/variants?state=in_stock", headers=admin).get_json()["items"][0]["on_hand"] == 5
     assert place(client, admin, 1, (5, 2)).status_code == 201  # the refused order left nothing behind
 

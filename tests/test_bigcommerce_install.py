@@ -112,7 +112,7 @@ def test_load_opens_the_merchant_page_with_status_snippet_and_settings(client, b
     response = client.get("/bigcommerce/load", query_string={"signed_payload_jwt": signed_payload()})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "8 of 8 registered" in page and "added to every page" in page
+    assert "9 of 9 registered" in page and "added to every page" in page
     assert ("&lt;script src=&#34;http://app.test/widget.js&#34; data-store=&#34;abc123&#34; "
             f"data-client-id=&#34;{CLIENT_ID}&#34; defer&gt;&lt;/script&gt;") in page
     assert 'name="admin_token"' in page

@@ -36,7 +36,7 @@ def test_order_detail_has_every_line_field_queue_place_and_timeline(shop, client
     assert line["eta"] == {"date": "2026-12-11", "source": "inbound"}
     assert line["queue"] == {"position": 2, "units_ahead": 2, "quantity_waiting": 2}
     assert line["actions"] == {
-        "cancel": {"allowed": True, "reason": None, "max_quantity": 2},
+        "cancel": {"allowed": True, "reason": None, "max_quantity": 2, "refund_per_unit": 2500},
         "switch": {"allowed": False, "reason": "no_alternative_in_stock"},
         "pay_later": {"allowed": True, "reason": None},
         "pay_now": {"allowed": False, "reason": "already_paid"},
@@ -90,7 +90,7 @@ def test_reason_codes_for_refused_actions(shop, client, app):
     assert line["actions"]["pay_later"] == {"allowed": False, "reason": "pay_later_disabled"}
     clock.freeze(NOW + timedelta(days=10, minutes=1))
     line = shop.line(shop.session(7), 100, waiting)
-    assert line["actions"]["cancel"] == {"allowed": False, "reason": "outside_cancel_window", "max_quantity": 0}
+    assert line["actions"]["cancel"] == {"allowed": False, "reason": "outside_cancel_window", "max_quantity": 0, "refund_per_unit": 1000}
 
 
 def test_allocated_lines_can_be_cancelled_only_where_the_store_allows(shop, client):
@@ -99,7 +99,7 @@ def test_allocated_lines_can_be_cancelled_only_where_the_store_allows(shop, clie
     me = shop.session(7)
     assert shop.line(me, 100, line_id)["actions"]["cancel"]["reason"] == "allocated_not_cancellable"
     shop.settings(cancel_allocated=True)
-    assert shop.line(me, 100, line_id)["actions"]["cancel"] == {"allowed": True, "reason": None, "max_quantity": 2}
+    assert shop.line(me, 100, line_id)["actions"]["cancel"] == {"allowed": True, "reason": None, "max_quantity": 2, "refund_per_unit": 1000}
 
 
 def test_other_shoppers_orders_and_lines_answer_like_missing_ones(shop, client):
@@ -137,3 +137,45 @@ def test_other_shoppers_orders_and_lines_answer_like_missing_ones(shop, client):
     me = shop.session(7)
     assert shop.act(me, 101, mine, "cancel", {}).status_code == 404
     assert shop.line(me, 100, mine)["quantity_cancelled"] == 0
+
+
+def test_cancel_shows_the_refund_per_unit_that_cancelling_gives_back(shop, client):
+    shop.settings(dearer_switch="pay_difference", cancel_allocated=True)
+    shop.variant(1, category="mugs", price=1000)
+    shop.variant(2, category="mugs", price=1300, on_hand=5)
+    paid = shop.order(100, 1, 2, unit_price=1000)
+    later = shop.order(101, 1, 1, unit_price=1000)
+    dearer = shop.order(102, 1, 2, unit_price=1000)
+    me = shop.session(7)
+    assert shop.act(me, 101, later, "payment-mode", {"mode": "pay_later"}).status_code == 200
+    switched = shop.act(me, 102, dearer, "switch", {"variant_id": 2}).get_json()
+    new_line = switched["new_line_id"]
+
+    assert shop.line(me, 100, paid)["actions"]["cancel"]["refund_per_unit"] == 1000
+    assert shop.line(me, 101, later)["actions"]["cancel"]["refund_per_unit"] == 0
+    # The new line costs 1300 a unit, of which 300 (the difference) is not paid yet.
+    assert shop.line(me, 102, new_line)["actions"]["cancel"]["refund_per_unit"] == 1000
+    for order_id, line_id in ((100, paid), (102, new_line)):
+        per_unit = shop.line(me, order_id, line_id)["actions"]["cancel"]["refund_per_unit"]
+        cancelled = shop.act(me, order_id, line_id, "cancel", {"quantity": 1})
+        assert cancelled.status_code == 200, cancelled.get_json()
+        cancelled = cancelled.get_json()
+        assert cancelled["refund"]["amount"] == per_unit
+
+
+def test_order_list_says_where_units_stand_and_which_line_a_switch_created(shop, client):
+    shop.variant(1, category="mugs", price=1000)
+    shop.variant(2, category="mugs", price=1000, on_hand=5)
+    shop.variant(3, on_hand=1)
+    line_id = shop.order(100, 1, 2)
+    partly = shop.order(101, 3, 3)
+    me = shop.session(7)
+    new_line = shop.act(me, 100, line_id, "switch", {"variant_id": 2}).get_json()["new_line_id"]
+    orders = {o["order_id"]: o for o in client.get("/api/v1/me/orders", headers=me).get_json()["items"]}
+    lines = {line["id"]: line for order in orders.values() for line in order["lines"]}
+    counts = ("quantity_waiting", "quantity_allocated", "quantity_cancelled", "quantity_shipped")
+    assert [lines[partly][field] for field in counts] == [2, 1, 0, 0]
+    assert [lines[line_id][field] for field in counts] == [0, 0, 2, 0]
+    assert (lines[new_line]["replaces_line_id"], lines[new_line]["state"]) == (line_id, "allocated")
+    assert lines[line_id]["replaces_line_id"] is None
+    assert shop.line(me, 100, new_line)["replaces_line_id"] == line_id

@@ -136,7 +136,11 @@ def test_cancel_sends_the_refund_amount(app, client, shop, smtp_inbox):
     message = only(smtp_inbox, "ada@example.com", "is cancelled")
     text = Inbox.text(message)
     assert "We have cancelled 2 × Item 11 from order #505." in text
-    assert "A refund of $45.00 is on its way" in text
+    assert "We have asked for a refund of $45.00" in text
+    deliver(app, smtp_inbox, jobs=default_jobs())  # the due job makes the refund
+    deliver(app, smtp_inbox)
+    made = only(smtp_inbox, "ada@example.com", "refund of $45.00 is made")
+    assert "We have refunded $45.00 for Item 11 from order #505" in Inbox.text(made)
 
 
 def test_switch_to_a_cheaper_alternative_says_so_and_refunds_the_difference(app, client, shop, smtp_inbox):
@@ -150,7 +154,7 @@ def test_switch_to_a_cheaper_alternative_says_so_and_refunds_the_difference(app,
     assert message["Subject"] == "You switched to Fleece Grey"
     text = Inbox.text(message)
     assert "We replaced Fleece Red with Fleece Grey in order #506" in text
-    assert "We are refunding the difference of $2.00." in text
+    assert "We have asked for a refund of the difference of $2.00" in text
 
 
 def test_pay_later_request_reminder_and_hold_expiry(app, client, shop, smtp_inbox):
@@ -160,7 +164,8 @@ def test_pay_later_request_reminder_and_hold_expiry(app, client, shop, smtp_inbo
     shop.receive(11, 1)
     jobs = default_jobs()
     deliver(app, smtp_inbox, jobs=jobs)
-    assert "We are refunding $10.00 now." in Inbox.text(only(smtp_inbox, "ada@example.com", "when it is ready"))
+    deliver(app, smtp_inbox, jobs=jobs)
+    assert "We have refunded $10.00." in Inbox.text(only(smtp_inbox, "ada@example.com", "when it is ready"))
     request = only(smtp_inbox, "ada@example.com", "Pay for")
     text = Inbox.text(request)
     assert "held for you until 29 November 2026. Pay $10.00" in text

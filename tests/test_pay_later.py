@@ -1,6 +1,7 @@
-"""Pay later: the line is refunded now and keeps its place; when its stock arrives it is held for
-the store's payment-hold days with a payment request; paid, it ships like any other; unpaid, its
-units pass to the next in the queue and the line is cancelled, with notice."""
+"""Pay later: the line is refunded and keeps its place, and pays later once that refund is
+confirmed; when its stock arrives it is held for the store's payment-hold days with a payment
+request; paid, it ships like any other; unpaid, its units pass to the next in the queue and the
+line is cancelled, with notice."""
 from datetime import timedelta
 
 from shopper_support import NOW, bc_app, run_jobs_command, shop, transaction  # noqa: F401
@@ -24,20 +25,28 @@ def ledger(app):
 
 
 def pay_later(shop, headers, order_id, line_id):
+    """Ask for pay later, and let the due job make its refund (pay later starts then)."""
     response = shop.act(headers, order_id, line_id, "payment-mode", {"mode": "pay_later"})
     assert response.status_code == 200, response.get_json()
+    run_jobs_command(shop.client.application)
     return response.get_json()
 
 
-def test_pay_later_refunds_now_and_keeps_the_queue_place(shop, client, app):
+def test_pay_later_refunds_and_keeps_the_queue_place_once_the_refund_is_made(shop, client, app):
     shop.variant(1)
     shop.order(99, 1, 1, customer_id=8)
     mine = shop.order(100, 1, 2, unit_price=1250)
     me = shop.session(7)
     before = shop.line(me, 100, mine)
-    body = pay_later(shop, me, 100, mine)
-    assert body["payment_mode"] == "pay_later"
-    assert body["refund"] == {"amount": 2500, "currency": "USD", "status": "confirmed"}
+    response = shop.act(me, 100, mine, "payment-mode", {"mode": "pay_later"})
+    body = response.get_json()
+    assert body["payment_mode"] == "pay_now"  # not before its refund is made
+    assert body["refund"] == {"amount": 2500, "currency": "USD", "status": "pending"}
+    waiting = shop.line(me, 100, mine)
+    assert waiting["actions"]["pay_later"]["reason"] == "pay_later_pending"
+    assert waiting["actions"]["switch"]["reason"] == "pay_later_pending"
+    assert events(app, "payment_mode_changed") == []
+    run_jobs_command(app)
     line = shop.line(me, 100, mine)
     assert line["queue"] == before["queue"] == {"position": 2, "units_ahead": 1, "quantity_waiting": 2}
     assert (line["payment_mode"], line["state"]) == ("pay_later", "waiting")
@@ -66,7 +75,7 @@ def test_stock_for_a_pay_later_line_is_held_and_paid_on_the_pay_page(shop, clien
     page = client.get(path)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Item 1" in html and "Pay 25.00 USD" in html and "28 Nov 2026" in html
+    assert "Item 1" in html and "Pay $25.00" in html and "28 Nov 2026" in html
     assert page.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert client.post(path).status_code == 303
     assert client.post(path).status_code == 303  # paying twice books it once

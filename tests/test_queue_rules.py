@@ -94,7 +94,8 @@ def test_an_order_past_the_backorder_limit_is_refused_and_leaves_nothing(session
     session.commit()
     with pytest.raises(Conflict) as refused:
         order(session, store, 11, (1, 2))
-    assert refused.value.errors == {"json": {"lines": {"0": {"quantity": ["At most 1 can be backordered."]}}}}
+    assert refused.value.errors == {"json": {"lines": {"0": {"quantity": ["At most 1 can be backordered."]}}},
+                                    "reason": "backorder_limit"}
     session.rollback()
     only_line(order(session, store, 12, (1, 1)))  # exactly at the limit is fine
     session.commit()

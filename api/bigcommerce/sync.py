@@ -8,6 +8,7 @@ is therefore BigCommerce's available + our waiting units (never below zero); a r
 stock that arrived, and `save_variant` allocates it to the queue."""
 import logging
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,13 +25,22 @@ from api.domain.catalog import save_variant
 from api.domain.errors import NotFound
 from api.domain.fulfilment import cancel_units, ship_units
 from api.domain.payments import refund_unwanted_payment
-from api.models import BigCommerceInstallation, Line, Order, PaymentRequestRecord, Store, Variant
+from api.models import BigCommerceInstallation, Line, Order, PaymentRequestRecord, Refund, Store, Variant
 
 log = logging.getLogger(__name__)
 
-# BigCommerce order status ids (README of the API descriptions).
-INCOMPLETE, SHIPPED, PARTIALLY_SHIPPED, REFUNDED, CANCELLED, DECLINED = 0, 2, 3, 4, 5, 6
-NOT_PLACED = {INCOMPLETE, REFUNDED, CANCELLED, DECLINED}
+# BigCommerce order status ids and what each does to our lines: docs/bigcommerce-order-statuses.md.
+INCOMPLETE, PENDING, SHIPPED, PARTIALLY_SHIPPED, REFUNDED, CANCELLED, DECLINED = 0, 1, 2, 3, 4, 5, 6
+AWAITING_PAYMENT, AWAITING_PICKUP, AWAITING_SHIPMENT, COMPLETED, AWAITING_FULFILLMENT = 7, 8, 9, 10, 11
+MANUAL_VERIFICATION_REQUIRED, DISPUTED, PARTIALLY_REFUNDED = 12, 13, 14
+# Paid: the order holds its places in the queue (a payment cart's order pays its request).
+PAID = {SHIPPED, PARTIALLY_SHIPPED, AWAITING_PICKUP, AWAITING_SHIPMENT, COMPLETED, AWAITING_FULFILLMENT,
+        DISPUTED, PARTIALLY_REFUNDED}
+# Over: every unit not shipped leaves the queue (the platform has, or will have, the money back).
+ENDED = {REFUNDED, CANCELLED, DECLINED}
+# Anything else (Incomplete, Pending, Awaiting Payment, Manual Verification Required) is not
+# paid yet: it takes no place until a later status says it is paid.
+NO_CARD_METHODS = ("store credit", "gift certificate")
 RECONCILE_EVERY = timedelta(minutes=15)
 RECONCILE_OVERLAP = timedelta(hours=1)  # modified-since windows overlap: applying twice is harmless
 FIRST_RECONCILE_WINDOW = timedelta(days=2)
@@ -145,8 +155,12 @@ def apply_available(session: Session, store: Store, available: dict[int, int]) -
 
 
 def fetch_order(client: BigCommerceClient, order_id: int, order: dict | None = None) -> tuple[dict, list[dict]]:
-    order = order or client.get(f"/v2/orders/{order_id}")
+    """The order and its products; an order with refunds also carries them (`refunds`), so
+    refunds the merchant made in the store admin act on the lines they refunded."""
+    order = dict(order or client.get(f"/v2/orders/{order_id}"))
     products = list(client.v2_pages(f"/v2/orders/{order_id}/products"))
+    if to_minor(order.get("refunded_amount"), "USD") > 0 or int(order.get("status_id") or 0) in ENDED:
+        order["refunds"] = (client.get(f"/v3/orders/{order_id}/payment_actions/refunds") or {}).get("data") or []
     return order, products
 
 
@@ -178,8 +192,9 @@ def apply_order(session: Session, store: Store, order: dict, products: list[dict
     status_id = int(order.get("status_id") or 0)
     payment = _open_payment_for_cart(session, store, order.get("cart_id") or "")
     if payment is not None:
-        # The order that pays one of our payment requests: not a new backorder.
-        if status_id in NOT_PLACED:
+        # The order that pays one of our payment requests: not a new backorder, and no payment
+        # until BigCommerce says it is paid.
+        if status_id not in PAID:
             return "payment order"
         paid_order_id, paid_item_id = int(order["id"]), _paying_item(payment, products)
         if payment.status == "open":
@@ -192,14 +207,46 @@ def apply_order(session: Session, store: Store, order: dict, products: list[dict
         select(Order).where(Order.store_id == store.id, Order.order_id == int(order["id"]))
     )
     if local is None:
-        if status_id in NOT_PLACED:
-            return "not placed"
+        if status_id not in PAID:
+            return "not paid"
         return _ingest(session, store, order, products)
-    return _update(session, store, local, status_id, products)
+    return _update(session, store, local, order, products)
+
+
+def transactional_currency(order: dict, fallback: str) -> str:
+    """The currency the shopper paid in; `currency_code` is only the one prices were shown in."""
+    return (order.get("default_currency_code") or fallback or "USD")[:3].upper()
+
+
+def paid_prices(product: dict, currency: str) -> dict:
+    """What the shopper paid per unit of an order product, after discounts (coupons, automatic
+    promotions: `applied_discounts`), with and without tax, and the catalog price before them."""
+    quantity = max(1, int(product.get("quantity") or 1))
+    inc = Decimal(str(product.get("price_inc_tax") or 0))
+    ex = Decimal(str(product.get("price_ex_tax") or inc))
+    if product.get("discounted_total_inc_tax") not in (None, ""):
+        total = Decimal(str(product["discounted_total_inc_tax"]))
+    else:
+        discounts = sum(Decimal(str(d.get("amount") or 0)) for d in product.get("applied_discounts") or [])
+        total = Decimal(str(product.get("total_inc_tax") or inc * quantity)) - discounts
+    paid = total / quantity
+    paid_ex_tax = paid * ex / inc if inc else paid
+    listed = product.get("base_price")
+    return {"unit_price": to_minor(paid, currency), "unit_price_ex_tax": to_minor(paid_ex_tax, currency),
+            "list_price": to_minor(listed if listed not in (None, "") else inc, currency)}
+
+
+def refundable(order: dict) -> bool:
+    """False when store credit or a gift certificate paid (part of) the order: BigCommerce then
+    offers no refund to the shopper's card."""
+    method = str(order.get("payment_method") or "").lower()
+    return not (any(name in method for name in NO_CARD_METHODS)
+                or to_minor(order.get("store_credit_amount"), "USD") > 0
+                or to_minor(order.get("gift_certificate_amount"), "USD") > 0)
 
 
 def _ingest(session: Session, store: Store, order: dict, products: list[dict]) -> str:
-    currency = order.get("currency_code") or order.get("default_currency_code") or "USD"
+    currency = transactional_currency(order, installation_of(session, store).currency)
     known = set(session.scalars(
         select(Variant.variant_id).where(
             Variant.store_id == store.id,
@@ -210,7 +257,7 @@ def _ingest(session: Session, store: Store, order: dict, products: list[dict]) -
         OrderLineIn(
             variant_id=product["variant_id"],
             quantity=int(product["quantity"]),
-            unit_price=to_minor(product.get("price_inc_tax"), currency),
+            **paid_prices(product, currency),
             external_id=product["id"],
             quantity_backordered=(int(product["quantity_backordered"])
                                   if product.get("quantity_backordered") is not None else None),
@@ -228,30 +275,75 @@ def _ingest(session: Session, store: Store, order: dict, products: list[dict]) -
         email=(billing.get("email") or "")[:320], first_name=(billing.get("first_name") or "")[:200],
         locale=(order.get("customer_locale") or "en")[:20], placed_at=_placed_at(order),
         enforce_limit=False,  # BigCommerce has already taken (and charged) this order
+        refundable=refundable(order),
     )
     return "ingested"
 
 
-def _update(session: Session, store: Store, local: Order, status_id: int, products: list[dict]) -> str:
-    """Units shipped per BigCommerce's order products; a whole order cancelled or refunded in
-    the store admin cancels every unit not shipped. (A partial refund is money only — a goodwill
-    or damage refund — and leaves the lines as they are.)"""
+def _update(session: Session, store: Store, local: Order, order: dict, products: list[dict]) -> str:
+    """Bring a known order up to date with BigCommerce: units shipped; units the merchant
+    refunded or removed from the order in the store admin leave the queue; a whole order
+    cancelled, declined or refunded cancels every unit not shipped. Lines are handled in
+    variant order, since each locks its variant and every other locker goes in that order."""
+    status_id = int(order.get("status_id") or 0)
     by_id = {p["id"]: p for p in products}
+    refunded = _merchant_refunds(session, store, local, order)
     done = []
-    for line in list(local.lines):
-        product = by_id.get(line.external_id)
-        if product is None:
+    for line in sorted(local.lines, key=lambda line: (line.variant_id, line.id)):
+        if line.external_id is None:
             continue
-        shipped = int(product.get("quantity_shipped") or 0)
-        if shipped > line.quantity_shipped:
-            if ship_units(session, store, line, shipped - line.quantity_shipped):
-                done.append("shipped")
-        if status_id in (CANCELLED, REFUNDED):
-            reason = "cancelled_in_store" if status_id == CANCELLED else "refunded_in_store"
+        product = by_id.get(line.external_id)
+        if product is not None:
+            shipped = int(product.get("quantity_shipped") or 0)
+            if shipped > line.quantity_shipped:
+                if ship_units(session, store, line, shipped - line.quantity_shipped):
+                    done.append("shipped")
+        if refunded.get(line.external_id):
+            if cancel_units(session, store, line, refunded[line.external_id], reason="refunded_in_store"):
+                done.append("refunded in store")
+        # An order edit in the store admin lowering the quantity (or removing the product):
+        # what our line still counts beyond what the order now holds is cancelled.
+        ordered = 0 if product is None else int(product.get("quantity") or 0)
+        removed = line.quantity - line.quantity_cancelled - max(ordered, line.quantity_shipped)
+        if removed > 0 and status_id not in ENDED:
+            if cancel_units(session, store, line, removed, reason="edited_in_store"):
+                done.append("edited in store")
+        if status_id in ENDED:
+            reason = "refunded_in_store" if status_id == REFUNDED else "cancelled_in_store"
             unshipped = line.quantity - line.quantity_shipped - line.quantity_cancelled
             if cancel_units(session, store, line, unshipped, reason=reason):
                 done.append("cancelled")
     return ", ".join(sorted(set(done))) or "up to date"
+
+
+def _merchant_refunds(session: Session, store: Store, local: Order, order: dict) -> dict[int, int]:
+    """Refunds made in the store admin (those without our marker), each recorded once as a
+    confirmed refund of the line, so our own refunds never give that money back again.
+    Returns the units each order product lost to the refunds recorded now."""
+    lines = {line.external_id: line for line in local.lines if line.external_id is not None}
+    units: dict[int, int] = {}
+    for refund in order.get("refunds") or []:
+        items = refund.get("items") or []
+        declined = any(p.get("is_declined") for p in refund.get("payments") or [])
+        if declined or any("Backorder Desk" in (item.get("reason") or "") for item in items):
+            continue
+        total = to_minor(refund.get("total_amount"), local.currency)
+        for item in items:
+            line = lines.get(item.get("item_id")) if item.get("item_type") == "PRODUCT" else None
+            if line is None:
+                continue
+            key = f"bigcommerce:{refund['id']}:{item['item_id']}"
+            if session.scalar(select(Refund.id).where(Refund.key == key)) is not None:
+                continue
+            quantity = int(item.get("quantity") or 0)
+            session.add(Refund(
+                store_id=store.id, order_pk=local.id, line_pk=line.id, key=key, reason="in_store",
+                quantity=quantity, amount=min(total, quantity * line.unit_price), currency=local.currency,
+                status="confirmed", reference=str(refund["id"]), confirmed_at=clock.utcnow(),
+            ))
+            units[line.external_id] = units.get(line.external_id, 0) + quantity
+    session.flush()
+    return units
 
 
 def _ordered_units(products: list[dict]) -> dict[int, int]:
@@ -280,12 +372,9 @@ def sync_order(database: AppDatabase, store_id: int, order_id: int, order: dict 
     with database.transaction() as session:
         store = session.get(Store, store_id)
         if records:
-            is_new = int(order.get("status_id") or 0) not in NOT_PLACED and session.scalar(
+            is_new = int(order.get("status_id") or 0) in PAID and session.scalar(
                 select(Order.id).where(Order.store_id == store_id, Order.order_id == order_id)) is None
             apply_catalog(session, store, records, ordered=_ordered_units(products) if is_new else None)
-        installation = installation_of(session, store)
-        installation.currency = (order.get("store_default_currency_code")
-                                 or order.get("default_currency_code") or installation.currency)[:3]
         return apply_order(session, store, order, products)
 
 

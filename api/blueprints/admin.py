@@ -7,10 +7,11 @@ from sqlalchemy.exc import IntegrityError
 from api.domain import catalog
 from api.domain.errors import Conflict
 from api.domain.backorders import OrderLineIn, backorder_queue, ingest_order, receive
+from api.domain.refunds import refunds_of
 from api.domain.stores import update_settings
 from api.http import schemas
 from api.http.context import admin_store, session
-from api.http.idempotency import idempotent
+from api.http.idempotency import KEY_PARAMETER, idempotent
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Merchant administration")
 
@@ -126,7 +127,7 @@ def delete_inbound(variant_id, inbound_id):
 @idempotent
 @blp.arguments(schemas.ReceiptIn)
 @blp.response(201, schemas.ReceiptOut)
-@blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": True, "schema": {"type": "string"}}])
+@blp.doc(parameters=[KEY_PARAMETER])
 @_errors(400, 401, 404, 409, 422)
 def post_receipt(fields, variant_id):
     """Receive stock: allocated to waiting lines first come first served, the rest on hand."""
@@ -184,3 +185,13 @@ def _ingest(fields, customer):
 def get_backorders(query):
     """The queue: every variant with waiting lines, in the order they will be served."""
     return {"variants": backorder_queue(session(), admin_store(), query.get("variant_id"))}
+
+
+@blp.route("/refunds", methods=["GET"])
+@blp.arguments(schemas.RefundQuery, location="query")
+@blp.response(200, schemas.RefundList)
+@_errors(401, 422)
+def get_refunds(query):
+    """Refunds owed and made, newest first; `?status=failed` lists those the merchant must settle
+    (declined by the payment provider, or never confirmed)."""
+    return {"items": refunds_of(session(), admin_store(), query.get("status"))}

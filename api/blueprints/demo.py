@@ -44,8 +44,15 @@ def money(minor: int, currency: str = "USD") -> str:
 
 
 @bp.app_template_global()
+def live_units(order: Order) -> int:
+    """Units still on the order: a switched line's units count as cancelled (its replacement,
+    a line of its own, carries them), so neither switched nor cancelled units count."""
+    return sum(line.quantity - line.quantity_cancelled for line in order.lines)
+
+
+@bp.app_template_global()
 def order_total(order: Order) -> int:
-    return sum(line.unit_price * line.quantity for line in order.lines)
+    return sum(line.unit_price * (line.quantity - line.quantity_cancelled) for line in order.lines)
 
 
 def _store():

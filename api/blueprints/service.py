@@ -57,6 +57,21 @@ def widget():
     return _widget_response("public, max-age=300")
 
 
+CHUNK_DIR = WIDGET_PATH.parent / "widget"
+
+
+@bp.get("/widget/<any(strings, account):kind>-<any(en, de, fr, es):lang>.<digest>.js")
+def widget_chunk(kind: str, lang: str, digest: str):
+    """A chunk the widget loads on demand (one language's strings, the account-page code). Its
+    name carries the build's hash, so it is cacheable for a year."""
+    path = CHUNK_DIR / f"{kind}-{lang}.{digest}.js"
+    if not digest.isalnum() or not path.is_file():
+        return error_response(404, "No widget chunk with that name: load /widget.js again.")
+    response = Response(path.read_bytes(), mimetype="text/javascript")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
 @bp.get("/widget.<digest>.js")
 def widget_versioned(digest: str):
     """This exact version of the widget, cacheable for a year."""

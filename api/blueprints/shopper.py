@@ -15,7 +15,7 @@ from api.http import shopper_schemas as schemas
 from api.http.context import bearer_token, session
 from api.http.cors import allow_shopper_origins, allow_store_origins
 from api.http.errors import error_response
-from api.http.idempotency import idempotent
+from api.http.idempotency import KEY_PARAMETER, idempotent
 from api.models import Order
 from api.tokens import (
     ShopperSession, TokenError, email_digest, load_order_link, load_session, session_token,
@@ -27,8 +27,6 @@ sessions_blp = Blueprint("shopper_sessions", __name__, url_prefix="/api/v1/store
 blp = Blueprint("shopper", __name__, url_prefix="/api/v1/me",
                 description="Shopper self-service (Authorization: Bearer <session token>)")
 
-IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": True,
-                   "schema": {"type": "string", "minLength": 1, "maxLength": 255}}
 
 
 def rate_limit(setting: str):
@@ -162,7 +160,7 @@ def _with_order(result: dict, order_id: int) -> dict:
 @idempotent
 @blp.arguments(schemas.CancelIn)
 @blp.response(200, schemas.ActionOut)
-@blp.doc(parameters=[IDEMPOTENCY_KEY])
+@blp.doc(parameters=[KEY_PARAMETER])
 @_errors(blp, 400, 401, 404, 409, 422, 429)
 def cancel_line(fields, order_id, line_id):
     """Cancel some or all units of a line (waiting ones; set-aside ones where the store allows),
@@ -176,7 +174,7 @@ def cancel_line(fields, order_id, line_id):
 @idempotent
 @blp.arguments(schemas.SwitchIn)
 @blp.response(200, schemas.ActionOut)
-@blp.doc(parameters=[IDEMPOTENCY_KEY])
+@blp.doc(parameters=[KEY_PARAMETER])
 @_errors(blp, 400, 401, 404, 409, 422, 429)
 def switch_line(fields, order_id, line_id):
     """Switch a waiting line to one of its alternatives on hand now; a cheaper one refunds the
@@ -190,7 +188,7 @@ def switch_line(fields, order_id, line_id):
 @idempotent
 @blp.arguments(schemas.PaymentModeIn)
 @blp.response(200, schemas.ActionOut)
-@blp.doc(parameters=[IDEMPOTENCY_KEY])
+@blp.doc(parameters=[KEY_PARAMETER])
 @_errors(blp, 400, 401, 404, 409, 422, 429)
 def payment_mode(fields, order_id, line_id):
     """pay_later: refund the line now and keep its place; pay when the stock arrives.

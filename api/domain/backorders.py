@@ -160,6 +160,8 @@ class OrderLineIn:
     unit_price: int
     external_id: int | None = None
     quantity_backordered: int | None = None  # what the platform says, when it says
+    unit_price_ex_tax: int | None = None  # paid per unit without tax (None: no tax)
+    list_price: int | None = None  # the catalog's price per unit before discounts (None: unit_price)
 
 
 def ingest_order(
@@ -176,6 +178,7 @@ def ingest_order(
     placed_at: datetime | None = None,
     phone: str = "",
     enforce_limit: bool = True,
+    refundable: bool = True,
 ) -> Order:
     """Record an order: each line takes what is on hand and the rest waits in the queue.
 
@@ -211,6 +214,7 @@ def ingest_order(
         phone=phone,
         currency=currency,
         placed_at=placed_at,
+        refundable=refundable,
     )
     session.add(order)
     for index, line_in in enumerate(lines):
@@ -225,10 +229,7 @@ def ingest_order(
         if backordered:
             capacity = backorder_capacity(variant, waiting.get(variant.id, 0))
             if enforce_limit and capacity is not None and backordered > capacity:
-                raise Conflict(
-                    f"Only {capacity} more of {variant.name or variant.sku} can be backordered.",
-                    {"json": {"lines": {str(index): {"quantity": [f"At most {capacity} can be backordered."]}}}},
-                )
+                _refuse_backorder(variant, capacity, line_in.quantity - backordered, index)
             waiting[variant.id] = waiting.get(variant.id, 0) + backordered
         line = Line(
             store_id=store.id,
@@ -245,6 +246,8 @@ def ingest_order(
             quantity_cancelled=0,
             payment_mode=PAY_NOW,
             unit_price=line_in.unit_price,
+            unit_price_ex_tax=line_in.unit_price_ex_tax,
+            list_price=line_in.list_price,
             currency=currency,
             queued_at=placed_at,
             state=WAITING,
@@ -276,6 +279,23 @@ def ingest_order(
     return order
 
 
+def _refuse_backorder(variant: Variant, capacity: int, in_stock: int, index: int):
+    """Refuse a line that does not fit, naming the real reason: backorders are off, the limit is
+    reached, or only so many more fit under it."""
+    name = variant.name or variant.sku
+    if not variant.backorders_enabled:
+        reason, field = "backorders_off", "This item cannot be backordered."
+        message = (f"{name} cannot be backordered; {in_stock} in stock now." if in_stock
+                   else f"{name} is sold out and cannot be backordered.")
+    elif capacity == 0:
+        reason, field = "backorder_limit_reached", "The backorder limit is reached."
+        message = f"{name} is sold out: its backorder limit is reached."
+    else:
+        reason, field = "backorder_limit", f"At most {capacity} can be backordered."
+        message = f"Only {capacity} more of {name} can be backordered."
+    raise Conflict(message, {"json": {"lines": {str(index): {"quantity": [field]}}}, "reason": reason})
+
+
 # --- stock arriving -------------------------------------------------------------------------
 
 
@@ -295,7 +315,7 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
     A receipt can serve thousands of lines, so the queue is read as plain rows and written back
     with one executemany: a fixed number of statements, and no ORM object per line (any line the
     session already holds is expired, so it reads the new state)."""
-    allocations, updates, served, holds = [], [], [], []
+    allocations, updates, served, holds = [], [], [], set()
     on_hand = variant.on_hand
     if on_hand > 0:
         session.flush()  # the queue as this transaction has it
@@ -327,7 +347,7 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
             served.append((row.id, row.store_id, about, {"quantity": units, "state": state}))
             allocations.append(Allocation(row.order_id, row.id, units))
             if state == AWAITING_PAYMENT:
-                holds.append(row.id)
+                holds.add(row.id)
         waiting_lines.close()
         variant.on_hand = on_hand
     if updates:
@@ -336,7 +356,10 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
         for held in list(session.identity_map.values()):
             if isinstance(held, Line) and held.id in served_ids:
                 session.expire(held)
-    record_rows(session, served, "allocated")
+    # A line held for payment gets one message, the payment request (in stock, held until, pay
+    # this): "allocated" goes on its timeline only.
+    record_rows(session, [entry for entry in served if entry[0] not in holds], "allocated")
+    record_rows(session, [entry for entry in served if entry[0] in holds], "allocated", shopper_visible=False)
     if holds:  # after "allocated", so each line's timeline reads in order
         for held in session.scalars(select(Line).where(Line.id.in_(holds)).order_by(Line.id)):
             hold_for_payment(session, store, held)

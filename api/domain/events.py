@@ -58,17 +58,19 @@ def record(
         notify(session, line.store_id, kind, {**recipient(line.order), **line_summary(line), **data})
 
 
-def record_many(session: Session, changes: list[tuple[Line, dict]], kind: str) -> None:
-    """`record` for many flushed lines at once, each shopper-visible."""
+def record_many(session: Session, changes: list[tuple[Line, dict]], kind: str, *,
+                shopper_visible: bool = True) -> None:
+    """`record` for many flushed lines at once."""
     record_rows(session, [
         (line.id, line.store_id, {**recipient(line.order), **line_summary(line)}, data) for line, data in changes
-    ], kind)
+    ], kind, shopper_visible=shopper_visible)
 
 
-def record_rows(session: Session, rows: list[tuple[int, int, dict, dict]], kind: str) -> None:
-    """Shopper-visible events for many lines, each given as (line id, store id, what the shopper
-    is told about the line and its order, the event's data): one multi-row INSERT per table
-    rather than two statements per line (a receipt can serve thousands of lines)."""
+def record_rows(session: Session, rows: list[tuple[int, int, dict, dict]], kind: str, *,
+                shopper_visible: bool = True) -> None:
+    """Events for many lines, each given as (line id, store id, what the shopper is told about the
+    line and its order, the event's data): one multi-row INSERT per table rather than two
+    statements per line (a receipt can serve thousands of lines)."""
     if not rows:
         return
     # Every column given, so no default runs once per row; one call for all the random keys.
@@ -76,6 +78,8 @@ def record_rows(session: Session, rows: list[tuple[int, int, dict, dict]], kind:
     insert_rows(session, TimelineEvent.__table__, [
         {"line_pk": line_pk, "kind": kind, "data": data, "created_at": now} for line_pk, _, _, data in rows
     ])
+    if not shopper_visible:
+        return
     insert_rows(session, OutboxMessage.__table__, [
         {"store_id": store_id, "event": kind, "dedupe_key": f"{kind}:{keys[24 * n:24 * n + 24]}",
          "payload": {**about, **data}, "status": "pending", "attempts": 0, "next_attempt_at": now,

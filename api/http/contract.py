@@ -3,8 +3,11 @@ the rules it describes so the two cannot drift apart:
 
 - who may call: every route under /api/v1/admin needs the merchant's key (`admin`), every route
   under /api/v1/me a shopper session (`shopper`), as their blueprints enforce;
-- path ids are bounded like the checks in api.http.inputs (404 beyond);
-- body rules spanning fields (schemas.Body): "exactly one of" and "not empty"."""
+- path ids are bounded like the checks in api.http.inputs (404 beyond), and the answers those
+  checks give to any route are listed on it: 404 (a path naming nothing), 415 and 422 (bodies),
+  422 (query parameters);
+- body rules spanning fields (schemas.Body): "exactly one of" and "not empty";
+- the request id the error shape carries on a 500."""
 from apispec import BasePlugin
 
 from api.http.inputs import PLATFORM_IDS
@@ -16,6 +19,8 @@ SECURITY_SCHEMES = {
     "shopper": {"type": "http", "scheme": "bearer",
                 "description": "A shopper session token from POST /api/v1/stores/{store_hash}/sessions."},
 }
+ERROR = {"description": "The one error shape.",
+         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 PROTECTED = (("/api/v1/admin", "admin"), ("/api/v1/me", "shopper"))
 
 
@@ -32,6 +37,14 @@ class ContractPlugin(BasePlugin):
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
                 self._bound_id(parameter)
+            responses = operation.setdefault("responses", {})
+            takes_query = any(p.get("in") == "query" for p in operation.get("parameters", []))
+            if "{" in path:
+                responses.setdefault("404", ERROR)
+            if "requestBody" in operation:
+                responses.setdefault("415", ERROR)
+            if "requestBody" in operation or takes_query:
+                responses.setdefault("422", ERROR)
 
     def path_helper(self, path=None, operations=None, parameters=None, **kwargs):
         for parameter in parameters or []:
@@ -52,4 +65,7 @@ class ContractPlugin(BasePlugin):
             extra["oneOf"] = [{"required": [field]} for field in names]
         if getattr(schema, "not_empty", False):
             extra["minProperties"] = 1
+        if name == "Error":  # api.http.errors adds it to 500s
+            extra["properties"] = {**definition["properties"], "request_id": {
+                "type": "string", "description": "On a 500: quote it to support; the log has the details."}}
         return extra

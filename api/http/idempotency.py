@@ -13,6 +13,7 @@ A claim whose request died is taken over:
 - on SQLite, which has no row locks, after fifteen minutes (longer than any request runs)."""
 import hashlib
 import json
+import re
 from datetime import timedelta
 from functools import wraps
 
@@ -26,6 +27,10 @@ from api.http.context import session
 from api.http.errors import domain_error_response, error_response
 from api.models import IdempotencyRecord
 
+# Visible ASCII, spaces only inside, at most 255 characters (a UUID is the usual choice).
+KEY_PATTERN = r"^[!-~]([ -~]{0,253}[!-~])?$"
+KEY_PARAMETER = {"in": "header", "name": "Idempotency-Key", "required": True,
+                 "schema": {"type": "string", "pattern": KEY_PATTERN}}
 KEY_TTL = timedelta(hours=24)
 # Longer than the slowest request can run (a refund makes several platform calls, each with
 # retries and timeouts), so a claim is only taken over once its request is surely gone.
@@ -130,12 +135,12 @@ def idempotent(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if not key or len(key) > 255 or not key.isprintable():
+        key = request.headers.get("Idempotency-Key", "")
+        if not re.fullmatch(KEY_PATTERN, key):
             return error_response(
                 400,
-                "An Idempotency-Key header (1 to 255 printable characters) is required for this request.",
-                {"headers": {"Idempotency-Key": ["Missing, too long or not printable."]}},
+                "An Idempotency-Key header (1 to 255 visible ASCII characters) is required for this request.",
+                {"headers": {"Idempotency-Key": ["Missing, too long or not visible ASCII."]}},
             )
         store = g.store
         record, answer = _claim(store.id, g.idempotency_scope, key, _fingerprint())
@@ -148,6 +153,9 @@ def idempotent(view):
             db_session.rollback()
             response = domain_error_response(error)
         except Exception:
+            # Safe to free the key for a retry: a view never calls the platform (refunds, order
+            # edits, carts are rows its transaction commits, made later by due jobs), so the
+            # rollback leaves no effect anywhere.
             db_session.rollback()
             db_session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id))
             db_session.commit()

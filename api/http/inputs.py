@@ -88,7 +88,7 @@ def check_request():
             return _unreadable("query", name.replace(NUL, ""), "Text may not contain NUL characters.")
     for name, value in (request.view_args or {}).items():
         limit = MAX_SAFE_INTEGER if name in PLATFORM_IDS else MAX_ROW_ID
-        if isinstance(value, int) and value > limit:
+        if isinstance(value, int) and not 0 < value <= limit:
             return error_response(404, f"No {name.replace('_', ' ')} {value}.")
     if request.method not in BODY_METHODS:
         return None

@@ -71,6 +71,15 @@ class Body(Schema):
             raise ValidationError("Give at least one field to change.")
 
 
+class StrictBoolean(fields.Boolean):
+    """A JSON true or false: 0, 1, "yes" and "on" are refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class UtcDateTime(fields.DateTime):
     """A stored (naive UTC) time, sent with its offset ("…Z") so it is an RFC 3339 date-time
     that JavaScript's Date reads as UTC rather than as the browser's local time."""
@@ -148,7 +157,7 @@ class AvailabilityItem(Schema):
     eta = fields.Nested(Eta, allow_none=True)
     message = fields.String()
     reason = fields.String()
-    pay_later = fields.Boolean()
+    pay_later = StrictBoolean()
     alternatives = fields.List(fields.Nested(Alternative))
 
 
@@ -160,7 +169,7 @@ class Availability(Schema):
 
 
 class DelayIncentive(Schema):
-    enabled = fields.Boolean(load_default=False)
+    enabled = StrictBoolean(load_default=False)
     threshold_days = StrictInteger(load_default=7, validate=validate.Range(min=1, max=3650))
     kind = fields.String(load_default="discount", validate=validate.OneOf(["discount", "free_shipping"]))
     percent_off = StrictInteger(load_default=10, validate=validate.Range(min=1, max=100))
@@ -201,8 +210,8 @@ class Settings(Body):
     name = fields.String(validate=validate.Length(max=200))
     cancel_window_days = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=3650),
                                         metadata={"description": "null = no limit"})
-    cancel_allocated = fields.Boolean()
-    pay_later_enabled = fields.Boolean()
+    cancel_allocated = StrictBoolean()
+    pay_later_enabled = StrictBoolean()
     payment_hold_days = StrictInteger(validate=validate.Range(min=1, max=60))
     handling_days = StrictInteger(validate=validate.Range(min=0, max=60))
     dearer_switch = fields.String(validate=validate.OneOf(["pay_difference", "refuse"]))
@@ -228,7 +237,7 @@ class VariantIn(Schema):
     image_url = fields.String(validate=validate.Length(max=1000))
     category = fields.String(validate=validate.Length(max=255))
     on_hand = StrictInteger(validate=UNITS)
-    backorders_enabled = fields.Boolean()
+    backorders_enabled = StrictBoolean()
     backorder_limit = StrictInteger(allow_none=True, validate=UNITS)
     lead_time_days = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=3650))
     message = fields.String(validate=validate.Length(max=2000))
@@ -389,3 +398,27 @@ class BackorderQueue(Schema):
 
 class QueueQuery(Schema):
     variant_id = fields.Integer(validate=POSITIVE)
+
+
+class RefundQuery(Schema):
+    status = fields.String(validate=validate.OneOf(["pending", "sending", "confirmed", "failed"]))
+
+
+class RefundOut(Schema):
+    id = fields.Integer()
+    order_id = fields.Integer()
+    line_id = fields.Integer()
+    name = fields.String()
+    reason = fields.String(metadata={"description": "cancel, switch, pay_later, unwanted_payment or in_store"})
+    quantity = fields.Integer()
+    amount = fields.Integer(metadata={"description": "Minor units; once confirmed, what the platform refunded."})
+    currency = fields.String()
+    status = fields.String()
+    attempts = fields.Integer()
+    error = fields.String(metadata={"description": "Why it is not made yet, or why it failed."})
+    created_at = fields.DateTime()
+    confirmed_at = fields.DateTime(allow_none=True)
+
+
+class RefundList(Schema):
+    items = fields.List(fields.Nested(RefundOut))

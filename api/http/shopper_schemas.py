@@ -1,7 +1,7 @@
 """Request and response shapes of the shopper API: sessions, my orders, actions, restock alerts."""
 from marshmallow import Schema, fields, validate
 
-from api.http.schemas import POSITIVE, Body, Alternative, Eta, Pagination, StrictInteger, UtcDateTime
+from api.http.schemas import POSITIVE, Body, Alternative, Eta, Pagination, StrictBoolean, StrictInteger, UtcDateTime
 
 LOCALE = validate.Regexp(r"^[a-z]{2}(-[A-Z]{2})?$", error="A locale such as en or en-GB.")
 
@@ -21,12 +21,14 @@ class SessionOut(Schema):
 
 
 class Action(Schema):
-    allowed = fields.Boolean()
+    allowed = StrictBoolean()
     reason = fields.String(allow_none=True, metadata={"description": "A stable code when not allowed."})
 
 
 class CancelAction(Action):
     max_quantity = StrictInteger(metadata={"description": "Units that may be cancelled now."})
+    refund_per_unit = StrictInteger(metadata={"description": "What cancelling one unit refunds, "
+                                              "minor units (0 on a line not paid yet)."})
 
 
 class Actions(Schema):
@@ -53,7 +55,9 @@ class PaymentRequest(Schema):
     amount = StrictInteger(metadata={"description": "Minor units."})
     currency = fields.String()
     status = fields.String(validate=validate.OneOf(["open", "paid", "expired", "cancelled"]))
-    hold_until = UtcDateTime(allow_none=True, metadata={"description": "Units held until then."})
+    hold_until = UtcDateTime(allow_none=True, metadata={"description": "Units held until then: the deadline to pay."})
+    purpose = fields.String(validate=validate.OneOf(["pay_later", "switch_difference"]),
+                            metadata={"description": "What is paid: a pay-later line, or a dearer switch's difference."})
 
 
 class TimelineEntry(Schema):
@@ -85,6 +89,7 @@ class MyLine(Schema):
     actions = fields.Nested(Actions)
     alternatives = fields.List(fields.Nested(LineAlternative))
     timeline = fields.List(fields.Nested(TimelineEntry))
+    replaces_line_id = StrictInteger(allow_none=True, metadata={"description": "The line this one replaced in a switch."})
 
 
 class MyOrder(Schema):
@@ -103,9 +108,14 @@ class MyLineSummary(Schema):
     sku = fields.String()
     quantity = StrictInteger()
     quantity_backordered = StrictInteger()
+    quantity_allocated = StrictInteger()
+    quantity_shipped = StrictInteger()
+    quantity_cancelled = StrictInteger()
+    quantity_waiting = StrictInteger()
     state = fields.String()
     eta = fields.Nested(Eta, allow_none=True)
     payment_mode = fields.String()
+    replaces_line_id = StrictInteger(allow_none=True, metadata={"description": "The line this one replaced in a switch."})
 
 
 class MyOrderSummary(Schema):

@@ -10,6 +10,8 @@ from functools import cache
 
 from babel import Locale
 
+from api.domain.money import exponent
+
 LOCALES = ("en", "de", "fr", "es")
 
 MONTHS = {
@@ -24,7 +26,6 @@ MONTHS = {
 }
 DATE_FORMAT = {"en": "{d} {m} {y}", "de": "{d}. {m} {y}", "fr": "{d} {m} {y}", "es": "{d} de {m} de {y}"}
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
-ZERO_DECIMAL = {"JPY", "KRW", "VND", "CLP", "ISK", "HUF", "TWD", "UGX"}
 
 MESSAGES = {
     "en": {
@@ -95,7 +96,7 @@ MESSAGES = {
         "payment_intro_open": "{name} from order #{order} is in stock. Pay {amount} and we will ship it.",
         "paylater_subject": "You will pay for {name} when it is ready",
         "paylater_intro": "{name} from order #{order} keeps its place in line, and you pay only when it is ready to ship.",
-        "paylater_refund": "We are refunding {amount} now.",
+        "paylater_refund": "We have refunded {amount}.",
         "paylater_sms": "{store}: you will pay for {name} (order #{order}) when it is ready. Refund: {amount}.",
         "received_subject": "Thank you: {name} is paid",
         "received_intro": "We received {amount} for {name} from order #{order}. It will ship soon.",
@@ -107,6 +108,8 @@ MESSAGES = {
         "expired_subject": "{name}: the hold has ended",
         "expired_intro": "We held {name} from order #{order} for you, but no payment arrived in time, so it has gone to the next shopper in line and this item is cancelled. You have not been charged for it.",
         "expired_sms": "{store}: the hold on {name} (order #{order}) has ended and the item is cancelled. You were not charged.",
+        "expired_switch_intro": "We held {name} from order #{order} for you, but the difference was not paid in time, so it has gone back on sale and this item is cancelled.",
+        "expired_switch_sms": "{store}: the difference for {name} (order #{order}) was not paid in time; the item is cancelled. Refund: {amount}.",
         "shipped_subject": "{name} is on its way",
         "shipped_intro": {
             "one": "{quantity} × {name} from order #{order} has shipped.",
@@ -116,14 +119,18 @@ MESSAGES = {
         "shipped_sms": "{store}: {name} (order #{order}) has shipped.",
         "cancelled_subject": "{name} is cancelled",
         "cancelled_intro": "We have cancelled {quantity} × {name} from order #{order}.",
-        "cancelled_refund": "A refund of {amount} is on its way to your original payment method.",
+        "cancelled_refund": "We have asked for a refund of {amount} to your original payment method, and will email you once it is made.",
+        "refund_subject": "Your refund of {amount} is made",
+        "refund_intro": "We have refunded {amount} for {name} from order #{order} to your original payment method.",
+        "refund_sms": "{store}: {amount} refunded for {name} (order #{order}).",
         "cancelled_no_refund": "You had not paid for it, so there is nothing to refund.",
         "cancelled_by_store": "Any money owed to you is refunded by {store} to your original payment method.",
         "cancelled_sms": "{store}: {name} (order #{order}) is cancelled. Refund: {amount}.",
         "switched_subject": "You switched to {new_name}",
         "switched_intro": "We replaced {name} with {new_name} in order #{order}. It is in stock and will ship soon.",
-        "switched_refund": "We are refunding the difference of {amount}.",
+        "switched_refund": "We have asked for a refund of the difference of {amount}, and will email you once it is made.",
         "switched_pay": "The difference of {amount} is still to pay.",
+        "switched_pay_by": "Pay the difference of {amount} by {deadline} and we will ship it.",
         "switched_sms": "{store}: order #{order} now has {new_name} instead of {name}.",
         "restock_subject": "{name} is back in stock",
         "restock_intro": "Good news: {name} is back in stock at {store}. Stock is limited, so order while it lasts.",
@@ -203,7 +210,7 @@ MESSAGES = {
         "payment_intro_open": "{name} aus Bestellung #{order} ist vorrätig. Zahlen Sie {amount}, dann versenden wir.",
         "paylater_subject": "Sie zahlen {name} erst, wenn der Artikel bereit ist",
         "paylater_intro": "{name} aus Bestellung #{order} behält seinen Platz in der Reihe, und Sie zahlen erst, wenn er versandbereit ist.",
-        "paylater_refund": "Wir erstatten Ihnen jetzt {amount}.",
+        "paylater_refund": "Wir haben Ihnen {amount} erstattet.",
         "paylater_sms": "{store}: Sie zahlen {name} (Bestellung #{order}) erst, wenn er bereit ist. Erstattung: {amount}.",
         "received_subject": "Vielen Dank: {name} ist bezahlt",
         "received_intro": "Wir haben {amount} für {name} aus Bestellung #{order} erhalten. Der Versand erfolgt in Kürze.",
@@ -215,6 +222,8 @@ MESSAGES = {
         "expired_subject": "{name}: die Reservierung ist abgelaufen",
         "expired_intro": "Wir haben {name} aus Bestellung #{order} für Sie reserviert, aber keine Zahlung erhalten. Der Artikel geht an den Nächsten in der Reihe und ist storniert. Ihnen wurde nichts berechnet.",
         "expired_sms": "{store}: Die Reservierung für {name} (Bestellung #{order}) ist abgelaufen, der Artikel ist storniert. Nichts wurde berechnet.",
+        "expired_switch_intro": "Wir haben {name} aus Bestellung #{order} für Sie reserviert, aber die Differenz wurde nicht rechtzeitig bezahlt. Der Artikel ist wieder im Verkauf und storniert.",
+        "expired_switch_sms": "{store}: Die Differenz für {name} (Bestellung #{order}) wurde nicht rechtzeitig bezahlt; der Artikel ist storniert. Erstattung: {amount}.",
         "shipped_subject": "{name} ist unterwegs",
         "shipped_intro": {
             "one": "{quantity} × {name} aus Bestellung #{order} wurde versandt.",
@@ -224,14 +233,18 @@ MESSAGES = {
         "shipped_sms": "{store}: {name} (Bestellung #{order}) wurde versandt.",
         "cancelled_subject": "{name} ist storniert",
         "cancelled_intro": "Wir haben {quantity} × {name} aus Bestellung #{order} storniert.",
-        "cancelled_refund": "Eine Erstattung von {amount} geht an Ihre ursprüngliche Zahlungsart.",
+        "cancelled_refund": "Wir haben eine Erstattung von {amount} an Ihre ursprüngliche Zahlungsart veranlasst und schreiben Ihnen, sobald sie erfolgt ist.",
+        "refund_subject": "Ihre Erstattung von {amount} ist erfolgt",
+        "refund_intro": "Wir haben {amount} für {name} aus Bestellung #{order} an Ihre ursprüngliche Zahlungsart erstattet.",
+        "refund_sms": "{store}: {amount} für {name} (Bestellung #{order}) erstattet.",
         "cancelled_no_refund": "Sie hatten noch nicht bezahlt, daher gibt es nichts zu erstatten.",
         "cancelled_by_store": "Ein Ihnen zustehender Betrag wird von {store} auf Ihre ursprüngliche Zahlungsart erstattet.",
         "cancelled_sms": "{store}: {name} (Bestellung #{order}) ist storniert. Erstattung: {amount}.",
         "switched_subject": "Sie haben zu {new_name} gewechselt",
         "switched_intro": "Wir haben {name} in Bestellung #{order} durch {new_name} ersetzt. Der Artikel ist vorrätig und wird in Kürze versandt.",
-        "switched_refund": "Wir erstatten die Differenz von {amount}.",
+        "switched_refund": "Wir haben die Erstattung der Differenz von {amount} veranlasst und schreiben Ihnen, sobald sie erfolgt ist.",
         "switched_pay": "Die Differenz von {amount} ist noch zu zahlen.",
+        "switched_pay_by": "Zahlen Sie die Differenz von {amount} bis zum {deadline}, dann versenden wir.",
         "switched_sms": "{store}: Bestellung #{order} enthält jetzt {new_name} statt {name}.",
         "restock_subject": "{name} ist wieder vorrätig",
         "restock_intro": "Gute Nachricht: {name} ist bei {store} wieder vorrätig. Der Bestand ist begrenzt.",
@@ -311,7 +324,7 @@ MESSAGES = {
         "payment_intro_open": "{name} de la commande n° {order} est en stock. Réglez {amount} et nous l'expédions.",
         "paylater_subject": "Vous réglerez {name} quand il sera prêt",
         "paylater_intro": "{name} de la commande n° {order} garde sa place dans la file, et vous ne payez que lorsqu'il est prêt à partir.",
-        "paylater_refund": "Nous vous remboursons {amount} dès maintenant.",
+        "paylater_refund": "Nous vous avons remboursé {amount}.",
         "paylater_sms": "{store} : vous réglerez {name} (commande n° {order}) quand il sera prêt. Remboursement : {amount}.",
         "received_subject": "Merci : {name} est réglé",
         "received_intro": "Nous avons reçu {amount} pour {name} de la commande n° {order}. Il sera bientôt expédié.",
@@ -323,6 +336,8 @@ MESSAGES = {
         "expired_subject": "{name} : la réservation a pris fin",
         "expired_intro": "Nous avons réservé {name} de la commande n° {order} pour vous, mais aucun paiement n'est arrivé à temps : l'article passe au client suivant et il est annulé. Rien ne vous a été facturé.",
         "expired_sms": "{store} : la réservation de {name} (commande n° {order}) a pris fin, l'article est annulé. Rien n'a été facturé.",
+        "expired_switch_intro": "Nous vous avions réservé {name} de la commande n° {order}, mais la différence n'a pas été payée à temps : l'article est remis en vente et annulé.",
+        "expired_switch_sms": "{store} : la différence pour {name} (commande n° {order}) n'a pas été payée à temps ; l'article est annulé. Remboursement : {amount}.",
         "shipped_subject": "{name} est en route",
         "shipped_intro": {
             "one": "{quantity} × {name} de la commande n° {order} a été expédié.",
@@ -332,14 +347,18 @@ MESSAGES = {
         "shipped_sms": "{store} : {name} (commande n° {order}) a été expédié.",
         "cancelled_subject": "{name} est annulé",
         "cancelled_intro": "Nous avons annulé {quantity} × {name} de la commande n° {order}.",
-        "cancelled_refund": "Un remboursement de {amount} est en cours vers votre moyen de paiement d'origine.",
+        "cancelled_refund": "Nous avons demandé un remboursement de {amount} sur votre moyen de paiement d'origine et vous écrirons dès qu'il sera effectué.",
+        "refund_subject": "Votre remboursement de {amount} est effectué",
+        "refund_intro": "Nous avons remboursé {amount} pour {name} de la commande n° {order} sur votre moyen de paiement d'origine.",
+        "refund_sms": "{store} : {amount} remboursés pour {name} (commande n° {order}).",
         "cancelled_no_refund": "Vous ne l'aviez pas encore payé : il n'y a rien à rembourser.",
         "cancelled_by_store": "Toute somme qui vous est due est remboursée par {store} sur votre moyen de paiement d'origine.",
         "cancelled_sms": "{store} : {name} (commande n° {order}) est annulé. Remboursement : {amount}.",
         "switched_subject": "Vous avez choisi {new_name}",
         "switched_intro": "Nous avons remplacé {name} par {new_name} dans la commande n° {order}. Il est en stock et sera bientôt expédié.",
-        "switched_refund": "Nous vous remboursons la différence de {amount}.",
+        "switched_refund": "Nous avons demandé le remboursement de la différence de {amount} et vous écrirons dès qu'il sera effectué.",
         "switched_pay": "La différence de {amount} reste à régler.",
+        "switched_pay_by": "Payez la différence de {amount} avant le {deadline} et nous l'expédierons.",
         "switched_sms": "{store} : la commande n° {order} contient désormais {new_name} au lieu de {name}.",
         "restock_subject": "{name} est de retour en stock",
         "restock_intro": "Bonne nouvelle : {name} est de retour en stock chez {store}. Les quantités sont limitées.",
@@ -419,7 +438,7 @@ MESSAGES = {
         "payment_intro_open": "{name} del pedido n.º {order} está en stock. Paga {amount} y lo enviamos.",
         "paylater_subject": "Pagarás {name} cuando esté listo",
         "paylater_intro": "{name} del pedido n.º {order} mantiene su lugar en la cola y solo pagas cuando esté listo para enviarse.",
-        "paylater_refund": "Te devolvemos ahora {amount}.",
+        "paylater_refund": "Te hemos reembolsado {amount}.",
         "paylater_sms": "{store}: pagarás {name} (pedido n.º {order}) cuando esté listo. Reembolso: {amount}.",
         "received_subject": "Gracias: {name} está pagado",
         "received_intro": "Hemos recibido {amount} por {name} del pedido n.º {order}. Se enviará pronto.",
@@ -431,6 +450,8 @@ MESSAGES = {
         "expired_subject": "{name}: la reserva ha terminado",
         "expired_intro": "Reservamos {name} del pedido n.º {order} para ti, pero el pago no llegó a tiempo, así que pasa al siguiente cliente y se cancela. No se te ha cobrado nada.",
         "expired_sms": "{store}: la reserva de {name} (pedido n.º {order}) ha terminado y se ha cancelado. No se te ha cobrado.",
+        "expired_switch_intro": "Te reservamos {name} del pedido n.º {order}, pero la diferencia no se pagó a tiempo, así que el artículo vuelve a estar a la venta y se ha cancelado.",
+        "expired_switch_sms": "{store}: la diferencia de {name} (pedido n.º {order}) no se pagó a tiempo; el artículo se ha cancelado. Reembolso: {amount}.",
         "shipped_subject": "{name} está en camino",
         "shipped_intro": {
             "one": "{quantity} × {name} del pedido n.º {order} se ha enviado.",
@@ -440,14 +461,18 @@ MESSAGES = {
         "shipped_sms": "{store}: {name} (pedido n.º {order}) se ha enviado.",
         "cancelled_subject": "{name} se ha cancelado",
         "cancelled_intro": "Hemos cancelado {quantity} × {name} del pedido n.º {order}.",
-        "cancelled_refund": "Te devolvemos {amount} a tu método de pago original.",
+        "cancelled_refund": "Hemos solicitado el reembolso de {amount} a tu método de pago original y te escribiremos cuando se haya hecho.",
+        "refund_subject": "Tu reembolso de {amount} está hecho",
+        "refund_intro": "Hemos reembolsado {amount} por {name} del pedido n.º {order} a tu método de pago original.",
+        "refund_sms": "{store}: {amount} reembolsados por {name} (pedido n.º {order}).",
         "cancelled_no_refund": "Aún no lo habías pagado, así que no hay nada que devolver.",
         "cancelled_by_store": "{store} te devolverá lo que corresponda a tu método de pago original.",
         "cancelled_sms": "{store}: {name} (pedido n.º {order}) se ha cancelado. Reembolso: {amount}.",
         "switched_subject": "Has cambiado a {new_name}",
         "switched_intro": "Hemos sustituido {name} por {new_name} en el pedido n.º {order}. Está en stock y se enviará pronto.",
-        "switched_refund": "Te devolvemos la diferencia de {amount}.",
+        "switched_refund": "Hemos solicitado el reembolso de la diferencia de {amount} y te escribiremos cuando se haya hecho.",
         "switched_pay": "Queda por pagar la diferencia de {amount}.",
+        "switched_pay_by": "Paga la diferencia de {amount} antes del {deadline} y lo enviaremos.",
         "switched_sms": "{store}: el pedido n.º {order} lleva ahora {new_name} en lugar de {name}.",
         "restock_subject": "{name} vuelve a estar en stock",
         "restock_intro": "Buenas noticias: {name} vuelve a estar en stock en {store}. Las unidades son limitadas.",
@@ -498,7 +523,7 @@ class Translator:
 
     def money(self, amount: int, currency: str) -> str:
         """Integer minor units as the locale writes them: $45.00 in English, 45,00 $ elsewhere."""
-        digits = 0 if currency in ZERO_DECIMAL else 2
+        digits = exponent(currency)
         value = amount / (10 ** digits)
         number = f"{value:,.{digits}f}"
         symbol = SYMBOLS.get(currency, currency)

@@ -105,23 +105,32 @@ class Context:
         return self.session.get(Line, line_id)
 
     def storefront(self) -> str:
-        origins = self.store.storefront_origins or []
-        return (origins[0] if origins else self.app_url).rstrip("/")
+        return storefront_url(self.store, self.app_url)
 
     def order_url(self) -> str:
-        """Where the shopper manages the order: the account page for a signed-in customer, a
-        signed link for a guest (ids only, no personal data, valid 30 days)."""
-        origin = self.storefront()
-        if self.payload.get("customer_id"):
-            return f"{origin}/account.php?action=view_order&order_id={self.order}"
-        token = order_link_token(self.secret_keys, self.store.hash, int(self.order), self.payload.get("email", ""))
-        return f"{origin}/?bd_order={token}"
+        return order_page_url(self.store, int(self.order), self.payload.get("customer_id"),
+                              self.payload.get("email", ""), secret_keys=self.secret_keys, app_url=self.app_url)
 
     def short(self, name: str) -> str:
         return name if len(name) <= SMS_NAME_LENGTH else name[: SMS_NAME_LENGTH - 1] + "…"
 
     def order_footer(self) -> str:
         return self.t("footer", order=self.order, store=self.store_name)
+
+
+def storefront_url(store: Store, app_url: str) -> str:
+    origins = store.storefront_origins or []
+    return (origins[0] if origins else app_url).rstrip("/")
+
+
+def order_page_url(store: Store, order_id: int, customer_id: int | None, email: str, *,
+                   secret_keys: list[str], app_url: str) -> str:
+    """Where the shopper manages the order: the account page for a signed-in customer, a
+    signed link for a guest (ids only, no personal data, valid 30 days)."""
+    origin = storefront_url(store, app_url)
+    if customer_id:
+        return f"{origin}/account.php?action=view_order&order_id={order_id}"
+    return f"{origin}/?bd_order={order_link_token(secret_keys, store.hash, order_id, email)}"
 
 
 def _safe_url(url: str | None) -> str:
@@ -292,12 +301,20 @@ def payment_reminder(c: Context) -> Content:
 
 def hold_expired(c: Context) -> Content:
     name = _line_name(c)
+    intro = [c.t("expired_intro", name=name, order=c.order)]
+    sms = c.t("expired_sms", store=c.store_name, name=c.short(name), order=c.order)
+    if c.payload.get("purpose") == "switch_difference":  # the switch is undone: what was paid comes back
+        amount, currency = _refund_amount(c)
+        money = c.money(amount, currency)
+        intro = [c.t("expired_switch_intro", name=name, order=c.order),
+                 c.t("cancelled_refund", amount=money) if amount else c.t("cancelled_no_refund")]
+        sms = c.t("expired_switch_sms", store=c.store_name, name=c.short(name), order=c.order, amount=money)
     return Content(
         subject=c.t("expired_subject", name=name),
-        intro=[c.t("expired_intro", name=name, order=c.order)],
+        intro=intro,
         action=(c.t("manage"), c.order_url()),
         footer=c.order_footer(),
-        sms=c.t("expired_sms", store=c.store_name, name=c.short(name), order=c.order),
+        sms=sms,
     )
 
 
@@ -349,6 +366,52 @@ def cancelled(c: Context) -> Content:
     )
 
 
+def refund_made(c: Context) -> Content:
+    """The platform confirmed a refund: the amount it refunded."""
+    name = _line_name(c)
+    money = c.money(c.payload.get("amount"), c.payload.get("currency"))
+    return Content(
+        subject=c.t("refund_subject", amount=money),
+        intro=[c.t("refund_intro", amount=money, name=name, order=c.order)],
+        facts=[(c.t("label_amount"), money)],
+        action=(c.t("manage"), c.order_url()),
+        footer=c.order_footer(),
+        sms=c.t("refund_sms", store=c.store_name, amount=money, name=c.short(name), order=c.order),
+    )
+
+
+def refund_failed(c: Context) -> Content:
+    """For the merchant, in English, at once: a refund we could not make."""
+    p = c.payload
+    money = c.money(p.get("amount"), p.get("currency"))
+    return Content(
+        subject=f"Refund failed: order #{p.get('order_id')}, {money}",
+        intro=[f"The refund of {money} for {p.get('quantity')} × {p.get('name')} ({p.get('sku')}) "
+               f"in order #{p.get('order_id')} could not be made: {p.get('error')}",
+               "The shopper has not been told it was refunded. Please refund them in your store admin, "
+               "or contact them."],
+        facts=[("Order", f"#{p.get('order_id')}"), ("Amount", money), ("Reason", str(p.get("reason") or ""))],
+        footer="You receive this because your address is the merchant email in Backorder Desk.",
+        greet=False,
+        sms=f"{c.store_name}: refund of {money} for order #{p.get('order_id')} failed. See your email.",
+    )
+
+
+def order_edit_failed(c: Context) -> Content:
+    """For the merchant, in English, at once: a switch we could not make in the platform's order."""
+    p = c.payload
+    return Content(
+        subject=f"Order edit failed: order #{p.get('order_id')}",
+        intro=[f"The shopper switched {p.get('name')} ({p.get('sku')}) to {p.get('to_name')} in order "
+               f"#{p.get('order_id')}, but the order could not be edited: {p.get('error')}",
+               "Please edit the order in your store admin; any price difference owed is refunded once you do."],
+        facts=[("Order", f"#{p.get('order_id')}")],
+        footer="You receive this because your address is the merchant email in Backorder Desk.",
+        greet=False,
+        sms=f"{c.store_name}: order edit for #{p.get('order_id')} failed. See your email.",
+    )
+
+
 def switched(c: Context) -> Content:
     name, new_name = _line_name(c), c.payload.get("to_name") or ""
     intro = [c.t("switched_intro", name=name, new_name=new_name, order=c.order)]
@@ -356,14 +419,21 @@ def switched(c: Context) -> Content:
     if amount:
         intro.append(c.t("switched_refund", amount=c.money(amount, currency)))
     action = (c.t("manage"), c.order_url())
+    facts = []
     difference = int(c.payload.get("price_difference") or 0)  # the new line's total minus the old
-    if difference > 0:
-        intro.append(c.t("switched_pay", amount=c.money(difference)))
+    if difference > 0:  # this message is the payment request too: amount, deadline, pay link
+        money = c.money(difference)
+        if c.payload.get("hold_until"):
+            intro.append(c.t("switched_pay_by", amount=money, deadline=_deadline(c)))
+            facts = [(c.t("label_amount"), money), (c.t("label_hold_until"), _deadline(c))]
+        else:  # written before switch differences had a deadline
+            intro.append(c.t("switched_pay", amount=money))
         if _safe_url(c.payload.get("payment_url")):
             action = (c.t("payment_action"), c.payload["payment_url"])
     return Content(
         subject=c.t("switched_subject", new_name=new_name),
         intro=intro,
+        facts=facts,
         action=action,
         footer=c.order_footer(),
         sms=c.t("switched_sms", store=c.store_name, order=c.order, new_name=c.short(new_name), name=c.short(name)),
@@ -477,7 +547,12 @@ BUILDERS = {
     "restock": restock,
     "delay_incentive": delay_incentive,
     "merchant_digest": merchant_digest,
+    "refund_made": refund_made,
+    "refund_failed": refund_failed,
+    "order_edit_failed": order_edit_failed,
 }
+# Messages for the merchant (in English, to the store's merchant email), not for a shopper.
+MERCHANT_EVENTS = {"merchant_digest", "refund_failed", "order_edit_failed"}
 
 
 def brand(store: Store) -> dict:
@@ -490,7 +565,7 @@ def render(session: Session | None, store: Store, event: str, payload: dict, *, 
     builder = BUILDERS.get(event)
     if builder is None:
         raise RenderError(f"No message for event {event!r}.")
-    locale = "en" if event == "merchant_digest" else payload.get("locale")
+    locale = "en" if event in MERCHANT_EVENTS else payload.get("locale")
     c = Context(store, payload, Translator(locale), app_url.rstrip("/"), secret_keys, session)
     try:
         content = builder(c)
@@ -505,7 +580,7 @@ def render(session: Session | None, store: Store, event: str, payload: dict, *, 
     variables = {
         "content": content,
         "greeting": greeting,
-        "signoff": c.t("signoff", store=c.store_name) if event != "merchant_digest" else "",
+        "signoff": c.t("signoff", store=c.store_name) if event not in MERCHANT_EVENTS else "",
         "unsubscribe_label": c.t("unsubscribe"),
         "labels": {"quantity": c.t("label_quantity"), "eta": c.t("label_eta"), "sku": c.t("label_sku")},
         "brand": brand(store),

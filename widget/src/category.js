@@ -1,4 +1,5 @@
-// Category, search and brand pages: a badge on each product card that is not simply in stock,
+// Category, search and brand pages: a badge on each product card that is not simply in stock
+// ("Some options on backorder" when only some of its variants are),
 // from one batched availability request per scan.
 import { badge, makeHost } from './dom.js';
 import { productSummary } from './format.js';
@@ -15,6 +16,7 @@ export async function badgeCards(cards, ctx) {
   const ids = [...new Set(cards.map(cardProductId))].filter(Boolean);
   if (!ids.length) return;
   const byProduct = new Map();
+  const strings = ctx.ready(); // on its way while the availability comes
   for (const part of chunks(ids, 50)) {
     const data = await ctx.api.availability(part, 1);
     for (const item of (data && data.items) || []) {
@@ -22,16 +24,20 @@ export async function badgeCards(cards, ctx) {
       byProduct.get(item.product_id).push(item);
     }
   }
+  await strings;
   for (const card of cards) {
-    const best = productSummary(byProduct.get(cardProductId(card)) || []);
+    const items = byProduct.get(cardProductId(card)) || [];
+    const best = productSummary(items);
     const old = card.querySelector('[data-backorder-desk=card]');
     if (old) old.remove();
-    if (!best || best.state === 'in_stock') continue;
+    // In stock, yet some of its options only on backorder: the card says so.
+    const some = best && best.state === 'in_stock' && items.some((item) => item.state === 'backorder');
+    if (!best || (best.state === 'in_stock' && !some)) continue;
     // Over the card's picture, like the theme's own sale flag: nothing around it moves.
     const figure = card.querySelector('.card-figure, .listItem-figure');
     const { host, body } = makeHost(figure ? 'card' : 'badge');
     host.setAttribute('data-backorder-desk', 'card');
-    body.append(badge(best.state, ctx.t(best.state)));
+    body.append(some ? badge('backorder', ctx.t('some_backorder')) : badge(best.state, ctx.t(best.state)));
     if (figure) figure.appendChild(host);
     else card.insertBefore(host, card.firstChild);
   }

@@ -1,13 +1,14 @@
 // An accessible confirmation dialog inside the widget's shadow root: labelled and described,
 // focus kept inside while open, Escape and "Go back" close it, focus returns to its opener.
-// `run(dialog)` does the work on "Confirm"; if it throws, the dialog stays open with the error.
+// `run(dialog)` does the work on "Confirm"; if it throws, the dialog stays open with the error's
+// message, which the caller words for people.
 import { h } from './dom.js';
 
 export function openDialog(container, opener, t, { title, text, fields, run }) {
   const error = h('p', { class: 'error', role: 'alert' });
   const confirm = h('button', null, t('confirm'));
   const dialog = h('form', { role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'bd-t', 'aria-describedby': 'bd-d' },
-    h('h2', { id: 'bd-t' }, title), h('p', { id: 'bd-d' }, text), fields, error,
+    h('h2', { id: 'bd-t' }, title), h('div', { id: 'bd-d' }, text), fields, error,
     h('div', { class: 'row' }, h('button', { type: 'button', class: 'secondary', onclick: () => close(true) }, t('back')), confirm));
   const overlay = h('div', { class: 'overlay' }, dialog);
 
@@ -37,7 +38,7 @@ export function openDialog(container, opener, t, { title, text, fields, run }) {
       await run(dialog);
       close();
     } catch (e) {
-      error.textContent = t('error', { message: e.message });
+      error.textContent = e.message;
       confirm.disabled = false;
     }
   };

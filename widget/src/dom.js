@@ -29,11 +29,12 @@ export function replace(el, ...children) {
 // The coloured badge for a state (in_stock, backorder, waiting…), styled by the state's class.
 export const badge = (state, text) => h('span', { class: 'badge ' + state }, text);
 
-// A Shadow DOM host: the page's CSS cannot reach in and ours cannot leak out.
-export function makeHost(kind) {
+// A Shadow DOM host: the page's CSS cannot reach in and ours cannot leak out. `css` adds to the
+// shared styles (the account chunk brings its own).
+export function makeHost(kind, css = '') {
   const host = h('div', { class: 'backorder-desk backorder-desk--' + kind, 'data-backorder-desk': kind });
   const body = h('div', { class: 'bd-' + kind });
-  host.attachShadow({ mode: 'open' }).append(h('style', null, STYLES), body);
+  host.attachShadow({ mode: 'open' }).append(h('style', null, STYLES + css), body);
   return { host, body };
 }
 

@@ -4,23 +4,6 @@ export function positiveId(value) {
   return /^[1-9]\d{0,17}$/.test(text) ? Number(text) : null;
 }
 
-// The order id in an account link: Cornerstone's details_url is
-// /account.php?action=view_order&order_id=123.
-export function orderIdFromUrl(href, base) {
-  try {
-    const url = new URL(href, base || 'http://x.invalid/');
-    return positiveId(url.searchParams.get('order_id'));
-  } catch (e) {
-    return null;
-  }
-}
-
-// A signed guest order link arrives as ?bd_order=<token>.
-export function orderLinkToken(search) {
-  const token = new URLSearchParams(search || '').get('bd_order');
-  return token && /^[\w.\-~:]{10,2000}$/.test(token) ? token : null;
-}
-
 export function chunks(list, size) {
   const out = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));

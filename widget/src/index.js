@@ -1,14 +1,13 @@
 // Backorder Desk storefront widget. One script tag:
 //   <script src="APP_URL/widget.js" data-store="STORE_HASH" data-client-id="…" data-locale="…" defer></script>
 // or, as the Scripts API injects it, <script src="APP_URL/widget.js?store=STORE_HASH&client_id=…" defer>
-// (config.js reads either).
+// (config.js reads either). The page's language strings and, on account pages only, the account
+// code come as chunks from the same origin (chunks.js).
 // Everything it does is wrapped so that no failure can reach the page: if the API is down or a
-// browser lacks a feature, the page simply stays as it was.
-// The locale table comes first in the bundle: the code after it, which names its keys, then
-// gzips better.
+// browser lacks a feature, a product or category page simply stays as it was.
 import { pickLocale, translator } from './i18n.js';
 import { apiClient } from './api.js';
-import { accountPages } from './account.js';
+import { loadChunk } from './chunks.js';
 import { widgetConfig, widgetScript } from './config.js';
 import { badgeCards, CARD_SELECTOR } from './category.js';
 import { localToday } from './format.js';
@@ -16,6 +15,8 @@ import { productView } from './product.js';
 
 const PRODUCT_SELECTOR = '.productView[data-entity-id]';
 const WATCHED = PRODUCT_SELECTOR + ',' + CARD_SELECTOR;
+// An account order list or order page, or a guest's order link: the account chunk is needed.
+const ACCOUNT_PAGE = 'input[name=orderid],.account-listItem a[href*="order_id="]';
 
 function start(script, api) {
   // Listeners live in api.queue as [event, fn] pairs, whether added before or after the start.
@@ -29,25 +30,18 @@ function start(script, api) {
   const fail = (error) => emit('error', { message: String(error && error.message) });
   const config = widgetConfig(script, location.href);
   const locale = pickLocale([config.locale, document.documentElement.lang, ...(navigator.languages || [])]);
+  const chunk = (name) => loadChunk(config.origin, name + '-' + locale.lang);
   const ctx = {
     ...locale, // lang (for strings) and tag (for Intl)
     api: apiClient(config.origin, config.store),
-    t: translator(locale.lang),
+    clientId: config.clientId,
     today: localToday,
     emit,
     fail,
-    shopperSession,
   };
-
-  // A signed-in customer's session comes from the storefront's current-customer JWT (same
-  // origin); a guest's from the order link. Kept in memory only, never in a URL or storage.
-  async function shopperSession(orderLink) {
-    if (orderLink) return (await ctx.api.session({ order_link: orderLink })).token;
-    if (!config.clientId) return null;
-    const response = await fetch('/customer/current.jwt?app_client_id=' + encodeURIComponent(config.clientId), { credentials: 'same-origin' });
-    // A guest gets 404: there is nothing to show.
-    return response.ok ? (await ctx.api.session({ customer_jwt: (await response.text()).trim() })).token : null;
-  }
+  // ctx.t exists once the strings have come: whatever renders awaits ctx.ready() first, so a page
+  // with nothing to show never downloads them.
+  ctx.ready = () => chunk('strings').then((strings) => { ctx.t = ctx.t || translator(strings); });
 
   const seen = new WeakSet();
   let mounted = [];
@@ -77,7 +71,9 @@ function start(script, api) {
   };
 
   scan();
-  accountPages(ctx).then((panels) => { mounted = mounted.concat(panels); }, fail);
+  if (/[?&]bd_order=/.test(location.search) || document.querySelector(ACCOUNT_PAGE)) {
+    Promise.all([chunk('account'), ctx.ready()]).then(([accountPages]) => accountPages(ctx)).then((panels) => { mounted = mounted.concat(panels); }, fail);
+  }
   // Quick view, infinite scroll and faceted search add product views and cards later.
   let pending = 0;
   new MutationObserver((records) => {

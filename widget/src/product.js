@@ -8,7 +8,6 @@ export function productView(view, ctx) {
   const input = view.querySelector('input[name=product_id]');
   const productId = positiveId(view.getAttribute('data-entity-id')) || positiveId(input && input.value);
   if (!productId) return null;
-  const { t } = ctx;
   const forms = {};
   const sku = view.querySelector('[data-product-sku]');
   let items = [];
@@ -32,7 +31,7 @@ export function productView(view, ctx) {
   async function load() {
     const mine = ++sequence;
     const wanted = quantity();
-    const data = await ctx.api.availability(productId, wanted);
+    const [data] = await Promise.all([ctx.api.availability(productId, wanted), ctx.ready()]);
     if (mine !== sequence) return; // a newer request is on its way
     items = data.items;
     loaded = wanted;
@@ -44,22 +43,29 @@ export function productView(view, ctx) {
     const item = items.find((i) => i.variant_id === variantId) || items.find((i) => i.sku === text) || (items.length === 1 && items[0]);
     if (!item) return host.remove();
     if (!host.isConnected) {
+      // After the whole buying area (Cornerstone's Add to Cart and Wish List forms sit side by
+      // side in .productView-options), so the box never wraps around their floated buttons.
       const form = view.querySelector('form[data-cart-item-add]');
-      if (form) form.after(host);
+      const area = form && form.closest('.productView-options');
+      if (area) area.append(host);
+      else if (form) form.after(host);
       else view.appendChild(host);
     }
+    const { t } = ctx;
     const words = stockWording(item, loaded, t, ctx.tag, ctx.today());
-    const waits = item.state !== 'in_stock';
+    // The merchant's message and reason are about reserving: shown only while one can reserve.
+    const reserves = item.state === 'backorder';
+    const soldOut = item.state === 'sold_out';
     replace(
       content,
       h('p', { class: 'head' }, badge(item.state, words.badge), words.eta && h('span', { class: 'eta' }, words.eta)),
       words.partial && h('p', { class: 'partial' }, words.partial),
-      // The merchant's backorder message and reason are about waiting: not shown when in stock.
-      waits && item.message && h('p', null, item.message),
-      waits && item.reason && h('p', { class: 'reason' }, item.reason),
+      soldOut && h('p', null, t('sold_out_note')),
+      reserves && item.message && h('p', null, item.message),
+      reserves && item.reason && h('p', { class: 'reason' }, item.reason),
       item.pay_later && h('p', { class: 'muted' }, t('pay_later_note')),
-      alternatives(item.alternatives.filter((a) => safeUrl(a.url)).slice(0, 3)),
-      item.state === 'sold_out' && notifyForm(item.variant_id),
+      alternatives(item, item.alternatives.filter((a) => safeUrl(a.url)).slice(0, 3)),
+      soldOut && notifyForm(item.variant_id),
     );
     // Announce a change the shopper caused (variant or quantity), not the first render.
     const next = [words.badge, words.eta, words.partial].join(' ');
@@ -68,12 +74,18 @@ export function productView(view, ctx) {
     ctx.emit('render', { kind: 'product', variant_id: item.variant_id, state: item.state });
   }
 
-  function alternatives(list) {
+  // Another option of this same product reads as its option ("43"), on a line of its own, so
+  // that it is never lost when the name wraps.
+  function alternatives(item, list) {
     return list.length && [
-      h('h3', null, t('alternatives')),
-      h('ul', { class: 'alts' }, list.map((a) => h('li', null, h('a', { href: safeUrl(a.url) },
-        safeUrl(a.image_url) && h('img', { src: safeUrl(a.image_url), alt: '', width: 40, height: 40 }),
-        h('span', null, h('span', { class: 'name' }, a.name), h('span', { class: 'muted' }, formatMoney(a.price, a.currency, ctx.tag))))))),
+      h('h3', null, ctx.t('alternatives')),
+      h('ul', { class: 'alts' }, list.map((a) => {
+        const [name, option] = a.product_id === item.product_id ? a.name.split(/ [—–-] /) : [a.name];
+        return h('li', null, h('a', { href: safeUrl(a.url) },
+          safeUrl(a.image_url) && h('img', { src: safeUrl(a.image_url), alt: '', width: 40, height: 40 }),
+          h('span', null, h('span', { class: 'name' }, name), option && h('span', { class: 'option' }, option),
+            h('span', { class: 'muted' }, formatMoney(a.price, a.currency, ctx.tag)))));
+      })),
     ];
   }
 
@@ -86,6 +98,7 @@ export function productView(view, ctx) {
       oninput: () => error.textContent && contactOf(field.value) && show(),
     });
     const error = h('p', { id: id + 'e', class: 'error', 'aria-live': 'polite' });
+    const { t } = ctx;
     const button = h('button', null, t('send'));
     const wrap = h('div', { class: 'notify', 'aria-live': 'polite' });
     const show = (message) => {

@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { daysBetween, etaPhrase, formatDate, formatMoney, localToday, productSummary, stockWording } from '../src/format.js';
 import { translator } from '../src/i18n.js';
+import { PRODUCT } from '../src/strings.js';
 
-const en = translator('en');
+const en = translator(PRODUCT.en);
 const TODAY = '2026-11-26';
 
 test('dates are short, in the shopper locale, with the year only when it is not this one', () => {
@@ -58,7 +59,7 @@ test('no partial wording when nothing is on hand or the quantity fits', () => {
 });
 
 test('partial stock wording is translated', () => {
-  const de = translator('de');
+  const de = translator(PRODUCT.de);
   assert.equal(stockWording(backorder, 5, de, 'de-DE', TODAY).partial, '2 sofort, 3 um den 12. Dez.');
 });
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chunks, contactOf, orderIdFromUrl, orderLinkToken, positiveId, safeUrl } from '../src/ids.js';
+import { chunks, contactOf, positiveId, safeUrl } from '../src/ids.js';
+import { orderIdFromUrl, orderLinkToken } from '../src/orders.js';
 
 test('ids are positive integers and nothing else', () => {
   assert.equal(positiveId('101'), 101);
