@@ -45,6 +45,7 @@ from api.bigcommerce.install import WEBHOOK_SECRET_HEADER, secret_digest  # noqa
 from api.db import make_engine  # noqa: E402
 from api.domain.availability import refresh_availability  # noqa: E402
 from api.domain.backorders import receive  # noqa: E402
+from api.domain.bulk import insert_rows  # noqa: E402
 from api.domain.stores import create_store  # noqa: E402
 from api.models import (  # noqa: E402
     Base, BigCommerceInstallation, InboundShipment, Line, Order, Store, Variant,
@@ -81,7 +82,7 @@ def seed_catalog(engine, variants: int) -> float:
         store_id = store.id
     now = datetime.utcnow()
     with Session(engine) as session, session.begin():
-        session.execute(insert(Variant), [
+        insert_rows(session, Variant.__table__, [
             {"store_id": store_id, "variant_id": FIRST_VARIANT + i, "product_id": FIRST_PRODUCT + i // 2,
              "sku": f"SKU-{i}", "name": f"Product {i // 2} — {'AB'[i % 2]}", "price": 1000 + (i * 37) % 9000,
              "currency": "USD", "url": f"https://shop.example/p/{i // 2}", "image_url": "",
@@ -92,9 +93,10 @@ def seed_catalog(engine, variants: int) -> float:
             for i in range(variants)
         ])
         pks = dict(session.execute(select(Variant.variant_id, Variant.id)).all())
-        session.execute(insert(InboundShipment), [
+        insert_rows(session, InboundShipment.__table__, [
             {"store_id": store_id, "variant_pk": pks[FIRST_VARIANT + i], "quantity": quantity,
-             "expected_on": TODAY + timedelta(days=days), "created_at": now}
+             "expected_on": TODAY + timedelta(days=days), "received_on": None, "quantity_received": None,
+             "created_at": now}
             for i in range(1, variants, 3) for quantity, days in ((5, 10), (20, 30))
         ])
         refresh_availability(session, pks.values())  # written in SQL, so refreshed explicitly

@@ -27,12 +27,13 @@ from collections import defaultdict
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import String, and_, bindparam, cast, delete, event, insert, inspect, or_, select, true, update
+from sqlalchemy import String, and_, cast, delete, event, inspect, or_, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from api.domain import clock
 from api.domain.backorders import backorder_capacity, supply_curves, waiting_units
+from api.domain.bulk import insert_rows, update_rows
 from api.domain.eta import SupplyCurve, eta_for
 from api.models import InboundShipment, Line, Store, Variant, VariantAvailability
 
@@ -218,21 +219,10 @@ def refresh_availability(session: Session, variant_pks: Iterable[int]) -> None:
     if set(old) - set(variants):
         session.execute(delete(AVAILABILITY).where(a.variant_pk.in_(sorted(set(old) - set(variants)))))
     chosen = _choose_alternatives(session, rechoose, rows)
-    new = [rows[pk] | chosen[pk] for pk in sorted(rows) if pk not in old]
-    if new:
-        session.execute(insert(AVAILABILITY), new)
-    own = [{**rows[pk], "b_pk": pk} for pk in sorted(rows) if pk in old]
-    if own:
-        session.execute(
-            update(AVAILABILITY).where(a.variant_pk == bindparam("b_pk"))
-            .values({name: bindparam(name) for name in rows[own[0]["b_pk"]] if name != "variant_pk"}),
-            own)
-    others = [{"b_pk": pk, **choice} for pk, choice in sorted(chosen.items()) if pk in old or pk not in rows]
-    if others:
-        session.execute(
-            update(AVAILABILITY).where(a.variant_pk == bindparam("b_pk"))
-            .values(alternatives=bindparam("alternatives"), reach=bindparam("reach")),
-            others)
+    insert_rows(session, AVAILABILITY, [rows[pk] | chosen[pk] for pk in sorted(rows) if pk not in old])
+    update_rows(session, AVAILABILITY, "variant_pk", [rows[pk] for pk in sorted(rows) if pk in old])
+    update_rows(session, AVAILABILITY, "variant_pk", [
+        {"variant_pk": pk, **choice} for pk, choice in sorted(chosen.items()) if pk in old or pk not in rows])
 
 
 def _offer(variant) -> dict | None:
@@ -257,6 +247,12 @@ def _whose_alternatives_move(session: Session, moved: list) -> set[int]:
         if offer is not None and category:
             near.append((store_id, category, offer["price"]))
     found = set()
+    if len(set(near)) > 100:  # a bulk change: every variant of those categories, in one query each
+        for store_id, categories in _group(near).items():
+            for batch in _chunks(sorted(categories), 100):
+                found.update(session.scalars(select(a.variant_pk).where(
+                    a.store_id == store_id, a.category.in_(batch))))
+        near = []
     for batch in _chunks(sorted(set(near)), 100):
         found.update(session.scalars(select(a.variant_pk).where(or_(*(
             and_(a.store_id == store_id, a.category == category,
@@ -377,6 +373,13 @@ class _Candidates:
 def _as_candidate(row) -> tuple[int, dict]:
     return row.id, {"product_id": row.product_id, "variant_id": row.variant_id, "name": row.name,
                     "price": row.price, "currency": row.currency, "url": row.url, "image_url": row.image_url}
+
+
+def _group(near: list) -> dict[int, set[str]]:
+    categories = defaultdict(set)
+    for store_id, category, _ in near:
+        categories[store_id].add(category)
+    return categories
 
 
 def _chunks(items: list, size: int = CHUNK):
