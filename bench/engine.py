@@ -152,7 +152,7 @@ def start(command: list[str], env: dict, port: int) -> tuple[subprocess.Popen, s
         try:
             requests.get(f"{base}/healthz", timeout=2)
             return server, base
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still starting up
             time.sleep(0.2)
     server.terminate()
     raise SystemExit(f"{command[0]} did not answer within 60 s")
@@ -332,14 +332,16 @@ def run(name: str, url: str, variants: int, options) -> list[list[str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--postgres-url", default=os.environ.get(
-        "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL"),
+                        help="a scratch PostgreSQL database (it is emptied); default $BENCH_POSTGRES_URL")
     parser.add_argument("--sqlite-path", default=None, help="default: a temporary file")
     parser.add_argument("--databases", default="postgresql,sqlite")
     parser.add_argument("--sizes", default="10000,100000", help="catalog sizes (variants)")
     parser.add_argument("--lines", type=int, default=10_000, help="waiting lines served by the receipt")
     parser.add_argument("--seconds", type=float, default=10, help="length of each wrk load")
     options = parser.parse_args()
+    if "postgresql" in options.databases and not options.postgres_url:
+        parser.error("give --postgres-url (or BENCH_POSTGRES_URL): a scratch database, it is emptied")
 
     load_before = os.getloadavg()
     rows = []
