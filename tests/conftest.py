@@ -67,6 +67,18 @@ def app(_app):
     clock.freeze(None)
 
 
+@pytest.fixture(autouse=True)
+def console_build(tmp_path, monkeypatch):
+    """A console build's manifest, so pages render without `npm run build` (the browser tests
+    use the real bundle)."""
+    from api.blueprints import console
+
+    manifest = tmp_path / "console-manifest.json"
+    manifest.write_text('{"js": ["console/index.test.js"], "css": ["console/index.test.css"]}')
+    monkeypatch.setattr(console, "MANIFEST_PATH", manifest)
+    return manifest
+
+
 @pytest.fixture(scope="session")
 def reset_database():
     """Empties every table of an app: for tests that need a fresh database more than once."""
@@ -105,6 +117,14 @@ def store_and_key(app):
 def admin(store_and_key):
     """Headers that authenticate as store-a's merchant."""
     return {"Authorization": f"Bearer {store_and_key[1]}"}
+
+
+@pytest.fixture
+def other_admin(app):
+    """Headers for a second store, store-b, whose data store-a must never see (and vice versa)."""
+    with app.extensions["database"].transaction() as db_session:
+        _, api_key = create_store(db_session, "store-b", ["https://shop-b.example"])
+    return {"Authorization": f"Bearer {api_key}"}
 
 
 def _postgres_available() -> str | None:

@@ -10,8 +10,10 @@ status, with transitions (`set_status`: cancelling or declining restocks); refun
 share of what was paid, never more than is left, offered to the card only when the order was not
 paid with store credit or a gift certificate; refunds the provider declines (`is_declined`);
 requests done and their answer lost (`lose_answer`); refunds made by the merchant; shipments;
-display (`currency_code`) and transactional (`default_currency_code`) currencies; and the store
-information (currency, time zone).
+display (`currency_code`) and transactional (`default_currency_code`) currencies; the store
+information (currency, time zone); and stock as BigCommerce keeps it: a level per variant
+(inventory items) that checkout takes every ordered unit from, that cancelling restocks, that
+order edits move, and that relative inventory adjustments (`adjustments`) change.
 
 A request that breaks the descriptions is answered 400 and its problem kept in `errors`; the
 `fake_bigcommerce` fixture fails the test when any were kept."""
@@ -278,6 +280,7 @@ class FakeBigCommerce:
         self.timezone = "America/Chicago"
         self.declines: list[str] = []  # messages of the next refund payments the provider declines
         self.lost_answers: list[dict] = []  # requests done, then answered 504 (the answer lost)
+        self.adjustments: list[dict] = []  # relative inventory adjustments applied, in order
         self.rate_limit_headers = {"X-Rate-Limit-Requests-Left": "149", "X-Rate-Limit-Time-Reset-Ms": "30000",
                                    "X-Rate-Limit-Time-Window-Ms": "30000", "X-Rate-Limit-Requests-Quota": "150"}
         self._ids = itertools.count(1000)
@@ -631,6 +634,18 @@ class FakeBigCommerce:
             ]
             return page(items)
 
+        @app.post(prefix + "/v3/inventory/adjustments/relative")
+        def relative_adjustment(store_hash):
+            body = request.json
+            unknown = [item for item in body["items"] if item.get("variant_id") not in fake.variants
+                       or item.get("location_id") != 1]
+            if unknown:
+                return jsonify({"status": 422, "title": "Unknown item or location", "errors": {}}), 422
+            for item in body["items"]:
+                fake.available[item["variant_id"]] += item["quantity"]
+            fake.adjustments.append(body)
+            return {"transaction_id": uuid.uuid4().hex}
+
         # orders (V2)
         @app.get(prefix + "/v2/orders")
         def list_orders(store_hash):
@@ -645,13 +660,16 @@ class FakeBigCommerce:
 
         @app.put(prefix + "/v2/orders/<int:order_id>")
         def edit_order(store_hash, order_id):
+            # An order edit moves stock as checkout does: removed units return, added ones are taken.
             products = fake.order_products[order_id]
             for change in request.json.get("products", []):
                 if "id" in change:
                     existing = next(p for p in products if p["id"] == change["id"])
+                    fake.available[existing["variant_id"]] += existing["quantity"] - change["quantity"]
                     existing["quantity"] = change["quantity"]
                 else:
                     variant = fake.variants[change["variant_id"]]
+                    fake.available[variant["id"]] -= change["quantity"]
                     products.append({
                         "id": next(fake._ids), "order_id": order_id, "product_id": change["product_id"],
                         "variant_id": variant["id"], "name": fake.products[variant["product_id"]]["name"],
@@ -788,7 +806,7 @@ def fake_bigcommerce():
 # --- wiring the app to the fake --------------------------------------------------------------
 
 CLIENT_ID, CLIENT_SECRET = "bd-client-id", "bd-client-secret-of-at-least-32-bytes"
-SCOPES = "store_v2_orders store_v2_products store_inventory_read_only store_content_checkout store_cart store_v2_marketing"
+SCOPES = "store_v2_orders store_v2_products store_inventory store_content_checkout store_cart store_v2_marketing"
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def test_cancel_whole_line_refunds_it_and_moves_the_queue_up(shop, client, app):
     first = shop.order(100, 1, 2, unit_price=1500)
     behind = shop.order(101, 1, 2, customer_id=8)
     other = shop.session(8)
-    assert shop.line(other, 101, behind)["eta"]["date"] == "2026-12-21"
+    assert shop.line(other, 101, behind)["eta"]["date"] == "2026-12-22"  # Sun 20 Dec: Mon + 1
 
     response = shop.act(shop.session(7), 100, first, "cancel", {})
     assert response.status_code == 200, response.get_json()

@@ -36,6 +36,42 @@ def test_migration_on_postgresql_matches_the_models(postgres_url):
         admin.dispose()
 
 
+def test_existing_inbound_shipments_become_purchase_order_lines(tmp_path):
+    url = "sqlite:///" + str(tmp_path / "upgraded.sqlite3")
+    upgrade(url, "0003")  # the schema before purchase orders
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO stores (id, hash, name, platform, active, storefront_origins, cancel_window_days, "
+            "cancel_allocated, pay_later_enabled, payment_hold_days, handling_days, dearer_switch, "
+            "delay_incentive, notification_channels, brand_logo_url, brand_colour, merchant_email, created_at) "
+            "VALUES (1, 's', '', 'local', 1, '[]', 30, 0, 1, 3, 1, 'pay_difference', '{}', '[\"email\"]', '', "
+            "'#1f4e79', '', '2026-11-01 00:00:00')"))
+        connection.execute(text(
+            "INSERT INTO variants (id, store_id, variant_id, product_id, sku, name, price, currency, url, "
+            "image_url, category, on_hand, backorders_enabled, lead_time_days, message, reason, "
+            "alternatives, updated_at) VALUES (1, 1, 10, 1, '', '', 0, 'USD', '', '', '', 0, 1, NULL, '', "
+            "'Held at the port', '[]', '2026-11-01 00:00:00')"))
+        connection.execute(text(
+            "INSERT INTO inbound_shipments (id, store_id, variant_pk, quantity, expected_on, received_on, "
+            "quantity_received, created_at) VALUES "
+            "(3, 1, 1, 5, '2026-12-01', NULL, NULL, '2026-11-01 00:00:00'), "
+            "(8, 1, 1, 4, '2026-11-20', '2026-11-21', 4, '2026-11-01 00:00:00')"))
+    engine.dispose()
+
+    upgrade(url)
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        lines = connection.execute(text(
+            "SELECT i.id, i.quantity, p.status, p.expected_on, p.supplier FROM inbound_shipments i "
+            "JOIN purchase_orders p ON p.id = i.purchase_order_id ORDER BY i.id")).all()
+        reason = connection.execute(text("SELECT reason, reason_code FROM variants")).one()
+    engine.dispose()
+    assert [tuple(line) for line in lines] == [(3, 5, "open", "2026-12-01", ""), (8, 4, "received", "2026-11-20", "")]
+    assert tuple(reason) == ("Held at the port", "")
+
+
 def test_the_availability_migration_computes_every_existing_variants_row(tmp_path):
     url = "sqlite:///" + str(tmp_path / "migrated.sqlite3")
     upgrade(url, "0002")

@@ -49,6 +49,7 @@ def payload(event: str, locale: str = "en", **values) -> dict:
         "refund_failed": {"amount": 9000, "reason": "cancel", "refund_id": 3,
                           "error": "The payment provider declined the refund: Card expired"},
         "order_edit_failed": {"to_name": "Merino Tee Grey", "amount": 500, "error": "HTTP 422"},
+        "inbound_overdue": {"inbound_id": 3, "variant_id": 9, "expected_on": "2026-11-20"},
     }[event]
     return {**base, **extra, **values}
 

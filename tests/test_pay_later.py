@@ -2,7 +2,7 @@
 confirmed; when its stock arrives it is held for the store's payment-hold days with a payment
 request; paid, it ships like any other; unpaid, its units pass to the next in the queue and the
 line is cancelled, with notice."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from shopper_support import NOW, bc_app, run_jobs_command, shop, transaction  # noqa: F401
 from sqlalchemy import select
@@ -67,9 +67,9 @@ def test_stock_for_a_pay_later_line_is_held_and_paid_on_the_pay_page(shop, clien
     line = shop.line(shop.session(7), 100, mine)
     assert (line["state"], line["quantity_allocated"]) == ("awaiting_payment", 2)
     payment = line["payment_request"]
-    assert (payment["amount"], payment["status"], payment["hold_until"]) == (2500, "open", "2026-11-28T12:00:00Z")
+    assert (payment["amount"], payment["status"], payment["hold_until"]) == (2500, "open", "2026-11-28T23:59:59Z")
     [requested] = events(app, "payment_requested")
-    assert requested["payment_url"] == payment["url"] and requested["hold_until"] == "2026-11-28T12:00:00"
+    assert requested["payment_url"] == payment["url"] and requested["hold_until"] == "2026-11-28T23:59:59"
 
     path = payment["url"].removeprefix("http://app.test")
     page = client.get(path)
@@ -96,9 +96,10 @@ def test_an_unpaid_hold_expires_and_the_units_pass_to_the_next_in_queue(shop, cl
     pay_later(shop, shop.session(7), 100, mine)
     shop.receive(1, 2)
     url = shop.line(shop.session(7), 100, mine)["payment_request"]["url"]
-    clock.freeze(NOW + timedelta(days=3) - timedelta(seconds=1))
+    # Held to the end of the third day (the store's time zone, UTC here).
+    clock.freeze(datetime(2026, 11, 29, 23, 59, 58))
     assert run_jobs_command(app)["expire_payment_holds"] == 0
-    clock.freeze(NOW + timedelta(days=3))
+    clock.freeze(datetime(2026, 11, 29, 23, 59, 59))
     assert run_jobs_command(app)["expire_payment_holds"] == 1
     assert run_jobs_command(app)["expire_payment_holds"] == 0
 

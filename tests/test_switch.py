@@ -54,8 +54,8 @@ def test_switch_to_a_dearer_alternative_asks_for_the_difference(shop, client, ap
     body = shop.act(shop.session(7), 100, mine, "switch", {"variant_id": 2}).get_json()
     assert body["refund"] is None
     payment = body["payment_request"]
-    # held for the store's payment-hold days (3 by default), like a pay-later line's stock
-    assert (payment["amount"], payment["status"], payment["hold_until"]) == (300, "open", "2026-11-29T12:00:00Z")
+    # held for the store's payment-hold days (3 by default) to the end of the day, like a pay-later line's stock
+    assert (payment["amount"], payment["status"], payment["hold_until"]) == (300, "open", "2026-11-29T23:59:59Z")
     assert payment["url"].startswith("http://app.test/demo/pay/")
     new = next(line for line in body["order"]["lines"] if line["id"] == body["new_line_id"])
     assert new["payment_request"]["url"] == payment["url"]

@@ -2,10 +2,13 @@
 store admin did to them. Every function here fetches first (no transaction open while waiting on
 BigCommerce) and then applies what it fetched in one short transaction.
 
-Stock: BigCommerce deducts every ordered unit at checkout, backordered ones included, so its
-"available to sell" is our free stock minus the units waiting in our queue. A variant's on hand
-is therefore BigCommerce's available + our waiting units (never below zero); a rise in it is
-stock that arrived, and `save_variant` allocates it to the queue."""
+Stock: our stock ledger is the count (api/domain/stock.py). BigCommerce deducts every ordered
+unit at checkout, backordered ones included, so its level should be our free units minus the
+units waiting in our queue, once it has every write-back we owe it. A stock webhook (and the
+periodic and nightly reconciliations) reads BigCommerce's level, first applies every order
+BigCommerce changed before that read (a cancelled order restocks there: applied out of order it
+would look like new stock), then books the rest of the difference as an adjustment, which
+allocates to the queue and marks inbound stock received. docs/stock-events.md has the table."""
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -20,11 +23,12 @@ from api.bigcommerce.money import to_minor
 from api.db import AppDatabase
 from api.domain import clock
 from api.domain.actions import mark_paid
-from api.domain.backorders import OrderLineIn, ingest_order, lock_variant, waiting_units
-from api.domain.catalog import save_variant
+from api.domain.backorders import OrderLineIn, ingest_order, lock_variant
+from api.domain.catalog import receive_inbound_from_platform, save_variant
 from api.domain.errors import NotFound
 from api.domain.fulfilment import cancel_units, ship_units
 from api.domain.payments import refund_unwanted_payment
+from api.domain.stock import owe_platform, platform_restocked, reconcile_level
 from api.models import BigCommerceInstallation, Line, Order, PaymentRequestRecord, Refund, Store, Variant
 
 log = logging.getLogger(__name__)
@@ -38,6 +42,7 @@ PAID = {SHIPPED, PARTIALLY_SHIPPED, AWAITING_PICKUP, AWAITING_SHIPMENT, COMPLETE
         DISPUTED, PARTIALLY_REFUNDED}
 # Over: every unit not shipped leaves the queue (the platform has, or will have, the money back).
 ENDED = {REFUNDED, CANCELLED, DECLINED}
+RESTOCKED = {CANCELLED, DECLINED}  # BigCommerce puts the unshipped units back in stock
 # Anything else (Incomplete, Pending, Awaiting Payment, Manual Verification Required) is not
 # paid yet: it takes no place until a later status says it is paid.
 NO_CARD_METHODS = ("store credit", "gift certificate")
@@ -45,6 +50,8 @@ RECONCILE_EVERY = timedelta(minutes=15)
 RECONCILE_OVERLAP = timedelta(hours=1)  # modified-since windows overlap: applying twice is harmless
 FIRST_RECONCILE_WINDOW = timedelta(days=2)
 RECONCILE_STOCK_LIMIT = 200  # variants with waiting lines whose stock is re-read per run
+CATCH_UP_OVERLAP = timedelta(minutes=5)  # BigCommerce's modification times are to the second
+STABLE_READS = 3  # stock re-read until it stops moving while orders are caught up
 
 
 # --- catalog ---------------------------------------------------------------------------------
@@ -109,45 +116,51 @@ def fetch_available(client: BigCommerceClient, params: dict) -> dict[int, int]:
     return totals
 
 
-def _set_stock(session: Session, store: Store, variant: Variant, available: int, extra: int = 0) -> int:
-    waiting = waiting_units(session, [variant.id]).get(variant.id, 0)
-    return max(0, available + waiting + extra)
-
-
 def apply_catalog(session: Session, store: Store, records: list[dict], *,
                   ordered: dict[int, int] | None = None) -> int:
     """Create or refresh variants from BigCommerce records. Merchant settings (backorders,
     limits, messages, lead times, alternatives) are ours and stay; variants new to us allow
-    backorders, since BigCommerce itself decides at checkout. `ordered`: units of an order that
-    BigCommerce has already deducted but we have not ingested yet."""
-    for record in records:
+    backorders, since BigCommerce itself decides at checkout, and start with BigCommerce's stock
+    (the stock of variants we know changes only through `apply_levels`). `ordered`: units of an
+    order that BigCommerce has already deducted but we have not ingested yet."""
+    for record in sorted(records, key=lambda r: r["variant_id"]):
         variant_id = record["variant_id"]
         fields = dict(record["fields"])
         try:
-            variant = lock_variant(session, store, variant_id)
+            lock_variant(session, store, variant_id)
         except NotFound:
-            variant = None
             fields["backorders_enabled"] = True
-        if record.get("available") is not None:
-            extra = (ordered or {}).get(variant_id, 0)
-            fields["on_hand"] = (_set_stock(session, store, variant, record["available"], extra)
-                                 if variant else max(0, record["available"] + extra))
-        save_variant(session, store, variant_id, fields, replace=False)
+            if record.get("available") is not None:
+                fields["on_hand"] = max(0, record["available"] + (ordered or {}).get(variant_id, 0))
+        save_variant(session, store, variant_id, fields, replace=False, from_platform=True)
     return len(records)
 
 
-def apply_available(session: Session, store: Store, available: dict[int, int]) -> int:
-    """New stock levels for variants we mirror; a rise allocates to the queue."""
+def apply_levels(session: Session, store: Store, levels: dict[int, int]) -> int:
+    """BigCommerce's stock levels for variants we mirror, every order it changed before reading
+    them already applied: a difference from ours is stock the merchant changed there, booked as an
+    adjustment (a rise allocates to the queue and marks inbound received). Returns how many
+    variants changed."""
     changed = 0
-    for variant_id, units in sorted(available.items()):
+    for variant_id, level in sorted(levels.items()):
         try:
             variant = lock_variant(session, store, variant_id)
         except NotFound:
             continue
-        on_hand = _set_stock(session, store, variant, units)
-        if on_hand != variant.on_hand:
-            save_variant(session, store, variant_id, {"on_hand": on_hand}, replace=False)
-            changed += 1
+        difference = reconcile_level(session, store, variant, level)
+        if not difference:
+            continue
+        on_hand = variant.on_hand + difference
+        if on_hand < 0:  # fewer units there than we hold for shoppers: the merchant must look
+            log.warning("Store %s variant %s: BigCommerce shows %s units fewer than we hold",
+                        store.id, variant_id, -on_hand)
+            on_hand = 0
+        if on_hand == variant.on_hand:
+            continue
+        if difference > 0:
+            receive_inbound_from_platform(session, store, variant, difference)
+        save_variant(session, store, variant_id, {"on_hand": on_hand}, replace=False, from_platform=True)
+        changed += 1
     return changed
 
 
@@ -187,6 +200,28 @@ def _paying_item(payment: PaymentRequestRecord, products: list[dict]) -> int | N
     return None
 
 
+def _give_back_paying_units(session: Session, store: Store, payment: PaymentRequestRecord,
+                            products: list[dict]) -> None:
+    """BigCommerce deducted the paying order's units of the line's variant again, though the
+    line's own order took them at checkout: owe them back (once: called only when the payment
+    is first applied)."""
+    line = payment.line
+    units = sum(int(p.get("quantity") or 0) for p in products if p.get("variant_id") == line.variant_id)
+    if units:
+        owe_platform(session, store, lock_variant(session, store, line.variant_id), units, "paying order")
+
+
+def _ship_paid_units(session: Session, store: Store, payment: PaymentRequestRecord, products: list[dict]) -> str:
+    """The paying order ships the line's goods: its shipments are the line's."""
+    item = next((p for p in products if p.get("id") == payment.paid_item_id), None)
+    shipped = min(int((item or {}).get("quantity_shipped") or 0), payment.quantity)
+    if shipped <= payment.quantity_shipped:
+        return "payment order"
+    units = ship_units(session, store, payment.line, shipped - payment.quantity_shipped)
+    payment.quantity_shipped += units
+    return "shipped" if units else "payment order"
+
+
 def apply_order(session: Session, store: Store, order: dict, products: list[dict]) -> str:
     """Record a new order, or bring a known one up to date. Returns what was done."""
     status_id = int(order.get("status_id") or 0)
@@ -199,8 +234,12 @@ def apply_order(session: Session, store: Store, order: dict, products: list[dict
         paid_order_id, paid_item_id = int(order["id"]), _paying_item(payment, products)
         if payment.status == "open":
             mark_paid(session, store, payment, paid_order_id=paid_order_id, paid_item_id=paid_item_id)
+            _give_back_paying_units(session, store, payment, products)
             return "paid"
+        if payment.status == "paid" and payment.paid_order_id == paid_order_id:
+            return _ship_paid_units(session, store, payment, products)
         if payment.status != "paid" and refund_unwanted_payment(session, store, payment, paid_order_id, paid_item_id):
+            _give_back_paying_units(session, store, payment, products)
             return "unwanted payment refunded"
         return "payment order"
     local = session.scalar(
@@ -308,6 +347,8 @@ def _update(session: Session, store: Store, local: Order, order: dict, products:
         if removed > 0 and status_id not in ENDED:
             if cancel_units(session, store, line, removed, reason="edited_in_store"):
                 done.append("edited in store")
+        if status_id in RESTOCKED:
+            platform_restocked(session, store, lock_variant(session, store, line.variant_id), line)
         if status_id in ENDED:
             reason = "refunded_in_store" if status_id == REFUNDED else "cancelled_in_store"
             unshipped = line.quantity - line.quantity_shipped - line.quantity_cancelled
@@ -389,32 +430,68 @@ def refresh_product(database: AppDatabase, store_id: int, product_id: int) -> in
 
 
 def refresh_stock(database: AppDatabase, store_id: int, *, product_id: int | None = None,
-                  variant_id: int | None = None) -> int:
-    """Re-read BigCommerce's stock for a product or variant; variants new to us are imported."""
+                  variant_id: int | None = None, variant_ids: list[int] | None = None) -> int:
+    """Reconcile our stock with BigCommerce's for a product or variant(s) (all of them when none
+    is given); variants new to us are imported. Returns how many variants changed.
+
+    BigCommerce's levels are read, then every order it modified since our last catch-up is
+    applied, then the levels are read again, until two reads agree: so a cancel that restocked
+    there is applied before its restock is compared, whatever order the webhooks came in."""
     with database.transaction(write=False) as session:
         store = session.get(Store, store_id)
         client = client_for(session, store)
         currency = installation_of(session, store).currency
-    params = {"variant_id:in": variant_id} if variant_id is not None else {"product_id:in": product_id}
-    available = fetch_available(client, params)
+    if variant_id is not None:
+        variant_ids = [variant_id]
+    params = ({"variant_id:in": ",".join(map(str, variant_ids))} if variant_ids
+              else {"product_id:in": product_id} if product_id is not None else {})
+    levels = fetch_available(client, params)
+    for _ in range(STABLE_READS):
+        catch_up_orders(database, store_id, client)
+        again = fetch_available(client, params)
+        if again == levels:
+            break
+        levels = again
     with database.transaction(write=False) as session:
         known = set(session.scalars(select(Variant.variant_id).where(
-            Variant.store_id == store_id, Variant.variant_id.in_(list(available)))))
+            Variant.store_id == store_id, Variant.variant_id.in_(list(levels)))))
     records = []
-    if product_id is not None and set(available) - known:
+    if product_id is not None and set(levels) - known:
         records = fetch_catalog(client, currency, product_id)
     with database.transaction() as session:
         store = session.get(Store, store_id)
         if records:
             apply_catalog(session, store, [r for r in records if r["variant_id"] not in known])
-        return apply_available(session, store, available)
+        return apply_levels(session, store, {vid: level for vid, level in levels.items() if vid in known})
+
+
+def catch_up_orders(database: AppDatabase, store_id: int, client: BigCommerceClient | None = None) -> int:
+    """Apply every order BigCommerce modified since the last catch-up (with an overlap: applying
+    an order twice is harmless). Returns the orders applied."""
+    started = clock.utcnow()
+    with database.transaction(write=False) as session:
+        store = session.get(Store, store_id)
+        client = client or client_for(session, store)
+        installation = installation_of(session, store)
+        since = (installation.orders_synced_at or installation.installed_at) - CATCH_UP_OVERLAP
+    seen = 0
+    params = {"min_date_modified": bigcommerce_date(since), "sort": "date_modified"}
+    for order in client.v2_pages("/v2/orders", params):
+        sync_order(database, store_id, int(order["id"]), order)
+        seen += 1
+    with database.transaction() as session:
+        installation = installation_of(session, session.get(Store, store_id))
+        installation.orders_synced_at = max(installation.orders_synced_at or started, started)
+    return seen
 
 
 # --- whole-store import and reconciliation ---------------------------------------------------
 
 
 def import_store(database: AppDatabase, store_hash: str, days: int = 30, echo=lambda _: None) -> dict:
-    """`backorder-desk sync`: the whole catalog with stock, then orders created in the last `days`."""
+    """`backorder-desk sync`: the whole catalog with stock, then orders created in the last `days`,
+    then every variant's stock reconciled (orders BigCommerce took before the catalog was read are
+    in its levels already: the reconciliation gives those units back to on hand)."""
     with database.transaction(write=False) as session:
         store = session.scalar(select(Store).where(Store.hash == store_hash, Store.platform == "bigcommerce"))
         if store is None:
@@ -433,6 +510,8 @@ def import_store(database: AppDatabase, store_hash: str, days: int = 30, echo=la
         outcome = sync_order(database, store_id, int(order["id"]), order)
         counts[outcome] = counts.get(outcome, 0) + 1
     echo(f"Orders: {sum(counts.values())} ({', '.join(f'{k}: {v}' for k, v in sorted(counts.items())) or 'none'}).")
+    changed = refresh_stock(database, store_id)
+    echo(f"Stock: {changed} variants reconciled with BigCommerce.")
     return {"variants": len(records), "orders": counts}
 
 
@@ -477,7 +556,32 @@ def _reconcile_store(database: AppDatabase, store_id: int, since: datetime) -> i
     for order in client.v2_pages("/v2/orders", params):
         sync_order(database, store_id, int(order["id"]), order)
         seen += 1
-    for variant_id in waiting_variants:
-        refresh_stock(database, store_id, variant_id=variant_id)
+    if waiting_variants:
+        refresh_stock(database, store_id, variant_ids=waiting_variants)
     return seen
+
+
+def reconcile_stock_nightly(database: AppDatabase) -> int:
+    """Once a day (the store's date) per installed store: every variant's stock compared with
+    BigCommerce's inventory items. Returns the stores reconciled."""
+    from api.domain.dates import store_today
+
+    with database.transaction(write=False) as session:
+        due = [(store.id, installation.stock_reconciled_on, store_today(store)) for store, installation in
+               session.execute(select(Store, BigCommerceInstallation)
+                               .join(BigCommerceInstallation, BigCommerceInstallation.store_id == Store.id)
+                               .where(Store.active, BigCommerceInstallation.uninstalled_at.is_(None))).all()]
+    done = 0
+    for store_id, reconciled_on, today in due:
+        if reconciled_on is not None and reconciled_on >= today:
+            continue
+        try:
+            refresh_stock(database, store_id)
+        except Exception:  # noqa: BLE001 - one store's failure must not stop the others
+            log.exception("Nightly stock reconciliation failed for store %s", store_id)
+            continue
+        with database.transaction() as session:
+            installation_of(session, session.get(Store, store_id)).stock_reconciled_on = today
+        done += 1
+    return done
 

@@ -45,6 +45,10 @@ class PaymentRequest:
 
 
 class CommercePort(Protocol):
+    # True when the platform keeps its own stock count that ours must agree with (our
+    # write-backs are pushed to it); False when our ledger is the only count.
+    keeps_stock: bool
+
     def refund_call(self, session: Session, store: Store, refund: Refund) -> RefundCall:
         """Read what making `refund` needs; the call it returns makes it. A retry carries the
         same `refund.key`, and the adapter must never refund a key twice, even when an earlier

@@ -31,6 +31,8 @@ def _choose_method(quote: dict) -> list[dict] | None:
 
 
 class BigCommerceAdapter:
+    keeps_stock = True  # BigCommerce counts stock too: write-backs keep the two in agreement
+
     def refund_call(self, session: Session, store: Store, refund: Refund) -> RefundCall:
         """From the order holding the money: the line's own order, or the order that paid its
         payment cart. A cancelled or pay-later line refunds its order product's units, never

@@ -28,6 +28,8 @@ def pay_page_path(token: str) -> str:
 
 
 class LocalAdapter:
+    keeps_stock = False  # our stock ledger is the only count
+
     def refund_call(self, session: Session, store: Store, refund: Refund) -> RefundCall:
         """Our ledger is the platform: the refund is booked in the transaction that prepares the
         call (once per key), and the call only reports it."""

@@ -5,7 +5,6 @@ Each action locks the variant(s) first and only then reads the line, so concurre
 receipts and orders on one variant run one after another and never act on stale quantities.
 No action calls the platform: each commits what is owed (a pending refund, an order edit) and a
 due job carries it out afterwards."""
-from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,14 +18,15 @@ from api.domain.backorders import (
 from api.domain.errors import Conflict, Invalid
 from api.domain.events import line_summary, notify, record
 from api.domain.payments import (
-    SENDING_LEASE, due_ids, hold_for_payment, issue_refund, open_payment, payment_dict, refund_dict,
-    request_payment, retry_delay,
+    SENDING_LEASE, due_ids, hold_deadline, hold_for_payment, issue_refund, open_payment, payment_dict,
+    refund_dict, request_payment, retry_delay,
 )
 from api.domain.shopper import (
     Shopper, alternative_refusal, cancel_refusal, cancellable_units, find_line, pay_later_refusal,
     pay_now_refusal, price_difference, scaled, switch_refusal, switch_units,
 )
 from api.domain.availability import alternatives_of
+from api.domain.stock import ALLOCATED as TAKEN, RELEASED, move, owe_platform
 from api.models import Line, OrderEdit, PaymentRequestRecord, Refund, Store, Variant
 
 MAX_EDIT_ATTEMPTS = 10
@@ -110,7 +110,9 @@ def _give_back(session: Session, store: Store, line: Line, variant: Variant, qua
     from_allocated = max(0, quantity - line.quantity_waiting)
     line.quantity_cancelled += quantity
     line.quantity_allocated -= from_allocated
-    variant.on_hand += from_allocated
+    move(session, variant, RELEASED, from_allocated, line=line, note="cancelled by the shopper")
+    # The platform took every unit of the order at checkout and does not restock a refund.
+    owe_platform(session, store, variant, quantity, "shopper cancel", line)
     # Units waiting on a pay-later line were refunded when it moved to pay later, and units held
     # for its payment were never paid: only a paid line has money to give back.
     amount = quantity * line.unit_price if line.payment_mode == PAY_NOW else 0
@@ -175,21 +177,23 @@ def switch(session: Session, store: Store, shopper: Shopper, order_id: int, line
         list_price=new_variant.price, currency=line.currency, queued_at=clock.utcnow(),
     )
     order.lines.append(new_line)
-    new_variant.on_hand -= units
     # The old line's units move to the new line; on the old line they count as cancelled.
     line.quantity_cancelled += units
     line.quantity_allocated = 0
     line.state = SWITCHED
     clear_eta(line)
-    old_variant.on_hand += freed
     session.flush()
+    # The platform's order edit moves its own count: it returns the old item and takes the new
+    # one, as checkout would.
+    move(session, new_variant, TAKEN, units, line=new_line, note="switched in")
+    move(session, old_variant, RELEASED, freed, line=line, note="switched out")
 
     difference = per_unit * units
     payment = None
     if difference > 0:
         # Held like a pay-later line's stock: unpaid by then, the switch is undone (expire_hold).
         # The `switched` message asks for the money, so the request sends none of its own.
-        hold_until = clock.utcnow() + timedelta(days=store.payment_hold_days)
+        hold_until = hold_deadline(store)
         payment = request_payment(session, store, new_line, units, difference, "switch_difference",
                                   hold_until, announce=False)
     # The platform's order is edited by a due job; a cheaper switch is refunded once it is.
@@ -349,7 +353,9 @@ def expire_hold(session: Session, store: Store, payment: PaymentRequestRecord) -
     line.quantity_allocated = 0
     line.quantity_cancelled += units
     settle_state(line)
-    variant.on_hand += units
+    move(session, variant, RELEASED, units, line=line, note="payment hold expired")
+    # The line's order took these units on the platform at checkout; nobody has them now.
+    owe_platform(session, store, variant, units, "hold expired", line)
     record(session, line, "hold_expired", {
         "quantity": units, "amount": payment.amount, "currency": payment.currency,
         "hold_until": payment.hold_until.isoformat(), "state": line.state,
@@ -364,7 +370,12 @@ def _undo_unpaid_switch(session: Session, store: Store, payment: PaymentRequestR
     back what they paid for them (the old price: the difference was never paid)."""
     line = payment.line
     units = line.quantity_allocated
-    amount = _give_back(session, store, line, variant, units) if units else 0
+    if not units:  # shipped meanwhile (the merchant's choice): nothing to undo, the request ends
+        payment.status = "expired"
+        record(session, line, "payment_expired", {"amount": payment.amount, "currency": payment.currency},
+               shopper_visible=False)
+        return True
+    amount = _give_back(session, store, line, variant, units)
     payment.status = "expired"
     refund = issue_refund(session, store, line, units, amount, "switch_unpaid")
     record(session, line, "hold_expired", {

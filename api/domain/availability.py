@@ -28,13 +28,13 @@ from datetime import date
 from typing import Iterable
 
 from sqlalchemy import String, and_, cast, delete, event, inspect, or_, select, true
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from api.domain import clock
 from api.domain.backorders import backorder_capacity, supply_curves, waiting_units
 from api.domain.bulk import insert_rows, update_rows
-from api.domain.eta import SupplyCurve, eta_for
+from api.domain.dates import WEEKDAYS, today_in
+from api.domain.eta import Calendar, SupplyCurve, eta_for
+from api.domain.reasons import reason_text
 from api.models import InboundShipment, Line, Store, Variant, VariantAvailability
 
 IN_STOCK, BACKORDER, SOLD_OUT = "in_stock", "backorder", "sold_out"
@@ -55,32 +55,33 @@ def availability(
     product_ids: list[int] | None = None,
     variant_ids: list[int] | None = None,
     quantity: int = 1,
+    locale: str | None = None,
 ) -> list[dict]:
-    """One item per variant asked for (directly or through its product), by product and variant,
-    as this session sees them (its own changes included)."""
-    if session.info.get(NOTED):
-        _refresh_noted(session)  # this transaction's own changes, not yet committed
-    found = availability_json(session.connection(), store.hash, product_ids=product_ids,
-                              variant_ids=variant_ids, quantity=quantity)
+    """One item per variant asked for (directly or through its product), by product and variant."""
+    found = availability_json(session, store.hash, product_ids=product_ids, variant_ids=variant_ids,
+                              quantity=quantity, locale=locale)
     return json.loads(found[1])["items"] if found else []
 
 
 def availability_json(
-    connection: Connection,
+    session: Session,
     store_hash: str,
     *,
     product_ids: list[int] | None = None,
     variant_ids: list[int] | None = None,
     quantity: int = 1,
+    locale: str | None = None,
 ) -> tuple[list[str], str] | None:
     """The store's storefront origins and the storefront's answer as JSON text, {"items": [...]}
     with one item per variant asked for, by product then variant: one query. None when the store
     is not known (or not active).
 
-    This is the hot path of every product and category page, so it is lean on purpose: a plain
-    connection (no ORM session), the SQL written out (SQLAlchemy expanding a 50-id IN list costs
-    more than the query itself), and each item written as JSON directly, its alternatives copied
-    in as stored."""
+    This is the hot path of every product and category page, so it is lean on purpose: the SQL is
+    written out (SQLAlchemy expanding a 50-id IN list costs more than the query itself) and each
+    item is written as JSON directly, its alternatives copied in as stored."""
+    if session.info.get(NOTED):
+        _refresh_noted(session)  # this transaction's own changes, not yet committed
+    connection = session.connection()
     ids = product_ids if product_ids is not None else (variant_ids or [])
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     sql = _READ_SQL.format(column="product_id" if product_ids is not None else "variant_id",
@@ -89,10 +90,12 @@ def availability_json(
     if not rows:
         return None
     rows.sort(key=_by_product)
-    today = clock.today()
+    _, handling_days, timezone, working_days = rows[0][:4]
+    calendar = Calendar(today=today_in(timezone), handling_days=handling_days,
+                        working_days=tuple(json.loads(working_days or "null") or WEEKDAYS))
     items = []
-    for (_, handling_days, pay_later, product_id, variant_id, sku, on_hand, waiting, capacity,
-         lead_time_days, supply, message, reason, alternatives) in rows:
+    for (_, _, _, _, pay_later, product_id, variant_id, sku, on_hand, waiting, capacity,
+         lead_time_days, supply, message, reason, reason_code, alternatives) in rows:
         if variant_id is None:  # the store has none of the ids asked
             continue
         on_hand = max(on_hand, 0)
@@ -103,9 +106,8 @@ def availability_json(
         elif capacity is None or shortfall <= capacity:
             state = BACKORDER
             curve = SupplyCurve(tuple((date.fromisoformat(day), total) for day, total in json.loads(supply)))
-            when = eta_for(waiting + shortfall, curve, lead_time_days=lead_time_days,
-                           handling_days=handling_days, today=today)
-            eta = f'{{"date":{_string(when.date.isoformat()) if when.date else "null"},"source":"{when.source}"}}'
+            eta = _dumps(eta_for(waiting + shortfall, curve, lead_time_days=lead_time_days,
+                                 calendar=calendar).as_dict())
         else:
             state = IN_STOCK if on_hand else SOLD_OUT
         # The contract's fields, in its order (a test compares this with the schema's dump).
@@ -113,7 +115,7 @@ def availability_json(
             f'{{"product_id":{product_id},"variant_id":{variant_id},"sku":{_string(sku)},'
             f'"state":"{state}","available_on_hand":{on_hand},'
             f'"available_for_backorder":{"null" if capacity is None else capacity},"eta":{eta},'
-            f'"message":{_string(message)},"reason":{_string(reason)},'
+            f'"message":{_string(message)},"reason":{_string(reason_text(reason_code, reason, locale))},'
             f'"pay_later":{"true" if pay_later and state == BACKORDER else "false"},'
             f'"alternatives":{alternatives if state != IN_STOCK else "[]"}}}'
         )
@@ -121,9 +123,10 @@ def availability_json(
 
 
 _READ_SQL = (
-    "SELECT CAST(s.storefront_origins AS TEXT), s.handling_days, s.pay_later_enabled, a.product_id,"
+    "SELECT CAST(s.storefront_origins AS TEXT), s.handling_days, s.timezone, CAST(s.working_days AS TEXT),"
+    " s.pay_later_enabled, a.product_id,"
     " a.variant_id, a.sku, a.on_hand, a.waiting, a.capacity, a.lead_time_days, a.supply, a.message,"
-    " a.reason, a.alternatives"
+    " a.reason, a.reason_code, a.alternatives"
     " FROM stores s LEFT OUTER JOIN variant_availability a"
     " ON a.store_id = s.id AND a.{column} IN ({ids})"
     " WHERE s.hash = {marker} AND s.active"
@@ -133,7 +136,7 @@ _string = json.encoder.encode_basestring_ascii  # what json.dumps writes for a s
 
 
 def _by_product(row) -> tuple:
-    return (row[3] or 0, row[4] or 0)
+    return (row[5] or 0, row[6] or 0)
 
 
 def _dumps(value) -> str:
@@ -178,7 +181,8 @@ def refresh_availability(session: Session, variant_pks: Iterable[int]) -> None:
         select(Variant.id, Variant.store_id, Variant.variant_id, Variant.product_id, Variant.sku,
                Variant.name, Variant.price, Variant.currency, Variant.url, Variant.image_url,
                Variant.category, Variant.on_hand, Variant.backorders_enabled, Variant.backorder_limit,
-               Variant.lead_time_days, Variant.message, Variant.reason, Variant.alternatives)
+               Variant.lead_time_days, Variant.message, Variant.reason, Variant.reason_code,
+               Variant.alternatives)
         .where(Variant.id.in_(chunk)))}
     a = AVAILABILITY.c
     old = {row.variant_pk: row for chunk in _chunks(pks) for row in session.execute(
@@ -196,6 +200,7 @@ def refresh_availability(session: Session, variant_pks: Iterable[int]) -> None:
         rows[pk] = {
             "variant_pk": pk, "store_id": v.store_id, "variant_id": v.variant_id,
             "product_id": v.product_id, "sku": v.sku, "message": v.message, "reason": v.reason,
+            "reason_code": v.reason_code,
             "on_hand": v.on_hand, "waiting": queued, "capacity": backorder_capacity(v, queued),
             "lead_time_days": v.lead_time_days,
             "supply": _dumps([[day.isoformat(), total] for day, total in curves[pk].points]),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.commerce import commerce_for
 from api.domain import clock
+from api.domain.dates import end_of_day, store_today
 from api.domain.events import record
 from api.models import Line, PaymentRequestRecord, Refund, Store
 
@@ -191,10 +192,18 @@ def _announce(session: Session, line: Line, payment: PaymentRequestRecord, *, sh
     }, shopper_visible=shopper_visible)
 
 
+def hold_deadline(store: Store):
+    """When a payment hold starting now ends: the end of its last day where the store is, so a
+    shopper shown that date keeps the hold until the date has ended there."""
+    return end_of_day(store, store_today(store) + timedelta(days=store.payment_hold_days))
+
+
 def hold_for_payment(session: Session, store: Store, line: Line) -> PaymentRequestRecord:
     """Stock has been allocated to a pay-later line: hold it for the store's payment-hold days
-    and ask for payment (reusing a request the shopper already has open)."""
-    hold_until = clock.utcnow() + timedelta(days=store.payment_hold_days)
+    and ask for payment (reusing a request the shopper already has open). The hold lasts until
+    the end of its last day where the store is, so a shopper shown that date keeps the hold
+    until the date has ended there."""
+    hold_until = hold_deadline(store)
     amount = line.quantity_allocated * line.unit_price
     payment = open_payment(session, line)
     if payment is not None and payment.amount == amount:

@@ -14,6 +14,7 @@ from api.domain.availability import alternative_dict, alternatives_of
 from api.domain.backorders import PAY_LATER, PAY_NOW, SWITCHED, WAITING
 from api.domain.errors import NotFound
 from api.domain.payments import open_payment, payment_dict
+from api.domain.reasons import reason_text
 from api.models import Line, Order, Refund, Store, TimelineEvent, Variant
 
 
@@ -302,6 +303,8 @@ def line_detail(session: Session, store: Store, line: Line) -> dict:
         **unit_counts(line),
         "state": line.state,
         "eta": line.eta,
+        "reason": reason_text(line.variant.reason_code, line.variant.reason, line.order.locale)
+        if line.state == WAITING else "",
         "queue": queue_place(session, line),
         "payment_mode": line.payment_mode,
         "unit_price": line.unit_price,

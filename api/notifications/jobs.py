@@ -8,7 +8,7 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -73,7 +73,7 @@ def send_payment_reminders(database: AppDatabase) -> int:
 def _is_late(line: Line, threshold_days: int) -> bool:
     """The line's ETA is more than `threshold_days` past its first promise; an ETA that is now
     unknown counts from today."""
-    current = line.eta_date or clock.today()
+    current = line.eta_date if line.eta_source != "delayed" and line.eta_date else clock.today()
     return (current - line.first_promised_on).days > threshold_days
 
 
@@ -166,7 +166,8 @@ def digest(session: Session, store: Store, since: datetime, until: datetime) -> 
         .order_by(Line.id).options(joinedload(Line.order))
     ).all()
     overdue = session.scalars(
-        select(Line).where(Line.store_id == store.id, Line.state == "waiting", Line.eta_date < until.date())
+        select(Line).where(Line.store_id == store.id, Line.state == "waiting",
+                           or_(Line.eta_date < until.date(), Line.eta_source == "delayed"))
         .order_by(Line.eta_date, Line.id).options(joinedload(Line.order))
     ).all()
     refunds = session.scalars(
@@ -179,7 +180,8 @@ def digest(session: Session, store: Store, since: datetime, until: datetime) -> 
                 eta_date=line.first_promised_on.isoformat() if line.first_promised_on else None)
             for line in new
         ],
-        "overdue": [row(line, line.quantity_waiting, eta_date=line.eta_date.isoformat()) for line in overdue],
+        "overdue": [row(line, line.quantity_waiting, eta_date=line.eta_date.isoformat() if line.eta_date else None)
+                    for line in overdue],
         "refunds": [
             row(r.line, r.quantity, amount=r.amount, currency=r.currency, status=r.status, reason=r.reason)
             for r in refunds
