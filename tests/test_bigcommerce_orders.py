@@ -247,3 +247,29 @@ def test_an_order_bigcommerce_took_past_our_backorder_limit_is_still_queued(clie
     lines = session.scalars(select(Line).order_by(Line.id)).all()
     assert [(line.quantity, line.state) for line in lines] == [(3, "waiting"), (2, "waiting")]
     assert session.scalar(select(BigCommerceWebhook.status).order_by(BigCommerceWebhook.id.desc())) == "done"
+
+
+def test_deliveries_arriving_together_are_each_stored_once_and_answered_after_commit(app, client, session, bigcommerce):
+    """The intake stores concurrent deliveries together (group commit): every one is answered
+    2xx, a repeated hash is a duplicate whichever copy came first, and each answer means stored."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    install(client, bigcommerce)
+    hashes = [f"burst-{n}" for n in range(12)] * 2  # each delivered twice, at the same time
+
+    def post(delivery_hash):
+        response = deliver(app.test_client(), bigcommerce, "store/product/inventory/updated",
+                           {"type": "product", "id": 77, "inventory": {"product_id": 77, "method": "absolute",
+                                                                       "value": 3}},
+                           delivery_hash=delivery_hash)
+        with app.extensions["database"].transaction(write=False) as reading:  # already committed
+            stored = reading.scalar(select(func.count()).select_from(BigCommerceWebhook)
+                                    .where(BigCommerceWebhook.hash == delivery_hash))
+        return delivery_hash, response.status_code, response.get_json()["status"], stored
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(post, hashes))
+    assert {(code, stored) for _, code, _, stored in answers} == {(200, 1)}
+    for delivery_hash in set(hashes):
+        assert sorted(status for h, _, status, _ in answers if h == delivery_hash) == ["duplicate", "queued"]
+    assert session.scalar(select(func.count()).select_from(BigCommerceWebhook)) == 12

@@ -126,7 +126,8 @@ def test_digest_escapes_product_names(app):
 
 
 def _events_written_by_the_domain() -> set[str]:
-    """Every event name a `record`/`record_many` (shopper-visible) or `notify` call in api/ writes."""
+    """Every event name a `record`/`record_many`/`record_rows` (shopper-visible) or `notify` call in
+    api/ writes."""
     import ast
     from pathlib import Path
 
@@ -139,7 +140,7 @@ def _events_written_by_the_domain() -> set[str]:
                 continue
             hidden = any(k.arg == "shopper_visible" and isinstance(k.value, ast.Constant) and k.value.value is False
                          for k in node.keywords)
-            if node.func.id in ("record", "record_many", "notify", "notify_once") and len(node.args) >= 3 and not hidden:
+            if node.func.id in ("record", "record_many", "record_rows", "notify", "notify_once") and len(node.args) >= 3 and not hidden:
                 name = node.args[2]
                 if isinstance(name, ast.Constant) and isinstance(name.value, str):
                     events.add(name.value)

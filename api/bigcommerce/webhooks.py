@@ -5,6 +5,8 @@ asked, then marked done; a failure is retried with backoff and, after MAX_ATTEMP
 `failed` with its error for the merchant to see."""
 import hmac
 import logging
+import threading
+from collections import defaultdict
 from datetime import timedelta
 
 from sqlalchemy import or_, select
@@ -33,9 +35,9 @@ class Unauthorized(Exception):
     pass
 
 
-def accept(session: Session, payload: dict, secret: str | None) -> bool:
-    """Store a delivery as a job. False when it is a duplicate (same hash). Unauthorized unless
-    the secret header is the one registered for the producing store."""
+def authenticate(session: Session, payload: dict, secret: str | None) -> int:
+    """The id of the store that produced a delivery. Unauthorized unless the secret header is the
+    one registered for it."""
     try:
         store_hash = store_hash_from(str(payload.get("producer", "")))
     except InstallError:
@@ -49,16 +51,106 @@ def accept(session: Session, payload: dict, secret: str | None) -> bool:
     expected = row.webhook_secret_hash if row else "0" * 64
     if not secret or not hmac.compare_digest(secret_digest(secret), expected) or row is None:
         raise Unauthorized("The webhook secret header is missing or wrong.")
-    session.add(BigCommerceWebhook(
-        store_id=row.id, hash=str(payload["hash"])[:128], scope=str(payload["scope"])[:100],
-        payload=payload, status="pending", next_attempt_at=clock.utcnow(),
-    ))
+    return row.id
+
+
+def accept(database: AppDatabase, store_id: int, payload: dict) -> bool:
+    """Store an authenticated delivery as a job, committed before this returns. False when it is
+    a duplicate (a hash the store already sent)."""
+    return _intake.store(database, {
+        "store_id": store_id, "hash": str(payload["hash"])[:128], "scope": str(payload["scope"])[:100],
+        "payload": payload,
+    })
+
+
+class _Intake:
+    """Group commit. BigCommerce may deliver hundreds of webhooks at once; committing each on its
+    own makes them queue for the database's write lock and its flush to disk (SQLite has one
+    writer). Instead each request hands its delivery to this process's intake thread and waits:
+    the thread stores whatever has arrived meanwhile in one transaction, then wakes every request
+    with its answer. A delivery is still answered only once it is committed."""
+
+    WAIT = 20  # seconds; BigCommerce gives up on a delivery after about 30
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
+        self._pending: list[tuple[AppDatabase, dict, "_Waiter"]] = []
+        self._thread: threading.Thread | None = None
+
+    def store(self, database: AppDatabase, row: dict) -> bool:
+        waiter = _Waiter()
+        with self._lock:
+            self._pending.append((database, row, waiter))
+            if self._thread is None or not self._thread.is_alive():  # first use in this process
+                self._thread = threading.Thread(target=self._run, name="webhook-intake", daemon=True)
+                self._thread.start()
+            self._arrived.notify()
+        if not waiter.done.wait(self.WAIT):
+            raise TimeoutError("The webhook could not be stored in time.")
+        if waiter.error is not None:
+            raise waiter.error
+        return waiter.stored
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                while not self._pending:
+                    self._arrived.wait()
+                batch, self._pending = self._pending, []
+            by_database = defaultdict(list)
+            for database, row, waiter in batch:
+                by_database[database].append((row, waiter))
+            for database, deliveries in by_database.items():
+                try:
+                    _store_batch(database, deliveries)
+                except Exception as error:  # noqa: BLE001 - handed to the waiting requests
+                    for _, waiter in deliveries:
+                        waiter.error = error
+                for _, waiter in deliveries:
+                    waiter.done.set()
+
+
+class _Waiter:
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.stored = False
+        self.error: Exception | None = None
+
+
+def _store_batch(database: AppDatabase, deliveries: list) -> None:
+    """Store new deliveries in one transaction; a hash already stored (or earlier in the batch)
+    is a duplicate. If another process stored one of them meanwhile, store one by one."""
     try:
-        session.commit()
+        with database.transaction() as session:
+            _insert_new(session, deliveries)
     except IntegrityError:
-        session.rollback()
-        return False
-    return True
+        for delivery in deliveries:
+            try:
+                with database.transaction() as session:
+                    _insert_new(session, [delivery])
+            except IntegrityError:
+                delivery[1].stored = False
+
+
+def _insert_new(session: Session, deliveries: list) -> None:
+    seen = set()
+    for store_id in {row["store_id"] for row, _ in deliveries}:
+        hashes = [row["hash"] for row, _ in deliveries if row["store_id"] == store_id]
+        seen.update((store_id, h) for h in session.scalars(
+            select(BigCommerceWebhook.hash).where(BigCommerceWebhook.store_id == store_id,
+                                                  BigCommerceWebhook.hash.in_(hashes))))
+    new = []
+    for row, waiter in deliveries:
+        key = (row["store_id"], row["hash"])
+        waiter.stored = key not in seen
+        if waiter.stored:
+            seen.add(key)
+            new.append(BigCommerceWebhook(**row, status="pending", next_attempt_at=clock.utcnow()))
+    session.add_all(new)
+
+
+_intake = _Intake()
 
 
 def _claim(database: AppDatabase, limit: int) -> list[int]:

@@ -145,10 +145,10 @@ def receive_webhook():
     payload, problem = _load(WebhookIn(), request.get_json(silent=True) or {})
     if problem:
         return problem
-    db_session = session()
     try:
-        stored = webhooks.accept(db_session, payload, request.headers.get(webhooks.SECRET_HEADER))
+        with db.session(write=False) as reading:  # a read: no write lock while authenticating
+            store_id = webhooks.authenticate(reading, payload, request.headers.get(webhooks.SECRET_HEADER))
     except webhooks.Unauthorized as error:
-        db_session.rollback()
         return error_response(401, str(error))
+    stored = webhooks.accept(current_app.extensions["database"], store_id, payload)
     return {"status": "queued" if stored else "duplicate"}, 200

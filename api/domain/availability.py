@@ -27,10 +27,11 @@ from collections import defaultdict
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import String, and_, bindparam, cast, delete, event, insert, inspect, or_, select, true, update
+from sqlalchemy import String, and_, cast, delete, event, inspect, or_, select, true
 from sqlalchemy.orm import Session
 
 from api.domain.backorders import backorder_capacity, supply_curves, waiting_units
+from api.domain.bulk import insert_rows, update_rows
 from api.domain.dates import WEEKDAYS, today_in
 from api.domain.eta import Calendar, SupplyCurve, eta_for
 from api.domain.reasons import reason_text
@@ -223,21 +224,10 @@ def refresh_availability(session: Session, variant_pks: Iterable[int]) -> None:
     if set(old) - set(variants):
         session.execute(delete(AVAILABILITY).where(a.variant_pk.in_(sorted(set(old) - set(variants)))))
     chosen = _choose_alternatives(session, rechoose, rows)
-    new = [rows[pk] | chosen[pk] for pk in sorted(rows) if pk not in old]
-    if new:
-        session.execute(insert(AVAILABILITY), new)
-    own = [{**rows[pk], "b_pk": pk} for pk in sorted(rows) if pk in old]
-    if own:
-        session.execute(
-            update(AVAILABILITY).where(a.variant_pk == bindparam("b_pk"))
-            .values({name: bindparam(name) for name in rows[own[0]["b_pk"]] if name != "variant_pk"}),
-            own)
-    others = [{"b_pk": pk, **choice} for pk, choice in sorted(chosen.items()) if pk in old or pk not in rows]
-    if others:
-        session.execute(
-            update(AVAILABILITY).where(a.variant_pk == bindparam("b_pk"))
-            .values(alternatives=bindparam("alternatives"), reach=bindparam("reach")),
-            others)
+    insert_rows(session, AVAILABILITY, [rows[pk] | chosen[pk] for pk in sorted(rows) if pk not in old])
+    update_rows(session, AVAILABILITY, "variant_pk", [rows[pk] for pk in sorted(rows) if pk in old])
+    update_rows(session, AVAILABILITY, "variant_pk", [
+        {"variant_pk": pk, **choice} for pk, choice in sorted(chosen.items()) if pk in old or pk not in rows])
 
 
 def _offer(variant) -> dict | None:
@@ -262,6 +252,12 @@ def _whose_alternatives_move(session: Session, moved: list) -> set[int]:
         if offer is not None and category:
             near.append((store_id, category, offer["price"]))
     found = set()
+    if len(set(near)) > 100:  # a bulk change: every variant of those categories, in one query each
+        for store_id, categories in _group(near).items():
+            for batch in _chunks(sorted(categories), 100):
+                found.update(session.scalars(select(a.variant_pk).where(
+                    a.store_id == store_id, a.category.in_(batch))))
+        near = []
     for batch in _chunks(sorted(set(near)), 100):
         found.update(session.scalars(select(a.variant_pk).where(or_(*(
             and_(a.store_id == store_id, a.category == category,
@@ -384,6 +380,13 @@ def _as_candidate(row) -> tuple[int, dict]:
                     "price": row.price, "currency": row.currency, "url": row.url, "image_url": row.image_url}
 
 
+def _group(near: list) -> dict[int, set[str]]:
+    categories = defaultdict(set)
+    for store_id, category, _ in near:
+        categories[store_id].add(category)
+    return categories
+
+
 def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
         yield items[start:start + size]
@@ -394,14 +397,14 @@ def _chunks(items: list, size: int = CHUNK):
 
 def _note_changes(session: Session, _flush_context) -> None:
     noted = session.info.setdefault(NOTED, set())
-    dirty = session.dirty  # computed afresh on each access
-    for obj in (*session.new, *dirty, *session.deleted):
+    for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Variant):
             noted.add(obj.id)
         elif isinstance(obj, (Line, InboundShipment)):
             noted.add(obj.variant_pk)
-            if obj in dirty:  # moved to another variant: the old one changed too
-                noted.update(inspect(obj).attrs.variant_pk.history.deleted)
+            moved_from = inspect(obj).committed_state.get("variant_pk")  # its value before, if changed
+            if isinstance(moved_from, int):  # moved to another variant: the old one changed too
+                noted.add(moved_from)
 
 
 def _refresh_noted(session: Session) -> None:

@@ -6,15 +6,17 @@ orders, receipts and cancellations for one variant run one after another."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from api.domain import clock
-from api.domain.errors import Conflict, Invalid, NotFound
+from api.domain.bulk import update_rows
 from api.domain.dates import WEEKDAYS, store_today
+from api.domain.errors import Conflict, Invalid, NotFound
 from api.domain.eta import Calendar, Eta, SupplyCurve, queue_etas
-from api.domain.events import line_summary, notify, record, record_many, recipient
+from api.domain.events import line_summary, notify, record, record_many, record_rows, recipient
 from api.domain.payments import hold_for_payment
 from api.domain.restock import alert_subscribers
 from api.domain.stock import ADJUSTED, ALLOCATED as TAKEN, RECEIVED, allocated_many, move, owe_platform
@@ -104,16 +106,17 @@ def backorder_capacity(variant: Variant, waiting: int) -> int | None:
 
 def settle_state(line: Line) -> None:
     """Derive a line's state from its quantities (a switched line stays switched)."""
-    if line.state == SWITCHED:
-        return
-    if line.quantity_waiting > 0:
-        line.state = WAITING
-    elif line.quantity_allocated > 0:
-        line.state = AWAITING_PAYMENT if line.payment_mode == PAY_LATER else ALLOCATED
-    elif line.quantity_shipped > 0:
-        line.state = SHIPPED
-    else:
-        line.state = CANCELLED
+    if line.state != SWITCHED:
+        line.state = state_for(line.quantity_waiting, line.quantity_allocated, line.quantity_shipped,
+                               line.payment_mode)
+
+
+def state_for(waiting: int, allocated: int, shipped: int, payment_mode: str) -> str:
+    if waiting > 0:
+        return WAITING
+    if allocated > 0:
+        return AWAITING_PAYMENT if payment_mode == PAY_LATER else ALLOCATED
+    return SHIPPED if shipped > 0 else CANCELLED
 
 
 # --- ETAs -----------------------------------------------------------------------------------
@@ -389,24 +392,61 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
     """Give on-hand units of a locked variant to its queue, first come first served; the last
     line served may be served in part. ETAs of the lines still waiting are recomputed. A
     pay-later line served in full is held for payment; stock left over alerts restock
-    subscribers."""
-    allocations, served = [], []
-    taken = first_come_first_served(queue(session, variant), variant.on_hand)
-    for line, units in taken:
-        line.quantity_allocated += units
-        settle_state(line)
-        if line.state != WAITING:
-            clear_eta(line)
-        served.append((line, {"quantity": units, "state": line.state}))
-        allocations.append(Allocation(line.order.order_id, line.id, units))
-    allocated_many(session, variant, taken)
+    subscribers.
+
+    A receipt can serve thousands of lines, so the queue is read as plain rows and written back
+    with one executemany: a fixed number of statements, and no ORM object per line (any line the
+    session already holds is expired, so it reads the new state)."""
+    allocations, updates, served, holds, taken_units = [], [], [], set(), []
+    on_hand = variant.on_hand
+    if on_hand > 0:
+        session.flush()  # the queue as this transaction has it
+        line, order = Line.__table__.c, Order.__table__.c
+        waiting_lines = session.execute(
+            select(line.id, line.store_id, line.name, line.sku, line.quantity, line.quantity_allocated,
+                   line.quantity_shipped, line.quantity_cancelled, line.payment_mode, line.unit_price,
+                   line.currency, line.eta_date, line.eta_source, order.order_id, order.customer_id,
+                   order.email, order.first_name, order.locale, order.phone)
+            .join(Order.__table__, order.id == line.order_pk)
+            .where(line.variant_pk == variant.id, line.state == WAITING)
+            .order_by(line.queued_at, line.id)
+        )
+        for row in waiting_lines:
+            if on_hand <= 0:
+                break
+            waiting = row.quantity - row.quantity_allocated - row.quantity_shipped - row.quantity_cancelled
+            units = min(waiting, on_hand)
+            on_hand -= units
+            taken_units.append(units)
+            state = state_for(waiting - units, row.quantity_allocated + units, row.quantity_shipped, row.payment_mode)
+            still_waiting = state == WAITING
+            updates.append({"id": row.id, "quantity_allocated": row.quantity_allocated + units, "state": state,
+                            "eta_date": row.eta_date if still_waiting else None,
+                            "eta_source": row.eta_source if still_waiting else None})
+            about = {"order_id": row.order_id, "customer_id": row.customer_id, "email": row.email,
+                     "first_name": row.first_name, "locale": row.locale, "phone": row.phone,
+                     "line_id": row.id, "name": row.name, "sku": row.sku, "quantity": row.quantity,
+                     "unit_price": row.unit_price, "currency": row.currency}
+            served.append((row.id, row.store_id, about, {"quantity": units, "state": state}))
+            allocations.append(Allocation(row.order_id, row.id, units))
+            if state == AWAITING_PAYMENT:
+                holds.add(row.id)
+        waiting_lines.close()
+        # The stock ledger books what each line took (and takes it off the variant's on hand).
+        allocated_many(session, variant, [(SimpleNamespace(id=u["id"]), taken) for u, taken in zip(updates, taken_units)])
+    if updates:
+        update_rows(session, Line.__table__, "id", updates)
+        served_ids = {u["id"] for u in updates}
+        for held in list(session.identity_map.values()):
+            if isinstance(held, Line) and held.id in served_ids:
+                session.expire(held)
     # A line held for payment gets one message, the payment request (in stock, held until, pay
     # this): "allocated" goes on its timeline only.
-    to_pay = [(line, data) for line, data in served if line.state == AWAITING_PAYMENT]
-    record_many(session, [(line, data) for line, data in served if line.state != AWAITING_PAYMENT], "allocated")
-    record_many(session, to_pay, "allocated", shopper_visible=False)
-    for line, _ in to_pay:  # after "allocated", so each line's timeline reads in order
-        hold_for_payment(session, store, line)
+    record_rows(session, [entry for entry in served if entry[0] not in holds], "allocated")
+    record_rows(session, [entry for entry in served if entry[0] in holds], "allocated", shopper_visible=False)
+    if holds:  # after "allocated", so each line's timeline reads in order
+        for held in session.scalars(select(Line).where(Line.id.in_(holds)).order_by(Line.id)):
+            hold_for_payment(session, store, held)
     if allocations:
         recompute_etas(session, store, variant)
     alert_subscribers(session, store, variant)

@@ -5,6 +5,9 @@ import secrets
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from api.domain import clock
+from api.domain.bulk import insert_rows
+
 from api.models import Line, Order, OutboxMessage, TimelineEvent
 
 
@@ -57,15 +60,29 @@ def record(
 
 def record_many(session: Session, changes: list[tuple[Line, dict]], kind: str, *,
                 shopper_visible: bool = True) -> None:
-    """`record` for many flushed lines at once: one multi-row INSERT per table rather than two
+    """`record` for many flushed lines at once."""
+    record_rows(session, [
+        (line.id, line.store_id, {**recipient(line.order), **line_summary(line)}, data) for line, data in changes
+    ], kind, shopper_visible=shopper_visible)
+
+
+def record_rows(session: Session, rows: list[tuple[int, int, dict, dict]], kind: str, *,
+                shopper_visible: bool = True) -> None:
+    """Events for many lines, each given as (line id, store id, what the shopper is told about the
+    line and its order, the event's data): one multi-row INSERT per table rather than two
     statements per line (a receipt can serve thousands of lines)."""
-    if not changes:
+    if not rows:
         return
-    session.execute(insert(TimelineEvent.__table__), [{"line_pk": line.id, "kind": kind, "data": data} for line, data in changes])
+    # Every column given, so no default runs once per row; one call for all the random keys.
+    now, keys = clock.utcnow(), secrets.token_hex(12 * len(rows))
+    insert_rows(session, TimelineEvent.__table__, [
+        {"line_pk": line_pk, "kind": kind, "data": data, "created_at": now} for line_pk, _, _, data in rows
+    ])
     if not shopper_visible:
         return
-    session.execute(insert(OutboxMessage.__table__), [
-        {"store_id": line.store_id, "event": kind, "dedupe_key": f"{kind}:{secrets.token_hex(12)}",
-         "payload": {**recipient(line.order), **line_summary(line), **data}}
-        for line, data in changes
+    insert_rows(session, OutboxMessage.__table__, [
+        {"store_id": store_id, "event": kind, "dedupe_key": f"{kind}:{keys[24 * n:24 * n + 24]}",
+         "payload": {**about, **data}, "status": "pending", "attempts": 0, "next_attempt_at": now,
+         "last_error": "", "created_at": now, "sent_at": None}
+        for n, (_, store_id, about, data) in enumerate(rows)
     ])
