@@ -7,43 +7,15 @@ import os
 from datetime import datetime
 
 import pytest
+from app_support import empty_tables, make_app
 from sqlalchemy import create_engine, text
 
-from api import create_app
 from api.domain import clock
 from api.domain.stores import create_store
 from api.extensions import limiter
-from api.models import Base
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NOW = datetime(2026, 11, 26, 12, 0, 0)
-
-
-def make_app(url: str, **overrides):
-    app = create_app({"DATABASE_URL": url, "SECRET_KEYS": ["test-secret-new", "test-secret-old"],
-                      "TESTING": True, "APP_URL": "http://app.test", **overrides})
-    engine = app.extensions["database"].engine
-    # A schema left by an older run (or another branch's) may lack newer columns or hold tables
-    # this code does not know, whose foreign keys would block drop_all: start from nothing.
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    else:
-        Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
-    return app
-
-
-def empty_tables(app) -> None:
-    engine = app.extensions["database"].engine
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(Base.metadata.sorted_tables):
-                connection.execute(table.delete())
 
 
 @pytest.fixture(scope="session")

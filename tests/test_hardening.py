@@ -3,7 +3,7 @@ security headers, and errors that never show a stack trace."""
 import tempfile
 
 import pytest
-from conftest import make_app
+from app_support import make_app
 from shopper_support import bc_app, shop  # noqa: F401
 
 from api.domain import shopper as shopper_domain

@@ -18,7 +18,7 @@ import jwt
 import pytest
 import requests
 import schemathesis
-from conftest import empty_tables
+from app_support import empty_tables
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS
 from schemathesis.config import SchemathesisConfig
