@@ -30,4 +30,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache node_modules api/static/widget*.js api/static/widget/ e2e/artifacts
+	rm -rf $(VENV) instance .pytest_cache node_modules api/static/widget*.js api/static/widget/ api/static/console e2e/artifacts

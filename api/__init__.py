@@ -31,15 +31,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     use_adapters({"local": LocalAdapter, "bigcommerce": BigCommerceAdapter})
 
     from api.blueprints import (
-        admin, bigcommerce, demo, mailbox, outbox, payments, service, shopper, storefront,
-        subscriptions,
+        admin, audit, backorders, bigcommerce, console, demo, integration, mailbox, message_templates,
+        outbox, payments, purchase_orders, service, shopper, storefront, subscriptions,
     )
 
     # Documented in the OpenAPI document (flask-smorest) ...
     for blueprint in (storefront.blp, subscriptions.blp, shopper.sessions_blp, shopper.blp,
-                      admin.blp, outbox.blp, payments.blp):
+                      admin.blp, outbox.blp, payments.blp, audit.blp, backorders.blp, purchase_orders.blp, message_templates.blp,
+                      integration.blp):
         rest.register_blueprint(blueprint)
+    audit.register(app)
     # ... and plain pages, platform callbacks and service routes.
-    for blueprint in (service.bp, bigcommerce.bp, demo.bp, mailbox.bp):
+    for blueprint in (service.bp, bigcommerce.bp, console.bp, demo.bp, mailbox.bp):
         app.register_blueprint(blueprint)
     return app

@@ -192,6 +192,7 @@ def demo(host, port):
         f"  API (OpenAPI):    {app_url}/api/openapi.json\n"
         f"  Health:           {app_url}/healthz\n"
         f"  Mailbox:          {app_url}/demo/mailbox\n"
+        f"  Merchant console: {app_url}/demo/console (signed in; or {app_url}/console/ with the key below)\n"
         f"  Store hash:       {seeded['store_hash']}\n"
         f"  Admin API key:    {seeded['admin_api_key']}\n"
         "Press Ctrl+C to stop.\n"

@@ -41,6 +41,8 @@ def from_environment(instance_path: str) -> dict:
         "OUTBOX_LEASE_SECONDS": int(os.environ.get("OUTBOX_LEASE_SECONDS", "300")),
         # shopper API (README: Shopper self-service)
         "SESSION_MAX_AGE": int(os.environ.get("SESSION_MAX_AGE", "3600")),
+        # merchant console (README: Merchant console)
+        "CONSOLE_SESSION_MAX_AGE": int(os.environ.get("CONSOLE_SESSION_MAX_AGE", "3600")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "SESSION_RATE_LIMIT": os.environ.get("SESSION_RATE_LIMIT", "30 per minute"),
         "ACTION_RATE_LIMIT": os.environ.get("ACTION_RATE_LIMIT", "60 per minute"),

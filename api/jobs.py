@@ -11,9 +11,13 @@ from sqlalchemy import select
 
 from api.db import AppDatabase
 from api.domain import clock
-from api.domain.actions import expire_hold
-from api.domain.payments import retry_due_refunds
+from api.domain.actions import expire_hold, send_due_edits
+from api.domain.backorders import overdue_inbound, recompute_store
+from api.domain.dates import store_today
+from api.domain.payments import send_payment_requests as send_due_payment_requests
+from api.domain.refunds import send_due_refunds
 from api.models import PaymentRequestRecord, Store
+from api.notifications.jobs import notify_once
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -37,10 +41,16 @@ def expire_payment_holds(database: AppDatabase) -> int:
     return expired
 
 
-def retry_refunds(database: AppDatabase) -> int:
-    """Refunds the platform has not confirmed yet, asked again (same key: never paid twice)."""
-    with database.transaction() as session:
-        return retry_due_refunds(session, BATCH)
+def send_order_edits(database: AppDatabase) -> int:
+    """Switches to be made in the platform's order (before refunds: a cheaper switch's refund
+    is owed once its edit is made)."""
+    return send_due_edits(database, BATCH)
+
+
+def send_refunds(database: AppDatabase) -> int:
+    """Refunds owed, asked of the platform outside any transaction; those not confirmed yet are
+    asked again later under the same key (never paid twice)."""
+    return send_due_refunds(database, BATCH)
 
 
 def bigcommerce_webhooks(database: AppDatabase) -> int:
@@ -57,8 +67,58 @@ def bigcommerce_reconciliation(database: AppDatabase) -> int:
     return reconcile(database)
 
 
-JOBS: list[Callable[[AppDatabase], int]] = [expire_payment_holds, retry_refunds, bigcommerce_webhooks,
-                                         bigcommerce_reconciliation]
+def send_payment_requests(database: AppDatabase) -> int:
+    """Payment requests (carts and checkout links) the platform has not made yet."""
+    return send_due_payment_requests(database, BATCH)
+
+
+def recompute_store_etas(database: AppDatabase) -> int:
+    """Each active store once per day of its own: recompute every waiting line's ETA, and tell
+    the merchant (once per shipment and date) of each inbound shipment overdue."""
+    with database.transaction(write=False) as session:
+        due = [store.id for store in session.scalars(select(Store).where(Store.active).order_by(Store.id))
+               if store.etas_recomputed_on is None or store.etas_recomputed_on < store_today(store)]
+    for store_id in due:
+        with database.transaction() as session:
+            store = session.get(Store, store_id)
+            recompute_store(session, store)
+            for inbound in overdue_inbound(session, store):
+                variant = inbound.variant
+                notify_once(session, store.id, "inbound_overdue",
+                            f"inbound_overdue:{inbound.id}:{inbound.expected_on.isoformat()}", {
+                                "email": store.merchant_email, "locale": "en", "inbound_id": inbound.id,
+                                "variant_id": variant.variant_id, "name": variant.name, "sku": variant.sku,
+                                "quantity": inbound.quantity, "expected_on": inbound.expected_on.isoformat(),
+                            })
+            store.etas_recomputed_on = store_today(store)
+    return len(due)
+
+
+def bigcommerce_stock_writebacks(database: AppDatabase) -> int:
+    """Units owed to BigCommerce's stock count (receipts, shopper cancels, expired holds), pushed
+    with its relative inventory adjustment, never from inside a transaction."""
+    from api.bigcommerce.inventory import push_stock_writebacks
+
+    return push_stock_writebacks(database)
+
+
+def bigcommerce_nightly_stock(database: AppDatabase) -> int:
+    """Once a day per store (its date): every variant's stock reconciled with BigCommerce's."""
+    from api.bigcommerce.sync import reconcile_stock_nightly
+
+    return reconcile_stock_nightly(database)
+
+
+def nightly_etas(database: AppDatabase) -> int:
+    """Once a day per store (its date): every waiting line's ETA recomputed, so an inbound or a
+    lead time that went overdue shows as delayed, and the merchant is told of overdue inbound."""
+    return recompute_store_etas(database)
+
+
+JOBS: list[Callable[[AppDatabase], int]] = [expire_payment_holds, nightly_etas, bigcommerce_webhooks,
+                                         send_order_edits, send_refunds, send_payment_requests,
+                                         bigcommerce_stock_writebacks, bigcommerce_reconciliation,
+                                         bigcommerce_nightly_stock]
 
 
 def run_due_jobs(database: AppDatabase) -> dict[str, int]:

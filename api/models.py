@@ -49,9 +49,50 @@ class Store(Base):
     brand_colour: Mapped[str] = mapped_column(String(7), default="#1f4e79")
     sms_quiet_hours: Mapped[dict | None] = mapped_column(JSON, default=None)  # {start, end, timezone}
     merchant_email: Mapped[str] = mapped_column(String(320), default="")
+    # dates: the store's "today" and deadlines are in its time zone (IANA name); handling days
+    # count its working days (0 = Monday … 6 = Sunday)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    working_days: Mapped[list] = mapped_column(JSON, default=lambda: [0, 1, 2, 3, 4])
+    etas_recomputed_on: Mapped[date | None] = mapped_column(Date, default=None)  # the nightly job
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     api_keys: Mapped[list[AdminApiKey]] = relationship(back_populates="store")
+
+
+class ConsoleSession(Base):
+    """A merchant console session: a control-panel user (BigCommerce /load) or the holder of an
+    admin API key (local /console/). Only the token's SHA-256 is stored, so a session can be
+    looked up and revoked (remove_user, uninstall) without the table holding a usable token."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, default=None)  # control-panel user
+    user_email: Mapped[str] = mapped_column(String(320), default="")
+    label: Mapped[str] = mapped_column(String(200))  # who, as the audit log names them
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class AuditEntry(Base):
+    """One change made through the admin API (and so through the console): who, what, when."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_store_id", "store_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    actor: Mapped[str] = mapped_column(String(320))
+    method: Mapped[str] = mapped_column(String(10))
+    route: Mapped[str] = mapped_column(String(200))  # the route's pattern, e.g. /api/v1/admin/variants/<id>
+    path: Mapped[str] = mapped_column(String(500))
+    target: Mapped[dict] = mapped_column(JSON, default=dict)  # the ids in the path (and any id created)
+    status_code: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class AdminApiKey(Base):
@@ -92,9 +133,75 @@ class Variant(Base):
     backorder_limit: Mapped[int | None] = mapped_column(Integer, default=None)  # None = unlimited
     lead_time_days: Mapped[int | None] = mapped_column(Integer, default=None)
     message: Mapped[str] = mapped_column(Text, default="")
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")  # free text ("other", or any older reason)
+    # unexpected_demand | supplier_delay | production_issue | new_release | other; "" = none.
+    # Shoppers read it translated into their language; "other" shows `reason` instead.
+    reason_code: Mapped[str] = mapped_column(String(30), default="")
     alternatives: Mapped[list] = mapped_column(JSON, default=list)  # curated variant ids, in order
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class StockMovement(Base):
+    """The stock ledger: one movement of a variant's units (received, allocated, released,
+    shipped, adjusted). `on_hand_change` is its effect on the free units on hand, whose sum is
+    `Variant.on_hand` (api/domain/stock.py)."""
+
+    __tablename__ = "stock_movements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    quantity: Mapped[int] = mapped_column(BigInteger)  # units moved
+    on_hand_change: Mapped[int] = mapped_column(BigInteger)
+    line_pk: Mapped[int | None] = mapped_column(ForeignKey("lines.id", ondelete="SET NULL"), default=None)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StockWriteback(Base):
+    """Units the platform's stock level must move by for a change it did not make itself (a
+    receipt in our app, a shopper's cancel, an expired hold): written with the change, pushed by
+    a job with the platform's relative inventory adjustment, outside any transaction."""
+
+    __tablename__ = "stock_writebacks"
+    __table_args__ = (Index("ix_stock_writebacks_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[int] = mapped_column(BigInteger)
+    # The line whose units these are, when they are a line's (a cancel, an expired hold).
+    line_pk: Mapped[int | None] = mapped_column(ForeignKey("lines.id", ondelete="SET NULL"), default=None)
+    quantity: Mapped[int] = mapped_column(BigInteger)  # signed
+    reason: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|sending|unknown|done|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class PurchaseOrder(Base):
+    """Inbound stock ordered from one supplier: its lines are the inbound shipments. Every inbound
+    shipment belongs to one (the inbound routes of a variant create a single-line order)."""
+
+    __tablename__ = "purchase_orders"
+    __table_args__ = (Index("ix_purchase_orders_store_status", "store_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    supplier: Mapped[str] = mapped_column(String(200), default="")
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    expected_on: Mapped[date | None] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | partly_received | received | cancelled
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    lines: Mapped[list[InboundShipment]] = relationship(
+        back_populates="purchase_order", order_by="InboundShipment.id")
 
 
 class VariantAvailability(Base):
@@ -119,12 +226,15 @@ class VariantAvailability(Base):
     sku: Mapped[str] = mapped_column(String(255))
     message: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
+    reason_code: Mapped[str] = mapped_column(String(30), default="")  # shown translated (reasons.py)
     on_hand: Mapped[int] = mapped_column(BigInteger)
     waiting: Mapped[int] = mapped_column(BigInteger)  # units waiting in the queue
     capacity: Mapped[int | None] = mapped_column(Integer)  # more units that may wait; None = unlimited
     lead_time_days: Mapped[int | None] = mapped_column(Integer)
-    supply: Mapped[list] = mapped_column(JSON)  # inbound to come: [[expected date, cumulative units]]
-    alternatives: Mapped[list] = mapped_column(JSON)  # as the storefront shows them, in order
+    # JSON text, served as stored: inbound to come, [[expected date, cumulative units]], and the
+    # alternatives as the storefront shows them, in order.
+    supply: Mapped[str] = mapped_column(Text)
+    alternatives: Mapped[str] = mapped_column(Text)
     # The inputs of its own alternatives, and what it offers as someone else's alternative.
     category: Mapped[str] = mapped_column(String(255))
     price: Mapped[int] = mapped_column(BigInteger)
@@ -136,10 +246,15 @@ class VariantAvailability(Base):
 
 
 class InboundShipment(Base):
+    """A purchase-order line: units of one variant expected on a date. Received in one or more
+    receipts (`quantity_received` adds up); `received_on` is set once nothing more is expected."""
+
     __tablename__ = "inbound_shipments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    purchase_order_id: Mapped[int] = mapped_column(
+        ForeignKey("purchase_orders.id", ondelete="CASCADE"), index=True)
     variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"), index=True)
     quantity: Mapped[int] = mapped_column(Integer)
     expected_on: Mapped[date] = mapped_column(Date)
@@ -148,6 +263,14 @@ class InboundShipment(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     variant: Mapped[Variant] = relationship()
+    purchase_order: Mapped[PurchaseOrder] = relationship(back_populates="lines")
+
+    @property
+    def quantity_expected(self) -> int:
+        """Units still to come: none once received in full or once its order is cancelled."""
+        if self.received_on is not None or self.purchase_order.status == "cancelled":
+            return 0
+        return max(0, self.quantity - (self.quantity_received or 0))
 
 
 class Order(Base):
@@ -164,6 +287,9 @@ class Order(Base):
     phone: Mapped[str] = mapped_column(String(20), default="")  # E.164, for SMS notifications
     currency: Mapped[str] = mapped_column(String(3))
     placed_at: Mapped[datetime] = mapped_column(DateTime)
+    # False when the order was paid (even in part) with store credit or a gift certificate: the
+    # platform offers no way back to the shopper's card, so no automatic refund can be promised.
+    refundable: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     lines: Mapped[list[Line]] = relationship(back_populates="order", order_by="Line.id")
@@ -192,12 +318,20 @@ class Line(Base):
     quantity_cancelled: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[str] = mapped_column(String(20))
     payment_mode: Mapped[str] = mapped_column(String(20), default="pay_now")
+    # What the shopper paid per unit, after discounts, tax included: what refunds give back.
     unit_price: Mapped[int] = mapped_column(BigInteger)
+    # The same without tax (what a payment cart asks, the checkout adding the tax once), and the
+    # catalog price per unit before discounts, on the catalog's own tax basis (Variant.price), so
+    # price differences compare like with like. None: equal to unit_price (untaxed local orders).
+    unit_price_ex_tax: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    list_price: Mapped[int | None] = mapped_column(BigInteger, default=None)
     currency: Mapped[str] = mapped_column(String(3))
     queued_at: Mapped[datetime] = mapped_column(DateTime)  # the order's placement time
     eta_date: Mapped[date | None] = mapped_column(Date, default=None)
     eta_source: Mapped[str | None] = mapped_column(String(20), default=None)
     first_promised_on: Mapped[date | None] = mapped_column(Date, default=None)
+    # A lead-time ETA counts from the day it was promised, so it moves only for a cause.
+    lead_time_from: Mapped[date | None] = mapped_column(Date, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="lines")
@@ -211,10 +345,12 @@ class Line(Base):
 
     @property
     def eta(self) -> dict | None:
-        """Only a waiting line has an ETA."""
+        """Only a waiting line has an ETA. A delayed line keeps the date it missed (for the
+        merchant) but shows none: the shopper is never given a date in the past."""
         if self.state != "waiting" or self.eta_source is None:
             return None
-        return {"date": self.eta_date.isoformat() if self.eta_date else None, "source": self.eta_source}
+        shown = self.eta_date if self.eta_source != "delayed" else None
+        return {"date": shown.isoformat() if shown else None, "source": self.eta_source}
 
 
 class TimelineEvent(Base):
@@ -291,8 +427,8 @@ class DeliveredMessage(Base):
 
 class Refund(Base):
     """Money owed back to a shopper (cancel, cheaper switch, pay later). Written in the same
-    transaction as the change that causes it; `pending` until the platform confirms it, retried
-    by a due job under the same `key` so it is never lost and never paid twice."""
+    transaction as the change that causes it; a due job then asks the platform, outside any
+    transaction, under the same `key` each time, so it is never lost and never paid twice."""
 
     __tablename__ = "refunds"
     __table_args__ = (Index("ix_refunds_due", "status", "next_attempt_at"),)
@@ -307,9 +443,10 @@ class Refund(Base):
     payment_pk: Mapped[int | None] = mapped_column(
         ForeignKey("payment_requests.id", ondelete="CASCADE"), unique=True, default=None)
     quantity: Mapped[int] = mapped_column(Integer)
-    amount: Mapped[int] = mapped_column(BigInteger)  # minor units
+    amount: Mapped[int] = mapped_column(BigInteger)  # minor units; once confirmed, what the platform refunded
     currency: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | confirmed | failed
+    # pending (due to be sent) | sending (a worker is asking the platform) | confirmed | failed
+    status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     reference: Mapped[str] = mapped_column(String(200), default="")
@@ -318,6 +455,30 @@ class Refund(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
     line: Mapped[Line] = relationship()
+
+
+class OrderEdit(Base):
+    """A switch to be made in the platform's order: `old_line`'s product out, `new_line`'s in.
+    Committed with the switch, then made by a due job outside any transaction; a cheaper
+    switch's refund (`refund_amount`) is asked for only once the edit is made."""
+
+    __tablename__ = "order_edits"
+    __table_args__ = (Index("ix_order_edits_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    old_line_pk: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
+    new_line_pk: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
+    refund_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sending | done | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    old_line: Mapped[Line] = relationship(foreign_keys=[old_line_pk])
+    new_line: Mapped[Line] = relationship(foreign_keys=[new_line_pk])
 
 
 class PaymentRequestRecord(Base):
@@ -339,12 +500,18 @@ class PaymentRequestRecord(Base):
     url: Mapped[str] = mapped_column(String(1000), default="")
     reference: Mapped[str] = mapped_column(String(200), index=True)  # the platform's id for it
     hold_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    # Until the platform made it (`reference` empty), a due job asks, with backoff.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     # The platform order that paid it and that order's item for the line: the money for the
     # line now sits there, so refunds for it are made from that order.
     paid_order_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     paid_item_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # Units of the line shipped through that paying order (its shipments are the line's).
+    quantity_shipped: Mapped[int] = mapped_column(Integer, default=0)
 
     line: Mapped[Line] = relationship()
 
@@ -423,9 +590,13 @@ class BigCommerceInstallation(Base):
     hook_ids: Mapped[dict] = mapped_column(JSON, default=dict)  # scope -> BigCommerce hook id
     script_uuid: Mapped[str] = mapped_column(String(64), default="")
     currency: Mapped[str] = mapped_column(String(3), default="USD")  # the store's default currency
+    timezone: Mapped[str] = mapped_column(String(64), default="")  # IANA name, from the store information
     installed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     uninstalled_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     reconciled_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    # Orders modified up to here are applied (stock reconciliation catches up from here first).
+    orders_synced_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    stock_reconciled_on: Mapped[date | None] = mapped_column(Date, default=None)  # the nightly job
 
     store: Mapped[Store] = relationship()
 

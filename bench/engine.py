@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from api.bigcommerce.install import WEBHOOK_SECRET_HEADER, secret_digest  # noqa: E402
 from api.db import make_engine  # noqa: E402
+from api.domain.availability import refresh_availability  # noqa: E402
 from api.domain.backorders import receive  # noqa: E402
 from api.domain.stores import create_store  # noqa: E402
 from api.models import (  # noqa: E402
@@ -95,6 +96,7 @@ def seed_catalog(engine, variants: int) -> float:
              "expected_on": TODAY + timedelta(days=days), "created_at": now}
             for i in range(1, variants, 3) for quantity, days in ((5, 10), (20, 30))
         ])
+        refresh_availability(session, pks.values())  # written in SQL, so refreshed explicitly
     return time.perf_counter() - started
 
 
@@ -124,6 +126,7 @@ def seed_queue(engine, lines: int) -> None:
              "eta_source": "unknown", "created_at": start}
             for order_id, order_pk in orders
         ])
+        refresh_availability(session, [variant_pk])
 
 
 # --- servers and load --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ Playwright. Debian's /usr/bin/chromium is used when present, else Playwright's o
 Without a browser the tests are skipped with the reason locally and fail under CI=true.
 A failing test leaves a screenshot in e2e/artifacts/."""
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -118,3 +119,24 @@ def page(browser, demo, request):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def bigcommerce_store(live_demo, monkeypatch):
+    """An empty app (no demo store, so the demo mailbox shows the installed store's mail) wired to
+    a running fake BigCommerce (the API suite's, tests/fake_bigcommerce.py) that knows the app's
+    client id and secret."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from fake_bigcommerce import FakeBigCommerce
+
+    engine = live_demo.app.extensions["database"].engine
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    fake = FakeBigCommerce(CLIENT_ID, CLIENT_SECRET).start()
+    for key in ("BIGCOMMERCE_API_URL", "BIGCOMMERCE_LOGIN_URL"):
+        monkeypatch.setitem(live_demo.app.config, key, fake.url)
+    monkeypatch.setattr("api.bigcommerce.client.sleep", lambda seconds: None)
+    yield fake
+    fake.stop()
+    assert fake.errors == [], "requests that break BigCommerce's API descriptions"

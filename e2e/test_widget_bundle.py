@@ -69,7 +69,7 @@ def test_missing_bundle_answers_a_clear_error_never_a_script(live_demo, monkeypa
 def test_demo_routes_exist_only_in_demo_mode(live_demo, monkeypatch):
     monkeypatch.setitem(live_demo.app.config, "DEMO_MODE", False)
     with live_demo.app.test_client() as client:
-        for path in ("/", "/demo/", "/demo/products/101", "/demo/merchant", f"/customer/current.jwt?app_client_id={CLIENT_ID}"):
+        for path in ("/", "/demo/", "/demo/products/101", "/demo/console", f"/customer/current.jwt?app_client_id={CLIENT_ID}"):
             assert client.get(path).status_code == 404, path
 
 

@@ -4,6 +4,17 @@ in tests/bigcommerce_specs (path, parameters, required fields, types, enums), an
 those descriptions give (its own answers are checked too), can answer 429 with rate-limit headers
 or 5xx on demand, and records every call.
 
+It is as hard as a real store where money is concerned: prices with or without tax (`tax_rate`,
+`prices_include_tax`) and coupons (`applied_discounts`, `discounted_total_inc_tax`); every order
+status, with transitions (`set_status`: cancelling or declining restocks); refunds priced at the
+share of what was paid, never more than is left, offered to the card only when the order was not
+paid with store credit or a gift certificate; refunds the provider declines (`is_declined`);
+requests done and their answer lost (`lose_answer`); refunds made by the merchant; shipments;
+display (`currency_code`) and transactional (`default_currency_code`) currencies; the store
+information (currency, time zone); and stock as BigCommerce keeps it: a level per variant
+(inventory items) that checkout takes every ordered unit from, that cancelling restocks, that
+order edits move, and that relative inventory adjustments (`adjustments`) change.
+
 A request that breaks the descriptions is answered 400 and its problem kept in `errors`; the
 `fake_bigcommerce` fixture fails the test when any were kept."""
 import itertools
@@ -24,7 +35,7 @@ from werkzeug.serving import make_server
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SPEC_DIR = Path(__file__).resolve().parent / "bigcommerce_specs"  # copied from BigCommerce: see its README
 SPEC_FILES = {
-    "v2": ["orders.v2.oas2.yml", "marketing.v2.yml"],
+    "v2": ["orders.v2.oas2.yml", "marketing.v2.yml", "store_information.v2.yml"],
     "v3": ["webhooks.v3.yml", "scripts.v3.yml", "orders.v3.yml", "carts.v3.yml", "inventory.v3.yml",
            "products_catalog.v3.yml", "product-variants_catalog.v3.yml"],
 }
@@ -226,8 +237,17 @@ def load_spec() -> Spec:
 # --- the fake store --------------------------------------------------------------------------
 
 
-def _money(minor: int) -> str:
+def _money(minor) -> str:
     return f"{minor / 100:.4f}"
+
+
+# BigCommerce's order status ids and names (orders.v2.oas2.yml, GET /v2/order_statuses).
+STATUSES = {0: "Incomplete", 1: "Pending", 2: "Shipped", 3: "Partially Shipped", 4: "Refunded",
+            5: "Cancelled", 6: "Declined", 7: "Awaiting Payment", 8: "Awaiting Pickup", 9: "Awaiting Shipment",
+            10: "Completed", 11: "Awaiting Fulfillment", 12: "Manual Verification Required", 13: "Disputed",
+            14: "Partially Refunded"}
+# Payment methods with no way back to the shopper's card: BigCommerce offers only store credit.
+NO_CARD = {"storecredit": "Store Credit", "giftcertificate": "Gift Certificate"}
 
 
 def _rfc2822(moment: datetime) -> str:
@@ -253,6 +273,14 @@ class FakeBigCommerce:
         self.refunds: dict[int, list[dict]] = {}
         self.carts: dict[str, dict] = {}
         self.coupons: list[dict] = []
+        # The store as configured in its control panel: currency (transactional), display
+        # currency of storefront orders, tax (a rate, and whether catalog prices include it), time zone.
+        self.currency, self.display_currency = "USD", "USD"
+        self.tax_rate, self.prices_include_tax = 0.0, False
+        self.timezone = "America/Chicago"
+        self.declines: list[str] = []  # messages of the next refund payments the provider declines
+        self.lost_answers: list[dict] = []  # requests done, then answered 504 (the answer lost)
+        self.adjustments: list[dict] = []  # relative inventory adjustments applied, in order
         self.rate_limit_headers = {"X-Rate-Limit-Requests-Left": "149", "X-Rate-Limit-Time-Reset-Ms": "30000",
                                    "X-Rate-Limit-Time-Window-Ms": "30000", "X-Rate-Limit-Requests-Quota": "150"}
         self._ids = itertools.count(1000)
@@ -285,6 +313,15 @@ class FakeBigCommerce:
         self.failures.append({"method": method, "pattern": re.compile(path_pattern), "status": status,
                               "times": times, "headers": headers or {}})
 
+    def lose_answer(self, method: str, path_pattern: str, times: int = 1):
+        """Do the next `times` matching requests, then answer 504 as a gateway whose upstream
+        timed out would: the work is done, the caller never learns it."""
+        self.lost_answers.append({"method": method, "pattern": re.compile(path_pattern), "times": times})
+
+    def decline_next_refund(self, message: str = "Card expired"):
+        """The payment provider declines the next refund: BigCommerce records it, `is_declined`."""
+        self.declines.append(message)
+
     def add_product(self, product_id: int, name: str, price: int, variants: list[tuple[int, str, int]],
                     category: int = 23) -> None:
         """`variants`: (variant id, sku, units available to sell)."""
@@ -303,33 +340,56 @@ class FakeBigCommerce:
             self.available[variant_id] = available
 
     def add_order(self, order_id: int, lines: list[dict], *, customer_id: int = 7, status_id: int = 11,
-                  email: str = "ada@example.com", cart_id: str = "", placed: datetime | None = None) -> dict:
-        """`lines`: {variant_id, quantity, price (minor), quantity_backordered?}. Returns the order."""
+                  email: str = "ada@example.com", cart_id: str = "", placed: datetime | None = None,
+                  coupon_percent: int = 0, shipping: int = 0, payment_method: str = "braintree") -> dict:
+        """`lines`: {variant_id, quantity, price (minor, as entered in the catalog: with tax when
+        the store's prices include it), quantity_backordered?}. A coupon takes `coupon_percent`
+        off every line (applied_discounts); tax is added at `tax_rate` unless prices include it.
+        Returns the order."""
         placed = placed or datetime(2026, 11, 26, 11, 0)
-        products = []
+        products, totals = [], {"inc": 0.0, "ex": 0.0}
         for line in lines:
             variant = self.variants[line["variant_id"]]
+            entered = line["price"]
+            if self.prices_include_tax:
+                inc, ex = entered, entered / (1 + self.tax_rate)
+            else:
+                inc, ex = entered * (1 + self.tax_rate), entered
+            quantity = line["quantity"]
+            discount_inc = round(inc * quantity * coupon_percent / 100)
             product = {
                 "id": next(self._ids), "order_id": order_id, "product_id": variant["product_id"],
                 "variant_id": variant["id"], "name": self.products[variant["product_id"]]["name"],
-                "sku": variant["sku"], "type": "physical", "quantity": line["quantity"],
-                "price_inc_tax": _money(line["price"]), "price_ex_tax": _money(line["price"]),
-                "base_price": _money(line["price"]), "quantity_shipped": 0, "quantity_refunded": 0,
-                "is_refunded": False, "refund_amount": "0.0000",
+                "sku": variant["sku"], "type": "physical", "quantity": quantity,
+                "base_price": _money(entered), "price_ex_tax": _money(ex), "price_inc_tax": _money(inc),
+                "price_tax": _money(inc - ex), "total_ex_tax": _money(ex * quantity),
+                "total_inc_tax": _money(inc * quantity), "total_tax": _money((inc - ex) * quantity),
+                "discounted_total_inc_tax": _money(inc * quantity - discount_inc),
+                "applied_discounts": ([{"id": "coupon-1", "amount": _money(discount_inc), "name": "Coupon",
+                                        "code": "SAVE", "target": "order"}] if discount_inc else []),
+                "quantity_shipped": 0, "quantity_refunded": 0, "is_refunded": False, "refund_amount": "0.0000",
             }
             if "quantity_backordered" in line:
                 product["quantity_backordered"] = line["quantity_backordered"]
             products.append(product)
+            totals["inc"] += inc * quantity - discount_inc
+            totals["ex"] += (ex * quantity) * (1 - coupon_percent / 100)
             if status_id != 0:  # an incomplete order has not taken stock
-                self.available[variant["id"]] -= line["quantity"]
-        total = sum(line["price"] * line["quantity"] for line in lines)
+                self.available[variant["id"]] -= quantity
+        total_inc = totals["inc"] + shipping
         order = {
-            "id": order_id, "customer_id": customer_id, "status_id": status_id, "status": "Awaiting Fulfillment",
+            "id": order_id, "customer_id": customer_id, "status_id": status_id, "status": STATUSES[status_id],
             "date_created": _rfc2822(placed), "date_modified": _rfc2822(placed),
-            "currency_code": "USD", "default_currency_code": "USD", "store_default_currency_code": "USD",
-            "cart_id": cart_id, "payment_status": "captured", "payment_method": "Credit Card",
-            "customer_locale": "en", "total_inc_tax": _money(total), "total_ex_tax": _money(total),
-            "subtotal_inc_tax": _money(total), "items_total": sum(l["quantity"] for l in lines), "items_shipped": 0,
+            "currency_code": self.display_currency, "default_currency_code": self.currency,
+            "store_default_currency_code": self.currency, "currency_exchange_rate": "1.0000000000",
+            "cart_id": cart_id, "payment_status": "captured", "customer_locale": "en",
+            "payment_method": NO_CARD.get(payment_method, "Credit Card"), "payment_provider_id": payment_method,
+            "store_credit_amount": _money(total_inc) if payment_method == "storecredit" else "0.0000",
+            "gift_certificate_amount": _money(total_inc) if payment_method == "giftcertificate" else "0.0000",
+            "is_tax_inclusive_pricing": self.prices_include_tax,
+            "total_inc_tax": _money(total_inc), "total_ex_tax": _money(totals["ex"] + shipping),
+            "subtotal_inc_tax": _money(totals["inc"]), "shipping_cost_inc_tax": _money(shipping),
+            "items_total": sum(l["quantity"] for l in lines), "items_shipped": 0,
             "refunded_amount": "0.0000",
             "billing_address": {"first_name": "Ada", "last_name": "Lovelace", "email": email, "zip": "10001",
                                 "country_iso2": "US"},
@@ -337,6 +397,60 @@ class FakeBigCommerce:
         self.orders[order_id] = order
         self.order_products[order_id] = products
         return order
+
+    def set_status(self, order_id: int, status_id: int) -> None:
+        """The merchant (or the payment provider) moves an order on. Cancelling or declining puts
+        the units not shipped back in stock, as BigCommerce does."""
+        order = self.orders[order_id]
+        if status_id in (5, 6) and order["status_id"] not in (0, 5, 6):
+            for product in self.order_products[order_id]:
+                self.available[product["variant_id"]] += product["quantity"] - product["quantity_shipped"]
+        order.update(status_id=status_id, status=STATUSES[status_id])
+
+    def merchant_refund(self, order_id: int, order_product_id: int, quantity: int) -> dict:
+        """The merchant refunds units in the BigCommerce control panel (no marker of ours)."""
+        product = next(p for p in self.order_products[order_id] if p["id"] == order_product_id)
+        return self._record_refund(order_id, [{"item_type": "PRODUCT", "item_id": order_product_id,
+                                                "quantity": quantity, "reason": "Refunded by the merchant"}],
+                                   self._product_amount(product, quantity),
+                                   [{"provider_id": "braintree", "amount": 0, "offline": False}])
+
+    def ship(self, order_id: int, order_product_id: int, quantity: int) -> None:
+        """A shipment of `quantity` units of one order product."""
+        product = next(p for p in self.order_products[order_id] if p["id"] == order_product_id)
+        product["quantity_shipped"] += quantity
+        products = self.order_products[order_id]
+        done = all(p["quantity_shipped"] >= p["quantity"] - p["quantity_refunded"] for p in products)
+        self.orders[order_id].update(status_id=2 if done else 3, status=STATUSES[2 if done else 3])
+
+    def _product_amount(self, product: dict, quantity: int) -> float:
+        """What BigCommerce refunds for `quantity` units of an order product: their share of the
+        discounted total, tax included."""
+        return round(float(product["discounted_total_inc_tax"]) * quantity / product["quantity"], 2)
+
+    def _record_refund(self, order_id: int, items: list[dict], total: float, payments: list[dict]) -> dict:
+        declined = self.declines.pop(0) if self.declines else ""
+        if not declined:
+            for item in items:
+                if item["item_type"] == "PRODUCT":
+                    product = next(p for p in self.order_products[order_id] if p["id"] == item["item_id"])
+                    product["quantity_refunded"] += item["quantity"]
+                    product["is_refunded"] = product["quantity_refunded"] >= product["quantity"]
+                    product["refund_amount"] = _money(float(product["refund_amount"]) * 100
+                                                      + self._product_amount(product, item["quantity"]) * 100)
+            order = self.orders[order_id]
+            order["refunded_amount"] = _money((float(order["refunded_amount"]) + total) * 100)
+            everything = float(order["refunded_amount"]) >= float(order["total_inc_tax"]) - 0.005
+            order.update(status_id=4 if everything else 14, status=STATUSES[4 if everything else 14])
+        refund = {"id": next(self._ids), "order_id": order_id, "user_id": 0, "created": "2026-11-26T12:00:00Z",
+                  "reason": "", "total_amount": total, "total_tax": 0, "uses_merchant_override_values": False,
+                  "items": [{k: v for k, v in item.items() if k not in ("amount", "adjustments")} | (
+                      {"requested_amount": item["amount"]} if "amount" in item else {}) for item in items],
+                  "payments": [{"id": next(self._ids), "provider_id": p["provider_id"], "amount": p["amount"] or total,
+                                "offline": p.get("offline", False), "is_declined": bool(declined),
+                                "declined_message": declined} for p in payments]}
+        self.refunds.setdefault(order_id, []).append(refund)
+        return refund
 
     def calls_to(self, method: str, path_pattern: str) -> list[dict]:
         pattern = re.compile(path_pattern)
@@ -375,6 +489,11 @@ class FakeBigCommerce:
 
         @app.after_request
         def answer(response):
+            for lost in fake.lost_answers:
+                if lost["times"] > 0 and lost["method"] == request.method and lost["pattern"].search(request.path):
+                    lost["times"] -= 1
+                    return app.response_class('{"status": 504, "title": "Gateway Timeout"}', status=504,
+                                              mimetype="application/json")
             for name, value in fake.rate_limit_headers.items():
                 response.headers.setdefault(name, value)
             match = re.match(r"^/stores/(\w+)/(v2|v3)(/.*)$", request.path)
@@ -476,6 +595,15 @@ class FakeBigCommerce:
             stored.update(request.json)
             return {"data": fake.scripts[script_uuid], "meta": {}}
 
+        # store information
+        @app.get(prefix + "/v2/store")
+        def store_information(store_hash):
+            return {"id": store_hash, "domain": "shop.example", "secure_url": "https://shop.example",
+                    "name": "Fake Shop", "status": "live", "language": "en", "currency": fake.currency,
+                    "currency_symbol": "", "decimal_places": 2, "country_code": "US",
+                    "timezone": {"name": fake.timezone, "raw_offset": -21600, "dst_offset": -18000,
+                                 "dst_correction": True}}
+
         # catalog and inventory
         def id_filter(name):
             raw = request.args.get(name)
@@ -506,6 +634,18 @@ class FakeBigCommerce:
             ]
             return page(items)
 
+        @app.post(prefix + "/v3/inventory/adjustments/relative")
+        def relative_adjustment(store_hash):
+            body = request.json
+            unknown = [item for item in body["items"] if item.get("variant_id") not in fake.variants
+                       or item.get("location_id") != 1]
+            if unknown:
+                return jsonify({"status": 422, "title": "Unknown item or location", "errors": {}}), 422
+            for item in body["items"]:
+                fake.available[item["variant_id"]] += item["quantity"]
+            fake.adjustments.append(body)
+            return {"transaction_id": uuid.uuid4().hex}
+
         # orders (V2)
         @app.get(prefix + "/v2/orders")
         def list_orders(store_hash):
@@ -520,18 +660,25 @@ class FakeBigCommerce:
 
         @app.put(prefix + "/v2/orders/<int:order_id>")
         def edit_order(store_hash, order_id):
+            # An order edit moves stock as checkout does: removed units return, added ones are taken.
             products = fake.order_products[order_id]
             for change in request.json.get("products", []):
                 if "id" in change:
                     existing = next(p for p in products if p["id"] == change["id"])
+                    fake.available[existing["variant_id"]] += existing["quantity"] - change["quantity"]
                     existing["quantity"] = change["quantity"]
                 else:
                     variant = fake.variants[change["variant_id"]]
+                    fake.available[variant["id"]] -= change["quantity"]
                     products.append({
                         "id": next(fake._ids), "order_id": order_id, "product_id": change["product_id"],
                         "variant_id": variant["id"], "name": fake.products[variant["product_id"]]["name"],
                         "sku": variant["sku"], "type": "physical", "quantity": change["quantity"],
                         "price_inc_tax": f"{variant['price']:.4f}", "price_ex_tax": f"{variant['price']:.4f}",
+                        "base_price": f"{variant['price']:.4f}",
+                        "total_inc_tax": f"{variant['price'] * change['quantity']:.4f}",
+                        "discounted_total_inc_tax": f"{variant['price'] * change['quantity']:.4f}",
+                        "applied_discounts": [], "refund_amount": "0.0000",
                         "quantity_shipped": 0, "quantity_refunded": 0, "is_refunded": False,
                     })
             fake.order_products[order_id] = [p for p in products if p["quantity"] > 0]
@@ -544,6 +691,10 @@ class FakeBigCommerce:
 
         # refunds (V3)
         def quote_for(order_id, items):
+            """The refund total BigCommerce computes for `items` (None: more than is refundable).
+            Products are priced at their share of the discounted total, tax included; an item's
+            adjustments (negative) reduce it."""
+            order = fake.orders[order_id]
             products = {p["id"]: p for p in fake.order_products[order_id]}
             total = 0.0
             for item in items:
@@ -551,10 +702,23 @@ class FakeBigCommerce:
                     product = products.get(item["item_id"])
                     if product is None or item["quantity"] > product["quantity"] - product["quantity_refunded"]:
                         return None
-                    total += float(product["price_inc_tax"]) * item["quantity"]
+                    total += fake._product_amount(product, item["quantity"])
                 else:
                     total += item["amount"]
-            return round(total, 2)
+                total += sum(a.get("amount", 0) for a in item.get("adjustments") or [])
+            total = round(total, 2)
+            if total < 0 or float(order["refunded_amount"]) + total > float(order["total_inc_tax"]) + 0.005:
+                return None
+            return total
+
+        def refund_methods(order_id, total):
+            provider = fake.orders[order_id].get("payment_provider_id", "braintree")
+            credit = [{"provider_id": "storecredit", "provider_description": "Store Credit", "amount": total,
+                       "offline": False, "offline_provider": False, "offline_reason": ""}]
+            if provider in NO_CARD:
+                return [credit]
+            return [credit, [{"provider_id": provider, "provider_description": "Braintree (Visa 1111)",
+                              "amount": total, "offline": False, "offline_provider": False, "offline_reason": ""}]]
 
         @app.post(prefix + "/v3/orders/<int:order_id>/payment_actions/refund_quotes")
         def refund_quote(store_hash, order_id):
@@ -563,13 +727,9 @@ class FakeBigCommerce:
                 return jsonify({"status": 422, "title": "Quantity exceeds the refundable quantity"}), 422
             return {"data": {
                 "order_id": order_id, "total_refund_amount": total, "total_refund_tax_amount": 0,
-                "order_level_refund_amount": 0, "rounding": 0, "adjustment": 0, "tax_inclusive": True,
-                "refund_methods": [
-                    [{"provider_id": "storecredit", "provider_description": "Store Credit", "amount": total,
-                      "offline": False, "offline_provider": False, "offline_reason": ""}],
-                    [{"provider_id": "braintree", "provider_description": "Braintree (Visa 1111)", "amount": total,
-                      "offline": False, "offline_provider": False, "offline_reason": ""}],
-                ]}, "meta": {}}, 201
+                "order_level_refund_amount": 0, "rounding": 0, "adjustment": 0,
+                "tax_inclusive": fake.prices_include_tax, "refund_methods": refund_methods(order_id, total)},
+                "meta": {}}, 201
 
         @app.post(prefix + "/v3/orders/<int:order_id>/payment_actions/refunds")
         def create_refund(store_hash, order_id):
@@ -578,19 +738,10 @@ class FakeBigCommerce:
             paid = round(sum(p["amount"] for p in body["payments"]), 2)
             if total is None or paid != total:
                 return jsonify({"data": [{"status": 422, "title": "Refund amount does not match the quote"}]}), 422
-            for item in body["items"]:
-                if item["item_type"] == "PRODUCT":
-                    product = next(p for p in fake.order_products[order_id] if p["id"] == item["item_id"])
-                    product["quantity_refunded"] += item["quantity"]
-            refund = {"id": next(fake._ids), "order_id": order_id, "user_id": 0, "created": "2026-11-26T12:00:00Z",
-                      "reason": "", "total_amount": total, "total_tax": 0, "uses_merchant_override_values": False,
-                      "items": [{k: v for k, v in item.items() if k != "amount"} | (
-                          {"requested_amount": item["amount"]} if "amount" in item else {}) for item in body["items"]],
-                      "payments": [{"id": next(fake._ids), "provider_id": p["provider_id"], "amount": p["amount"],
-                                    "offline": p.get("offline", False), "is_declined": False, "declined_message": ""}
-                                   for p in body["payments"]]}
-            fake.refunds.setdefault(order_id, []).append(refund)
-            return {"data": refund, "meta": {}}, 201
+            offered = {p["provider_id"] for method in refund_methods(order_id, total) for p in method}
+            if any(p["provider_id"] not in offered for p in body["payments"]):
+                return jsonify({"data": [{"status": 422, "title": "Payment provider not available"}]}), 422
+            return {"data": fake._record_refund(order_id, body["items"], total, body["payments"]), "meta": {}}, 201
 
         @app.get(prefix + "/v3/orders/<int:order_id>/payment_actions/refunds")
         def list_refunds(store_hash, order_id):
@@ -626,6 +777,12 @@ class FakeBigCommerce:
                     "meta": {}}, 201
 
         # coupons
+        @app.get(prefix + "/v2/coupons")
+        def list_coupons(store_hash):
+            code = request.args.get("code")
+            found = page([c for c in fake.coupons if code is None or c["code"] == code], wrap=False)
+            return (jsonify(found), 200) if found else ("", 204)
+
         @app.post(prefix + "/v2/coupons")
         def create_coupon(store_hash):
             coupon = {"id": next(fake._ids), "date_created": _rfc2822(datetime(2026, 11, 26)), "num_uses": 0,
@@ -649,7 +806,7 @@ def fake_bigcommerce():
 # --- wiring the app to the fake --------------------------------------------------------------
 
 CLIENT_ID, CLIENT_SECRET = "bd-client-id", "bd-client-secret-of-at-least-32-bytes"
-SCOPES = "store_v2_orders store_v2_products store_inventory_read_only store_content_checkout store_cart store_v2_marketing"
+SCOPES = "store_v2_orders store_v2_products store_inventory store_content_checkout store_cart store_v2_marketing"
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def test_each_variant_says_its_state_stock_eta_and_wording(client, admin):
         "alternatives": [],
     }
     assert by_sku["BO"]["state"] == "backorder"
-    assert (by_sku["BO"]["available_for_backorder"], by_sku["BO"]["eta"]) == (5, {"date": "2026-12-05", "source": "inbound"})
+    assert (by_sku["BO"]["available_for_backorder"], by_sku["BO"]["eta"]) == (5, {"date": "2026-12-07", "source": "inbound"})  # Fri 4 Dec + 1 working day
     assert (by_sku["BO"]["message"], by_sku["BO"]["reason"], by_sku["BO"]["pay_later"]) == ("Made to order.", "A busy season.", True)
     assert (by_sku["OFF"]["state"], by_sku["OFF"]["eta"]) == ("sold_out", None)
     assert (by_sku["FULL"]["state"], by_sku["FULL"]["available_for_backorder"]) == ("sold_out", 0)
@@ -54,7 +54,7 @@ def test_the_eta_is_the_one_a_new_order_of_the_requested_quantity_would_get(clie
     (two,) = items(client, "variant_ids=1&quantity=2")
     assert (two["state"], two["eta"]) == ("in_stock", None)
     (five,) = items(client, "variant_ids=1&quantity=5")
-    assert (five["state"], five["eta"]) == ("backorder", {"date": "2026-12-05", "source": "inbound"})
+    assert (five["state"], five["eta"]) == ("backorder", {"date": "2026-12-07", "source": "inbound"})
     (six,) = items(client, "variant_ids=1&quantity=6")
     assert six["eta"] == {"date": "2026-12-17", "source": "lead_time"}
     (unlimited,) = items(client, "variant_ids=1")
@@ -149,3 +149,20 @@ def test_cors_allows_only_the_stores_registered_origins(client, admin):
     theirs = client.get(f"{URL}?variant_ids=1", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in theirs.headers
     assert "Access-Control-Allow-Credentials" not in ours.headers
+
+
+def test_the_answer_has_exactly_the_contracts_fields_types_and_order(client, admin):
+    """The answer is written as JSON directly (the hot path skips marshmallow): it must be what
+    the documented schema would give."""
+    from api.http.schemas import Availability
+
+    put_variant(client, admin, 1, product_id=1, sku='S "1" é', category="boots", backorders_enabled=True,
+                message="Line\nbreak", lead_time_days=3)
+    put_variant(client, admin, 2, product_id=1, category="boots", price=1200, on_hand=2, name="Ünïcode")
+    put_variant(client, admin, 3, product_id=2, backorders_enabled=False)
+    body = client.get(f"{URL}?product_ids=1,2").get_json()
+    assert Availability().dump(body) == body
+    for found in body["items"]:
+        assert list(found) == list(Availability().fields["items"].inner.schema.fields)
+    assert body["items"][0]["sku"] == 'S "1" é' and body["items"][0]["message"] == "Line\nbreak"
+    assert body["items"][0]["alternatives"][0]["name"] == "Ünïcode"

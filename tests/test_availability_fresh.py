@@ -53,10 +53,10 @@ def test_an_order_joining_the_queue_moves_the_capacity_and_the_eta(client, admin
     client.post("/api/v1/admin/variants/1/inbound", json={"quantity": 2, "expected_on": "2026-12-04"}, headers=admin)
     client.post("/api/v1/admin/variants/1/inbound", json={"quantity": 5, "expected_on": "2026-12-20"}, headers=admin)
     before = item(client, 1)
-    assert (before["available_for_backorder"], before["eta"]["date"]) == (5, "2026-12-05")
+    assert (before["available_for_backorder"], before["eta"]["date"]) == (5, "2026-12-07")  # Fri 4 Dec + 1 working day
     assert place(client, admin, 1, 1, 2).status_code == 201
     after = item(client, 1)
-    assert (after["available_for_backorder"], after["eta"]["date"]) == (3, "2026-12-21")
+    assert (after["available_for_backorder"], after["eta"]["date"]) == (3, "2026-12-22")
 
 
 def test_a_refused_order_changes_nothing_the_storefront_sees(client, admin):
@@ -80,7 +80,7 @@ def test_inbound_added_edited_received_and_deleted_moves_the_eta(client, admin):
     assert item(client, 1)["eta"] == {"date": None, "source": "unknown"}
     added = client.post("/api/v1/admin/variants/1/inbound", json={"quantity": 1, "expected_on": "2026-12-04"},
                         headers=admin).get_json()
-    assert item(client, 1)["eta"] == {"date": "2026-12-05", "source": "inbound"}
+    assert item(client, 1)["eta"] == {"date": "2026-12-07", "source": "inbound"}
     client.patch(f"/api/v1/admin/variants/1/inbound/{added['id']}", json={"expected_on": "2026-12-10"}, headers=admin)
     assert item(client, 1)["eta"] == {"date": "2026-12-11", "source": "inbound"}
     later = client.post("/api/v1/admin/variants/1/inbound", json={"quantity": 4, "expected_on": "2026-12-24"},
@@ -94,11 +94,11 @@ def test_inbound_added_edited_received_and_deleted_moves_the_eta(client, admin):
 
 def test_store_settings_show_at_once(client, admin):
     put_variant(client, admin, 1, backorders_enabled=True, lead_time_days=10)
-    assert (item(client, 1)["eta"]["date"], item(client, 1)["pay_later"]) == ("2026-12-07", True)
+    assert (item(client, 1)["eta"]["date"], item(client, 1)["pay_later"]) == ("2026-12-08", True)  # Sun 6 Dec: Mon + 1
     response = client.patch("/api/v1/admin/settings", json={"handling_days": 3, "pay_later_enabled": False},
                             headers=admin)
     assert response.status_code == 200
-    assert (item(client, 1)["eta"]["date"], item(client, 1)["pay_later"]) == ("2026-12-09", False)
+    assert (item(client, 1)["eta"]["date"], item(client, 1)["pay_later"]) == ("2026-12-10", False)
 
 
 def test_catalog_edits_show_at_once(client, admin):

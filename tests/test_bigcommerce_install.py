@@ -1,4 +1,5 @@
 """Installing, opening, re-installing and uninstalling the app on a (fake) BigCommerce store."""
+import json
 import time
 
 import jwt
@@ -8,13 +9,14 @@ from sqlalchemy import select
 
 from api.bigcommerce.install import WEBHOOK_SCOPES
 from api.bigcommerce.secrets import decrypt_token
-from api.models import BigCommerceInstallation, Store
+from api.models import BigCommerceInstallation, BigCommerceWebhook, Store
 
 
-def signed_payload(store_hash="abc123", *, secret=CLIENT_SECRET, aud=CLIENT_ID, expires_in=300, sub=None):
+def signed_payload(store_hash="abc123", *, secret=CLIENT_SECRET, aud=CLIENT_ID, expires_in=300, sub=None, user=None):
     now = int(time.time())
     claims = {"aud": aud, "iss": "bc", "iat": now, "nbf": now - 5, "exp": now + expires_in, "jti": "x",
-              "sub": sub or f"stores/{store_hash}", "user": {"id": 24654, "email": "owner@shop.example", "locale": "en"},
+              "sub": sub or f"stores/{store_hash}",
+              "user": user or {"id": 24654, "email": "owner@shop.example", "locale": "en"},
               "owner": {"id": 24654, "email": "owner@shop.example"}, "url": "/"}
     return jwt.encode(claims, secret, algorithm="HS256")
 
@@ -23,7 +25,7 @@ def test_install_stores_encrypted_token_registers_webhooks_and_injects_script(cl
     response = install(client, bigcommerce)
     assert response.status_code == 200, response.get_data(as_text=True)
     page = response.get_data(as_text=True)
-    assert "The app is installed" in page and "data-store=&#34;abc123&#34;" in page
+    assert 'id="console-session"' in page and '"hash": "abc123"' in page
 
     token = bigcommerce.tokens["abc123"]
     assert token not in page
@@ -107,16 +109,23 @@ def test_auth_without_code_is_400_with_field_errors(client, bigcommerce):
     assert "code" in response.get_json()["errors"]
 
 
-def test_load_opens_the_merchant_page_with_status_snippet_and_settings(client, bigcommerce):
+def console_boot(page: str) -> dict:
+    island = page.split('<script type="application/json" id="console-session">')[1].split("</script>")[0]
+    return json.loads(island)
+
+
+def test_load_opens_the_console_signed_in_as_the_control_panel_user(client, bigcommerce):
     install(client, bigcommerce)
     response = client.get("/bigcommerce/load", query_string={"signed_payload_jwt": signed_payload()})
     assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert "8 of 8 registered" in page and "added to every page" in page
-    assert ("&lt;script src=&#34;http://app.test/widget.js&#34; data-store=&#34;abc123&#34; "
-            f"data-client-id=&#34;{CLIENT_ID}&#34; defer&gt;&lt;/script&gt;") in page
-    assert 'name="admin_token"' in page
-    assert "frame-ancestors https://*.bigcommerce.com" in response.headers["Content-Security-Policy"]
+    boot = console_boot(response.get_data(as_text=True))
+    assert boot["platform"] == "bigcommerce"
+    assert boot["user"] == {"id": 24654, "email": "owner@shop.example", "label": "owner@shop.example"}
+    assert boot["store"]["hash"] == "abc123" and boot["expires_at"].endswith("Z")
+    assert "Set-Cookie" not in response.headers
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://*.bigcommerce.com https://store-abc123.mybigcommerce.com" in csp
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 @pytest.mark.parametrize("token", [
@@ -130,54 +139,17 @@ def test_load_rejects_invalid_or_expired_signed_payload(client, bigcommerce, tok
     install(client, bigcommerce)
     response = client.get("/bigcommerce/load", query_string={"signed_payload_jwt": token})
     assert response.status_code == 401
-    assert 'name="admin_token"' not in response.get_data(as_text=True)
+    assert 'console-session' not in response.get_data(as_text=True)
 
 
 def test_load_without_signed_payload_is_400(client, bigcommerce):
     assert client.get("/bigcommerce/load").status_code == 400
 
 
-def _admin_token(client):
-    page = client.get("/bigcommerce/load", query_string={"signed_payload_jwt": signed_payload()}).get_data(as_text=True)
-    return page.split('name="admin_token" value="')[1].split('"')[0]
-
-
-def test_settings_form_saves_the_store_policy(client, session, bigcommerce):
-    install(client, bigcommerce)
-    response = client.post("/bigcommerce/settings", data={
-        "admin_token": _admin_token(client), "name": "Ada's Shop", "cancel_window_days": "14",
-        "pay_later_enabled": "on", "payment_hold_days": "5", "handling_days": "2",
-        "dearer_switch": "refuse", "storefront_origins": "https://shop.example\nhttps://www.shop.example",
-        "notification_channels": ["email", "sms"],
-    })
-    assert response.status_code == 200, response.get_data(as_text=True)
-    assert "Settings saved." in response.get_data(as_text=True)
-    store = session.scalar(select(Store).where(Store.hash == "abc123"))
-    assert (store.name, store.cancel_window_days, store.cancel_allocated, store.pay_later_enabled) == (
-        "Ada's Shop", 14, False, True)
-    assert (store.payment_hold_days, store.handling_days, store.dearer_switch) == (5, 2, "refuse")
-    assert store.storefront_origins == ["https://shop.example", "https://www.shop.example"]
-    assert store.notification_channels == ["email", "sms"]
-
-
-def test_settings_form_shows_field_errors_and_saves_nothing(client, session, bigcommerce):
-    install(client, bigcommerce)
-    response = client.post("/bigcommerce/settings", data={
-        "admin_token": _admin_token(client), "payment_hold_days": "0", "handling_days": "1",
-        "dearer_switch": "refuse", "storefront_origins": "shop.example/path",
-    })
-    assert response.status_code == 422
-    assert "field-error" in response.get_data(as_text=True)
-    assert session.scalar(select(Store)).dearer_switch == "pay_difference"
-
-
-def test_settings_form_without_a_valid_admin_session_is_401(client, session, bigcommerce):
-    install(client, bigcommerce)
-    for token in ("", "forged.token.value"):
-        response = client.post("/bigcommerce/settings", data={"admin_token": token, "dearer_switch": "refuse",
-                                                              "payment_hold_days": "3", "handling_days": "1"})
-        assert response.status_code == 401
-    assert session.scalar(select(Store)).dearer_switch == "pay_difference"
+def _console_token(client, user_id=24654, email="owner@shop.example"):
+    page = client.get("/bigcommerce/load", query_string={
+        "signed_payload_jwt": signed_payload(user={"id": user_id, "email": email, "locale": "en"})})
+    return console_boot(page.get_data(as_text=True))["token"]
 
 
 def test_uninstall_deactivates_the_store_and_keeps_its_data(client, session, bigcommerce):
@@ -205,28 +177,48 @@ def test_remove_user_is_verified_the_same_way(client, bigcommerce):
     assert client.get("/bigcommerce/remove_user", query_string={"signed_payload_jwt": signed_payload(aud="x")}).status_code == 401
 
 
-def test_admin_session_from_load_authenticates_the_admin_api(client, bigcommerce):
+def test_console_session_from_load_authenticates_the_admin_api(client, bigcommerce):
     install(client, bigcommerce)
-    headers = {"Authorization": f"Bearer {_admin_token(client)}"}
+    headers = {"Authorization": f"Bearer {_console_token(client)}"}
     response = client.get("/api/v1/admin/settings", headers=headers)
     assert response.status_code == 200 and response.get_json()["store_hash"] == "abc123"
-    assert client.get("/api/v1/admin/settings", headers={"Authorization": "Bearer forged"}).status_code == 401
+    assert client.get("/api/v1/admin/settings", headers={"Authorization": "Bearer bdc_forged"}).status_code == 401
 
 
-def test_access_token_encryption_survives_secret_key_rotation():
-    from cryptography.fernet import InvalidToken
+def test_remove_user_ends_that_users_console_sessions_only(client, bigcommerce):
+    install(client, bigcommerce)
+    removed = {"Authorization": f"Bearer {_console_token(client, 77, 'clerk@shop.example')}"}
+    kept = {"Authorization": f"Bearer {_console_token(client)}"}
+    assert client.get("/api/v1/admin/settings", headers=removed).status_code == 200
 
-    from api.bigcommerce.secrets import encrypt_token
+    payload = signed_payload(user={"id": 77, "email": "clerk@shop.example"})
+    assert client.get("/bigcommerce/remove_user", query_string={"signed_payload_jwt": payload}).status_code == 204
 
-    encrypted = encrypt_token(["key-before-rotation"], "tok_123")
-    assert "tok_123" not in encrypted
-    assert decrypt_token(["key-after-rotation", "key-before-rotation"], encrypted) == "tok_123"
-    with pytest.raises(InvalidToken):
-        decrypt_token(["some-other-key"], encrypted)
+    assert client.get("/api/v1/admin/settings", headers=removed).status_code == 401
+    assert client.get("/api/v1/admin/settings", headers=kept).status_code == 200
 
 
-def test_bigcommerce_money_becomes_minor_units_per_currency():
-    from api.bigcommerce.money import to_major, to_minor
+def test_uninstall_ends_every_console_session_of_the_store(client, bigcommerce):
+    install(client, bigcommerce)
+    tokens = [_console_token(client), _console_token(client, 77, "clerk@shop.example")]
+    assert client.get("/bigcommerce/uninstall", query_string={"signed_payload_jwt": signed_payload()}).status_code == 204
+    install(client, bigcommerce)  # even a re-install does not bring them back
+    for token in tokens:
+        assert client.get("/api/v1/admin/settings", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
-    assert (to_minor("25.0000", "USD"), to_minor(19.995, "EUR"), to_minor("1500.0000", "JPY")) == (2500, 2000, 1500)
-    assert (to_minor("1.2345", "KWD"), to_minor("", "USD"), to_major(2050, "USD")) == (1235, 0, 20.5)
+
+def test_integration_reports_the_script_snippet_webhooks_and_reconciliation(client, session, bigcommerce):
+    install(client, bigcommerce)
+    headers = {"Authorization": f"Bearer {_console_token(client)}"}
+    session.add(BigCommerceWebhook(store_id=session.scalar(select(Store.id)), hash="h1", scope="store/order/created",
+                                   status="failed", last_error="timed out"))
+    session.commit()
+    response = client.get("/api/v1/admin/integration", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["platform"] == "bigcommerce" and body["script"]["installed"] is True
+    assert body["snippet"] == (f'<script src="http://app.test/widget.js" data-store="abc123" '
+                               f'data-client-id="{CLIENT_ID}" defer></script>')
+    assert body["webhooks"] == {"expected": len(WEBHOOK_SCOPES), "registered": len(WEBHOOK_SCOPES),
+                                "failed_jobs": 1, "pending_jobs": 0, "last_error": "timed out"}
+    assert body["last_reconciled_at"] is None

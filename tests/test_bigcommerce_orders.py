@@ -52,7 +52,10 @@ def test_order_webhook_backordered_line_then_shopper_cancel_refunds_through_bigc
     response = client.post(f"/api/v1/me/orders/250/lines/{line_id}/cancel", json={"quantity": 2}, headers=headers)
 
     assert response.status_code == 200, response.get_json()
-    assert response.get_json()["refund"]["status"] == "confirmed"
+    assert response.get_json()["refund"]["status"] == "pending"
+    assert bigcommerce.calls_to("POST", r"/payment_actions/") == []  # never inside the request
+    run_jobs(client.application)
+    assert session.scalar(select(Refund.status)) == "confirmed"
     [quote] = bigcommerce.calls_to("POST", r"/v3/orders/250/payment_actions/refund_quotes$")
     [refund] = bigcommerce.calls_to("POST", r"/v3/orders/250/payment_actions/refunds$")
     assert refund["json"]["items"][0] | {"reason": None} == {
@@ -199,6 +202,7 @@ def test_pay_later_asks_for_payment_with_a_cart_and_the_paying_order_marks_it_pa
     response = client.post(f"/api/v1/me/orders/250/lines/{line_id}/payment-mode", json={"mode": "pay_later"},
                            headers={**headers, "Idempotency-Key": "pl-1"})
     assert response.status_code == 200, response.get_json()
+    run_jobs(client.application)
     assert bigcommerce.calls_to("POST", r"/refunds$")[0]["json"]["items"][0]["quantity"] == 1
 
     bigcommerce.available[501] += 1

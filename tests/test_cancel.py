@@ -32,20 +32,24 @@ def test_cancel_whole_line_refunds_it_and_moves_the_queue_up(shop, client, app):
     first = shop.order(100, 1, 2, unit_price=1500)
     behind = shop.order(101, 1, 2, customer_id=8)
     other = shop.session(8)
-    assert shop.line(other, 101, behind)["eta"]["date"] == "2026-12-21"
+    assert shop.line(other, 101, behind)["eta"]["date"] == "2026-12-22"  # Sun 20 Dec: Mon + 1
 
     response = shop.act(shop.session(7), 100, first, "cancel", {})
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["quantity"] == 2
-    assert body["refund"] == {"amount": 3000, "currency": "USD", "status": "confirmed"}
+    assert body["refund"] == {"amount": 3000, "currency": "USD", "status": "pending"}
     line = next(line for line in body["order"]["lines"] if line["id"] == first)
     assert (line["state"], line["quantity_cancelled"], line["eta"]) == ("cancelled", 2, None)
     assert line["actions"]["cancel"]["reason"] == "already_cancelled"
     assert [e["kind"] for e in line["timeline"]] == ["placed", "cancelled"]
-    assert ledger(app) == [("refund", 3000)]
+    assert ledger(app) == []  # the request only owes it: the due job pays it
     [cancelled] = outbox(app, "cancelled")
     assert (cancelled["refund_amount"], cancelled["order_id"], cancelled["email"]) == (3000, 100, "ada@example.com")
+    assert run_jobs_command(app)["send_refunds"] == 1
+    assert ledger(app) == [("refund", 3000)]
+    [made] = outbox(app, "refund_made")
+    assert (made["amount"], made["currency"], made["order_id"]) == (3000, "USD", 100)
 
     moved_up = shop.line(other, 101, behind)
     assert moved_up["queue"] == {"position": 1, "units_ahead": 0, "quantity_waiting": 2}
@@ -119,6 +123,7 @@ def test_actions_need_an_idempotency_key_and_replay_the_first_answer(shop, clien
     assert replay.headers["Idempotent-Replayed"] == "true"
     different = client.post(url, json={"quantity": 2}, headers={**me, "Idempotency-Key": "k1"})
     assert different.status_code == 422
+    run_jobs_command(app)
     assert ledger(app) == [("refund", 1000)]
     # keys are scoped to the shopper: another customer's same key is a different key
     assert shop.line(me, 100, line_id)["quantity_cancelled"] == 1
@@ -129,30 +134,32 @@ def test_unconfirmed_refund_stays_pending_and_the_due_job_pays_it_once(shop, cli
     line_id = shop.order(100, 1, 2)
     calls = []
 
-    def platform_down(self, session, store, order, line, quantity, amount, *, key):
-        calls.append(key)
-        return RefundResult(confirmed=False, error="gateway timeout")
+    def platform_down(self, session, store, refund):
+        calls.append(refund.key)
+        return lambda: RefundResult(confirmed=False, error="gateway timeout")
 
-    real_refund = LocalAdapter.refund
-    monkeypatch.setattr(LocalAdapter, "refund", platform_down)
+    real_refund_call = LocalAdapter.refund_call
+    monkeypatch.setattr(LocalAdapter, "refund_call", platform_down)
     body = shop.act(shop.session(7), 100, line_id, "cancel", {}).get_json()
     assert body["refund"] == {"amount": 2000, "currency": "USD", "status": "pending"}
     line = shop.line(shop.session(7), 100, line_id)
     assert line["state"] == "cancelled"  # the cancellation itself is never lost
-    assert [e["kind"] for e in line["timeline"]] == ["placed", "refund_failed", "cancelled"]
-    assert ledger(app) == []
-    assert outbox(app, "refund_failed") == []  # not shopper-visible
+    assert [e["kind"] for e in line["timeline"]] == ["placed", "cancelled"]
+    assert calls == []  # nothing asked of the platform inside the request
 
-    # not due yet (first retry after 2 minutes), and still failing when due
-    assert run_jobs_command(app)["retry_refunds"] == 0
+    # asked at once by the job, then not due again before 2 minutes, and still failing when due
+    assert run_jobs_command(app)["send_refunds"] == 0
+    assert run_jobs_command(app)["send_refunds"] == 0
     clock.freeze(NOW + timedelta(minutes=3))
-    assert run_jobs_command(app)["retry_refunds"] == 0
+    assert run_jobs_command(app)["send_refunds"] == 0
     assert len(calls) == 2 and len(set(calls)) == 1  # the same refund key every time
+    assert ledger(app) == []
+    assert outbox(app, "refund_made") == []
 
-    monkeypatch.setattr(LocalAdapter, "refund", real_refund)
+    monkeypatch.setattr(LocalAdapter, "refund_call", real_refund_call)
     clock.freeze(NOW + timedelta(minutes=10))
-    assert run_jobs_command(app)["retry_refunds"] == 1
-    assert run_jobs_command(app)["retry_refunds"] == 0
+    assert run_jobs_command(app)["send_refunds"] == 1
+    assert run_jobs_command(app)["send_refunds"] == 0
     assert ledger(app) == [("refund", 2000)]
     with transaction(app) as session:
         refund = session.scalar(select(Refund))
@@ -160,27 +167,31 @@ def test_unconfirmed_refund_stays_pending_and_the_due_job_pays_it_once(shop, cli
         assert session.scalar(select(func.count()).select_from(Refund)) == 1
 
 
-def test_a_platform_error_while_refunding_leaves_the_refund_pending(shop, client, monkeypatch):
+def test_a_platform_error_while_refunding_leaves_the_refund_pending(shop, client, app, monkeypatch):
     shop.variant(1)
     line_id = shop.order(100, 1, 1)
 
     def explode(self, *args, **kwargs):
         raise ConnectionError("platform unreachable")
 
-    monkeypatch.setattr(LocalAdapter, "refund", explode)
+    monkeypatch.setattr(LocalAdapter, "refund_call", explode)
     response = shop.act(shop.session(7), 100, line_id, "cancel", {})
     assert response.status_code == 200
     assert response.get_json()["refund"]["status"] == "pending"
+    assert run_jobs_command(app)["send_refunds"] == 0
+    with transaction(app) as session:
+        refund = session.scalar(select(Refund))
+        assert (refund.status, refund.attempts) == ("pending", 1)
+        assert "platform unreachable" in refund.last_error
 
 
 def test_the_local_ledger_never_books_one_refund_key_twice(shop, client, app):
     shop.variant(1)
     line_id = shop.order(100, 1, 1)
     shop.act(shop.session(7), 100, line_id, "cancel", {})
+    run_jobs_command(app)
     with transaction(app) as session:
         refund = session.scalar(select(Refund))
-        line = refund.line
-        again = LocalAdapter().refund(session, session.get(Store, refund.store_id), line.order, line,
-                                      refund.quantity, refund.amount, key=refund.key)
+        again = LocalAdapter().refund_call(session, session.get(Store, refund.store_id), refund)()
         assert again.confirmed
     assert ledger(app) == [("refund", 1000)]

@@ -102,6 +102,7 @@ def test_demo_seeds_serves_and_prints_its_urls(tmp_path):
     assert f"{base}/api/openapi.json" in output
     assert f"{base}/healthz" in output
     assert re.search(r"Admin API key:\s+bd_\S+", output)
+    assert re.search(r"Merchant console: http://\S+/demo/console ", output)
     assert (tmp_path / "instance" / "demo.sqlite3").exists()
 
 

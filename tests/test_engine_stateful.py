@@ -1,9 +1,11 @@
 """The engine under random sequences of orders, inbound stock, receipts, cancellations and
-shipments (Hypothesis stateful testing), each step in its own transaction as in production.
+shipments (Hypothesis stateful testing), each step in its own transaction as in production and
+through the domain's own functions (`ingest_order`, `receive`, `cancel_units`, `ship_units`).
 
 Invariants after every step, for every variant: no line is allocated more than it ordered and no
 quantity is negative; allocation follows queue order; units are conserved
-(initial stock + received = on hand + allocated + shipped over all its lines); every waiting line
+(initial stock + received = on hand + allocated + shipped over all its lines) and on hand is the
+stock ledger's sum; every waiting line
 has an ETA and no other line does; the storefront's precomputed availability is what it would be
 if computed afresh (the two variants share a category, so each is the other's alternative while
 on hand)."""
@@ -18,15 +20,14 @@ from api.domain import clock
 from api.domain.availability import refresh_availability
 from api.domain.backorders import (
     OrderLineIn,
-    clear_eta,
     ingest_order,
     lock_variant,
     queue,
     receive,
-    recompute_etas,
-    settle_state,
 )
 from api.domain.catalog import add_inbound, save_variant
+from api.domain.fulfilment import cancel_units, ship_units
+from api.domain.stock import ledger_on_hand
 from api.domain.errors import Conflict
 from api.domain.stores import create_store
 from api.models import InboundShipment, Line, Store, Variant, VariantAvailability
@@ -115,19 +116,18 @@ class Engine(RuleBasedStateMachine):
         self.received[variant_id] += quantity
 
     @rule(data=st.data())
-    def cancel_waiting_units(self, data):
-        """What a shopper's cancellation does to the queue (the refund is another module's)."""
+    def cancel_units(self, data):
+        """Units cancelled (waiting ones first, then held ones, which go to the next in queue),
+        through the domain's own function."""
         with self.transaction() as session:
-            waiting = session.scalars(select(Line).where(Line.state == "waiting").order_by(Line.id)).all()
-            if not waiting:
+            open_lines = session.scalars(select(Line).where(Line.state.in_(("waiting", "allocated")))
+                                         .order_by(Line.id)).all()
+            if not open_lines:
                 return
-            line = data.draw(st.sampled_from(waiting), label="line")
-            variant = lock_variant(session, self.store(session), line.variant_id)
-            line.quantity_cancelled += data.draw(st.integers(1, line.quantity_waiting), label="units")
-            settle_state(line)
-            if line.state != "waiting":
-                clear_eta(line)
-            recompute_etas(session, self.store(session), variant)
+            line = data.draw(st.sampled_from(open_lines), label="line")
+            unshipped = line.quantity - line.quantity_shipped - line.quantity_cancelled
+            units = data.draw(st.integers(1, unshipped), label="units")
+            assert cancel_units(session, self.store(session), line, units, reason="test") == units
 
     @rule(data=st.data())
     def ship_allocated_units(self, data):
@@ -137,9 +137,7 @@ class Engine(RuleBasedStateMachine):
                 return
             line = data.draw(st.sampled_from(holding), label="line")
             units = data.draw(st.integers(1, line.quantity_allocated), label="units")
-            line.quantity_allocated -= units
-            line.quantity_shipped += units
-            settle_state(line)
+            assert ship_units(session, self.store(session), line, units) == units
 
     # --- invariants ---------------------------------------------------------------------------
 
@@ -191,6 +189,7 @@ class Engine(RuleBasedStateMachine):
                 lines = session.scalars(select(Line).where(Line.variant_pk == variant.id)).all()
                 held = sum(line.quantity_allocated + line.quantity_shipped for line in lines)
                 assert self.initial[variant.variant_id] + self.received[variant.variant_id] == variant.on_hand + held
+                assert ledger_on_hand(session, variant) == variant.on_hand  # on hand is the ledger's sum
 
     @invariant()
     def waiting_lines_and_only_they_have_an_eta(self):

@@ -3,7 +3,6 @@ security headers, and errors that never show a stack trace."""
 import tempfile
 
 import pytest
-from app_support import make_app
 from shopper_support import bc_app, shop  # noqa: F401
 
 from api.domain import shopper as shopper_domain
@@ -119,9 +118,9 @@ def test_cancel_switch_and_payment_mode_share_one_action_budget(shop, client, bc
         assert shop.act(me, 100, line_id, action, body).status_code == 429, action
 
 
-def test_an_uncaught_error_is_a_json_500_with_a_request_id_and_a_logged_traceback(caplog):
+def test_an_uncaught_error_is_a_json_500_with_a_request_id_and_a_logged_traceback(app_factory, caplog):
     with tempfile.TemporaryDirectory() as folder:
-        app = make_app(f"sqlite:///{folder}/boom.sqlite3", PROPAGATE_EXCEPTIONS=False)
+        app = app_factory(f"sqlite:///{folder}/boom.sqlite3", PROPAGATE_EXCEPTIONS=False)
 
         @app.get("/api/v1/boom")
         def boom():

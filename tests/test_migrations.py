@@ -1,4 +1,4 @@
-"""The one Alembic migration builds exactly the schema the models describe."""
+"""The Alembic migrations build exactly the schema the models describe, and keep what is stored."""
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -34,3 +34,65 @@ def test_migration_on_postgresql_matches_the_models(postgres_url):
         with admin.connect() as connection:
             connection.execute(text("DROP DATABASE IF EXISTS backorder_desk_migration WITH (FORCE)"))
         admin.dispose()
+
+
+def test_existing_inbound_shipments_become_purchase_order_lines(tmp_path):
+    url = "sqlite:///" + str(tmp_path / "upgraded.sqlite3")
+    upgrade(url, "0003")  # the schema before purchase orders
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO stores (id, hash, name, platform, active, storefront_origins, cancel_window_days, "
+            "cancel_allocated, pay_later_enabled, payment_hold_days, handling_days, dearer_switch, "
+            "delay_incentive, notification_channels, brand_logo_url, brand_colour, merchant_email, created_at) "
+            "VALUES (1, 's', '', 'local', 1, '[]', 30, 0, 1, 3, 1, 'pay_difference', '{}', '[\"email\"]', '', "
+            "'#1f4e79', '', '2026-11-01 00:00:00')"))
+        connection.execute(text(
+            "INSERT INTO variants (id, store_id, variant_id, product_id, sku, name, price, currency, url, "
+            "image_url, category, on_hand, backorders_enabled, lead_time_days, message, reason, "
+            "alternatives, updated_at) VALUES (1, 1, 10, 1, '', '', 0, 'USD', '', '', '', 0, 1, NULL, '', "
+            "'Held at the port', '[]', '2026-11-01 00:00:00')"))
+        connection.execute(text(
+            "INSERT INTO inbound_shipments (id, store_id, variant_pk, quantity, expected_on, received_on, "
+            "quantity_received, created_at) VALUES "
+            "(3, 1, 1, 5, '2026-12-01', NULL, NULL, '2026-11-01 00:00:00'), "
+            "(8, 1, 1, 4, '2026-11-20', '2026-11-21', 4, '2026-11-01 00:00:00')"))
+    engine.dispose()
+
+    upgrade(url)
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        lines = connection.execute(text(
+            "SELECT i.id, i.quantity, p.status, p.expected_on, p.supplier FROM inbound_shipments i "
+            "JOIN purchase_orders p ON p.id = i.purchase_order_id ORDER BY i.id")).all()
+        reason = connection.execute(text("SELECT reason, reason_code FROM variants")).one()
+    engine.dispose()
+    assert [tuple(line) for line in lines] == [(3, 5, "open", "2026-12-01", ""), (8, 4, "received", "2026-11-20", "")]
+    assert tuple(reason) == ("Held at the port", "")
+
+
+def test_the_availability_migration_computes_every_existing_variants_row(tmp_path):
+    url = "sqlite:///" + str(tmp_path / "migrated.sqlite3")
+    upgrade(url, "0002")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO stores (id, hash, name, platform, active, storefront_origins, cancel_allocated,"
+            " pay_later_enabled, payment_hold_days, handling_days, dearer_switch, delay_incentive,"
+            " notification_channels, brand_logo_url, brand_colour, merchant_email, created_at)"
+            " VALUES (1, 's', '', 'local', 1, '[]', 0, 1, 3, 1, 'refuse', '{}', '[]', '', '#000000', '',"
+            " '2026-11-26')"))
+        for pk, on_hand in ((1, 0), (2, 3)):
+            connection.execute(text(
+                "INSERT INTO variants (id, store_id, variant_id, product_id, sku, name, price, currency, url,"
+                " image_url, category, on_hand, backorders_enabled, message, reason, alternatives, updated_at)"
+                f" VALUES ({pk}, 1, {pk}, {pk}, '', 'V{pk}', 1000, 'USD', '', '', 'boots', {on_hand}, 1, '',"
+                " '', '[]', '2026-11-26')"))
+    upgrade(url)
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT variant_id, on_hand, alternatives FROM variant_availability ORDER BY variant_id")).all()
+    engine.dispose()
+    assert [(variant_id, on_hand) for variant_id, on_hand, _ in rows] == [(1, 0), (2, 3)]
+    assert '"variant_id":2' in rows[0][2]

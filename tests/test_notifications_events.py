@@ -99,16 +99,16 @@ def test_eta_changes_later_then_earlier_say_old_and_new_date_and_why(app, client
     client.patch(f"/api/v1/admin/variants/11/inbound/{inbound_id}", json={"expected_on": "2026-12-20"}, headers=shop.admin)
     deliver(app, smtp_inbox)
     later = only(smtp_inbox, "ada@example.com", "Update:")
-    assert later["Subject"] == "Update: Item 11 is now expected 21 December 2026"
+    assert later["Subject"] == "Update: Item 11 is now expected 22 December 2026"  # Sun 20 Dec: Mon + 1
     text = Inbox.text(later)
-    assert "Previously expected: 11 December 2026" in text and "Now expected: 21 December 2026" in text
+    assert "Previously expected: 11 December 2026" in text and "Now expected: 22 December 2026" in text
     assert "The shipment we counted on was delayed or reduced" in text
 
     client.patch(f"/api/v1/admin/variants/11/inbound/{inbound_id}", json={"expected_on": "2026-12-05"}, headers=shop.admin)
     deliver(app, smtp_inbox)
     earlier = only(smtp_inbox, "ada@example.com", "Good news:")
-    assert earlier["Subject"] == "Good news: Item 11 is now expected 6 December 2026"
-    assert "Previously expected: 21 December 2026" in Inbox.text(earlier)
+    assert earlier["Subject"] == "Good news: Item 11 is now expected 8 December 2026"  # Sat 5 Dec
+    assert "Previously expected: 22 December 2026" in Inbox.text(earlier)
 
 
 def test_allocated_and_shipped_each_send_one_message(app, client, shop, smtp_inbox):
@@ -136,7 +136,11 @@ def test_cancel_sends_the_refund_amount(app, client, shop, smtp_inbox):
     message = only(smtp_inbox, "ada@example.com", "is cancelled")
     text = Inbox.text(message)
     assert "We have cancelled 2 × Item 11 from order #505." in text
-    assert "A refund of $45.00 is on its way" in text
+    assert "We have asked for a refund of $45.00" in text
+    deliver(app, smtp_inbox, jobs=default_jobs())  # the due job makes the refund
+    deliver(app, smtp_inbox)
+    made = only(smtp_inbox, "ada@example.com", "refund of $45.00 is made")
+    assert "We have refunded $45.00 for Item 11 from order #505" in Inbox.text(made)
 
 
 def test_switch_to_a_cheaper_alternative_says_so_and_refunds_the_difference(app, client, shop, smtp_inbox):
@@ -150,7 +154,7 @@ def test_switch_to_a_cheaper_alternative_says_so_and_refunds_the_difference(app,
     assert message["Subject"] == "You switched to Fleece Grey"
     text = Inbox.text(message)
     assert "We replaced Fleece Red with Fleece Grey in order #506" in text
-    assert "We are refunding the difference of $2.00." in text
+    assert "We have asked for a refund of the difference of $2.00" in text
 
 
 def test_pay_later_request_reminder_and_hold_expiry(app, client, shop, smtp_inbox):
@@ -160,19 +164,20 @@ def test_pay_later_request_reminder_and_hold_expiry(app, client, shop, smtp_inbo
     shop.receive(11, 1)
     jobs = default_jobs()
     deliver(app, smtp_inbox, jobs=jobs)
-    assert "We are refunding $10.00 now." in Inbox.text(only(smtp_inbox, "ada@example.com", "when it is ready"))
+    deliver(app, smtp_inbox, jobs=jobs)
+    assert "We have refunded $10.00." in Inbox.text(only(smtp_inbox, "ada@example.com", "when it is ready"))
     request = only(smtp_inbox, "ada@example.com", "Pay for")
     text = Inbox.text(request)
-    assert "held for you until 29 November 2026. Pay $10.00" in text
+    assert "held for you until 29 November 2026, 23:59 (UTC time). Pay $10.00" in text
     assert re.search(r"Pay now: http://app\.test/demo/pay/\S+", text)
 
-    clock.freeze(datetime(2026, 11, 28, 13, 0))  # a day before the hold ends
+    clock.freeze(datetime(2026, 11, 29, 0, 30))  # a day before the hold ends (end of 29 Nov)
     deliver(app, smtp_inbox, jobs=jobs)
     deliver(app, smtp_inbox, jobs=jobs)
     reminder = only(smtp_inbox, "ada@example.com", "Reminder:")
-    assert reminder["Subject"] == "Reminder: Item 11 is held for you until 29 November 2026"
+    assert " ".join(reminder["Subject"].split()) == "Reminder: Item 11 is held for you until 29 November 2026, 23:59 (UTC time)"
 
-    clock.freeze(datetime(2026, 11, 29, 12, 1))
+    clock.freeze(datetime(2026, 11, 30, 0, 1))
     deliver(app, smtp_inbox, jobs=jobs)
     expired = only(smtp_inbox, "ada@example.com", "the hold has ended")
     assert "You have not been charged for it." in Inbox.text(expired)
@@ -209,7 +214,7 @@ def test_delay_incentive_sends_a_discount_code_once_when_the_eta_slips_past_the_
     [code] = read(app, select(LocalCoupon.code))
     text = Inbox.text(message)
     assert f"use code {code} for 15% off your next order" in text
-    assert "We first expected Item 11 from order #508 by 11 December 2026; it is now 26 December 2026." in text
+    assert "We first expected Item 11 from order #508 by 11 December 2026; it is now 28 December 2026." in text  # Fri 25 Dec + 1 working day
     assert read(app, select(func.count()).select_from(LocalCoupon)) == [1]
 
 
@@ -224,16 +229,16 @@ def test_daily_merchant_digest_lists_new_backorders_overdue_lines_and_refunds(ap
     digest = only(smtp_inbox, "owner@shop-a.example")
     assert digest["Subject"] == "Backorder digest for store-a, 26 November 2026"
     text = Inbox.text(digest)
-    assert "New backorders (2)" in text and "Order #509: 2 × Item 11 (SKU-11), expected 30 November 2026" in text
+    assert "New backorders (2)" in text and "Order #509: 2 × Item 11 (SKU-11), expected 1 December 2026" in text  # Sun 29 Nov: Mon + 1
     assert "Refunds (1)" in text and "Order #510: $10.00 (confirmed)" in text
     assert "Overdue against their ETA (0)" in text
 
-    clock.freeze(datetime(2026, 12, 1, 12, 0))  # five days on, order 509 is overdue
+    clock.freeze(datetime(2026, 12, 2, 12, 0))  # six days on, order 509 is overdue
     deliver(app, smtp_inbox, jobs=jobs)
     deliver(app, smtp_inbox, jobs=jobs)
     digests = smtp_inbox.to("owner@shop-a.example")
     assert len(digests) == 2
-    assert "Order #509: 2 × Item 11 (SKU-11), was due 30 November 2026" in Inbox.text(digests[1])
+    assert "Order #509: 2 × Item 11 (SKU-11), was due 1 December 2026" in Inbox.text(digests[1])
 
 
 def test_sms_goes_to_the_provider_and_waits_for_the_end_of_quiet_hours(app, client, shop, smtp_inbox, sms_endpoint):

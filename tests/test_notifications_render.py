@@ -6,7 +6,7 @@ import pytest
 
 from api.models import Store
 from api.notifications.catalog import LOCALES, MESSAGES, Translator
-from api.notifications.render import BUILDERS, render
+from api.notifications.render import BUILDERS, MERCHANT_EVENTS, render
 
 SECRET = ["render-secret"]
 HOSTILE = '<script>alert("x")</script>'
@@ -45,6 +45,11 @@ def payload(event: str, locale: str = "en", **values) -> dict:
         "delay_incentive": {"code": "BD-1234", "kind": "discount", "percent_off": 10,
                             "first_promised_on": "2026-12-11", "eta": {"date": "2026-12-30", "source": "inbound"}},
         "merchant_digest": {"date": "2026-11-26", "new_backorders": [], "overdue": [], "refunds": []},
+        "refund_made": {"amount": 8600, "reason": "cancel"},
+        "refund_failed": {"amount": 9000, "reason": "cancel", "refund_id": 3,
+                          "error": "The payment provider declined the refund: Card expired"},
+        "order_edit_failed": {"to_name": "Merino Tee Grey", "amount": 500, "error": "HTTP 422"},
+        "inbound_overdue": {"inbound_id": 3, "variant_id": 9, "expected_on": "2026-11-20"},
     }[event]
     return {**base, **extra, **values}
 
@@ -54,8 +59,8 @@ def payload(event: str, locale: str = "en", **values) -> dict:
 def test_every_event_renders_in_every_locale(app, event, locale):
     rendered = render(None, store(), event, payload(event, locale), app_url="http://app.test", secret_keys=SECRET)
     assert rendered.subject and rendered.sms and "Northwind" in rendered.text
-    assert f'<html lang="{"en" if event == "merchant_digest" else locale}">' in rendered.html
-    if event != "merchant_digest" and locale != "en":
+    assert f'<html lang="{"en" if event in MERCHANT_EVENTS else locale}">' in rendered.html
+    if event not in MERCHANT_EVENTS and locale != "en":
         english = render(None, store(), event, payload(event, "en"), app_url="http://app.test", secret_keys=SECRET)
         assert rendered.subject != english.subject  # really translated
 

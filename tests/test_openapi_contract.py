@@ -18,7 +18,6 @@ import jwt
 import pytest
 import requests
 import schemathesis
-from app_support import empty_tables
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS
 from schemathesis.config import SchemathesisConfig
@@ -79,8 +78,8 @@ def report(config, line: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def live(_app, database_url, tmp_path_factory, request):
-    empty_tables(_app)
+def live(_app, database_url, reset_database, tmp_path_factory, request):
+    reset_database(_app)
     with _app.extensions["database"].transaction() as db_session:
         _, api_key = create_store(db_session, "store-a", ["https://shop-a.example"])
     folder = tmp_path_factory.mktemp("live")
@@ -106,7 +105,7 @@ def live(_app, database_url, tmp_path_factory, request):
         _, errors = server.communicate(timeout=30)
         answered = sum(1 for _ in access_log.open()) if access_log.exists() else 0
         report(request.config, f"schemathesis against the live app: {answered} requests answered")
-        empty_tables(_app)
+        reset_database(_app)
     assert "Traceback" not in errors, errors
 
 
@@ -147,7 +146,7 @@ def test_every_protected_operation_refuses_missing_or_forged_credentials(live):
                 continue
             url = live.base + path.replace("{store_hash}", "store-a").replace("{token}", "x")
             url = url.replace("{", "").replace("}", "")
-            for name in ("variant_id", "order_id", "line_id", "inbound_id", "message_id"):
+            for name in ("purchase_order_id", "variant_id", "order_id", "line_id", "inbound_id", "message_id"):
                 url = url.replace(name, "1")
             for headers in ({}, {"Authorization": "Bearer forged"}, {"Authorization": "Basic eDp5"}):
                 response = requests.request(method, url, headers={**headers, "Idempotency-Key": "k"},

@@ -1,7 +1,8 @@
-"""Pay later: the line is refunded now and keeps its place; when its stock arrives it is held for
-the store's payment-hold days with a payment request; paid, it ships like any other; unpaid, its
-units pass to the next in the queue and the line is cancelled, with notice."""
-from datetime import timedelta
+"""Pay later: the line is refunded and keeps its place, and pays later once that refund is
+confirmed; when its stock arrives it is held for the store's payment-hold days with a payment
+request; paid, it ships like any other; unpaid, its units pass to the next in the queue and the
+line is cancelled, with notice."""
+from datetime import datetime, timedelta
 
 from shopper_support import NOW, bc_app, run_jobs_command, shop, transaction  # noqa: F401
 from sqlalchemy import select
@@ -24,20 +25,28 @@ def ledger(app):
 
 
 def pay_later(shop, headers, order_id, line_id):
+    """Ask for pay later, and let the due job make its refund (pay later starts then)."""
     response = shop.act(headers, order_id, line_id, "payment-mode", {"mode": "pay_later"})
     assert response.status_code == 200, response.get_json()
+    run_jobs_command(shop.client.application)
     return response.get_json()
 
 
-def test_pay_later_refunds_now_and_keeps_the_queue_place(shop, client, app):
+def test_pay_later_refunds_and_keeps_the_queue_place_once_the_refund_is_made(shop, client, app):
     shop.variant(1)
     shop.order(99, 1, 1, customer_id=8)
     mine = shop.order(100, 1, 2, unit_price=1250)
     me = shop.session(7)
     before = shop.line(me, 100, mine)
-    body = pay_later(shop, me, 100, mine)
-    assert body["payment_mode"] == "pay_later"
-    assert body["refund"] == {"amount": 2500, "currency": "USD", "status": "confirmed"}
+    response = shop.act(me, 100, mine, "payment-mode", {"mode": "pay_later"})
+    body = response.get_json()
+    assert body["payment_mode"] == "pay_now"  # not before its refund is made
+    assert body["refund"] == {"amount": 2500, "currency": "USD", "status": "pending"}
+    waiting = shop.line(me, 100, mine)
+    assert waiting["actions"]["pay_later"]["reason"] == "pay_later_pending"
+    assert waiting["actions"]["switch"]["reason"] == "pay_later_pending"
+    assert events(app, "payment_mode_changed") == []
+    run_jobs_command(app)
     line = shop.line(me, 100, mine)
     assert line["queue"] == before["queue"] == {"position": 2, "units_ahead": 1, "quantity_waiting": 2}
     assert (line["payment_mode"], line["state"]) == ("pay_later", "waiting")
@@ -58,9 +67,9 @@ def test_stock_for_a_pay_later_line_is_held_and_paid_on_the_pay_page(shop, clien
     line = shop.line(shop.session(7), 100, mine)
     assert (line["state"], line["quantity_allocated"]) == ("awaiting_payment", 2)
     payment = line["payment_request"]
-    assert (payment["amount"], payment["status"], payment["hold_until"]) == (2500, "open", "2026-11-28T12:00:00Z")
+    assert (payment["amount"], payment["status"], payment["hold_until"]) == (2500, "open", "2026-11-28T23:59:59Z")
     [requested] = events(app, "payment_requested")
-    assert requested["payment_url"] == payment["url"] and requested["hold_until"] == "2026-11-28T12:00:00"
+    assert requested["payment_url"] == payment["url"] and requested["hold_until"] == "2026-11-28T23:59:59"
 
     path = payment["url"].removeprefix("http://app.test")
     page = client.get(path)
@@ -87,9 +96,10 @@ def test_an_unpaid_hold_expires_and_the_units_pass_to_the_next_in_queue(shop, cl
     pay_later(shop, shop.session(7), 100, mine)
     shop.receive(1, 2)
     url = shop.line(shop.session(7), 100, mine)["payment_request"]["url"]
-    clock.freeze(NOW + timedelta(days=3) - timedelta(seconds=1))
+    # Held to the end of the third day (the store's time zone, UTC here).
+    clock.freeze(datetime(2026, 11, 29, 23, 59, 58))
     assert run_jobs_command(app)["expire_payment_holds"] == 0
-    clock.freeze(NOW + timedelta(days=3))
+    clock.freeze(datetime(2026, 11, 29, 23, 59, 59))
     assert run_jobs_command(app)["expire_payment_holds"] == 1
     assert run_jobs_command(app)["expire_payment_holds"] == 0
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from api.domain import clock
 from api.jobs import run_due_jobs
-from api.models import LocalLedgerEntry, OutboxMessage, Store, Variant
+from api.models import Line, LocalLedgerEntry, OutboxMessage, Store, Variant
 from api.notifications.render import render
 
 
@@ -31,12 +31,13 @@ def test_stock_for_a_pay_later_line_is_one_message_with_the_amount_and_the_deadl
     mine = shop.order(100, 1, 2, unit_price=1250)
     me = shop.session(7)
     assert shop.act(me, 100, mine, "payment-mode", {"mode": "pay_later"}).status_code == 200
+    run_due_jobs(app.extensions["database"])  # pay later starts once its refund is made
     before = len(messages(app))
     shop.receive(1, 2)
     [message] = messages(app)[before:]
     assert message.event == "payment_requested"
     text = rendered(app, message).text
-    assert "Item 1 from order #100 is in stock and held for you until 28 November 2026. Pay $25.00" in text
+    assert "Item 1 from order #100 is in stock and held for you until 28 November 2026, 23:59 (UTC time). Pay $25.00" in text
     timeline = [entry["kind"] for entry in shop.line(me, 100, mine)["timeline"]]
     assert timeline[-2:] == ["allocated", "payment_requested"]  # the timeline still tells both steps
 
@@ -54,11 +55,11 @@ def dearer_switch(shop, quantity=1):
 def test_a_dearer_switch_is_one_message_with_the_difference_and_its_deadline(shop, app):
     before = len(messages(app))
     me, body = dearer_switch(shop)
-    assert body["payment_request"]["hold_until"] == "2026-11-29T12:00:00Z"
+    assert body["payment_request"]["hold_until"] == "2026-11-29T23:59:59Z"  # the end of the day
     [message] = [m for m in messages(app)[before:] if m.event != "backorder_placed"]
     assert message.event == "switched"
     email = rendered(app, message)
-    assert "Pay the difference of $100.00 by 29 November 2026 and we will ship it." in email.text
+    assert "Pay the difference of $100.00 by 29 November 2026, 23:59 (UTC time) and we will ship it." in email.text
     assert body["payment_request"]["url"] in email.html
 
 
@@ -67,13 +68,13 @@ def test_the_api_shows_the_amount_due_and_the_deadline_of_a_switch_difference(sh
     new_line = shop.line(me, 100, body["new_line_id"])
     assert new_line["payment_request"] == {
         "url": body["payment_request"]["url"], "amount": 10000, "currency": "USD", "status": "open",
-        "hold_until": "2026-11-29T12:00:00Z", "purpose": "switch_difference",
+        "hold_until": "2026-11-29T23:59:59Z", "purpose": "switch_difference",
     }
 
 
 def test_an_unpaid_switch_difference_ends_at_its_deadline_and_refunds_what_was_paid(shop, app):
     me, body = dearer_switch(shop, quantity=2)
-    clock.freeze(NOW + timedelta(days=3, minutes=1))
+    clock.freeze(NOW + timedelta(days=3, hours=12))  # past the end of the third day
     assert run_due_jobs(app.extensions["database"])["expire_payment_holds"] == 1
     new_line = shop.line(shop.session(7), 100, body["new_line_id"])
     assert (new_line["state"], new_line["quantity_cancelled"], new_line["payment_request"]) == ("cancelled", 2, None)
@@ -84,3 +85,16 @@ def test_an_unpaid_switch_difference_ends_at_its_deadline_and_refunds_what_was_p
     text = rendered(app, expired).text
     assert "the difference was not paid in time" in text and "$200.00" in text
     assert run_due_jobs(app.extensions["database"])["expire_payment_holds"] == 0
+
+
+def test_a_switch_difference_whose_units_shipped_meanwhile_just_ends(shop, app):
+    me, body = dearer_switch(shop)
+    with transaction(app) as session:  # the merchant shipped it unpaid, in their own admin
+        line = session.get(Line, body["new_line_id"])
+        line.quantity_shipped, line.quantity_allocated, line.state = 1, 0, "shipped"
+    clock.freeze(NOW + timedelta(days=3, minutes=1))
+    assert run_due_jobs(app.extensions["database"])["expire_payment_holds"] == 1
+    assert shop.line(shop.session(7), 100, body["new_line_id"])["state"] == "shipped"
+    assert [m for m in messages(app) if m.event == "hold_expired"] == []
+    with transaction(app) as session:
+        assert session.scalar(select(LocalLedgerEntry.id)) is None  # nothing refunded

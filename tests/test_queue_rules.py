@@ -94,7 +94,8 @@ def test_an_order_past_the_backorder_limit_is_refused_and_leaves_nothing(session
     session.commit()
     with pytest.raises(Conflict) as refused:
         order(session, store, 11, (1, 2))
-    assert refused.value.errors == {"json": {"lines": {"0": {"quantity": ["At most 1 can be backordered."]}}}}
+    assert refused.value.errors == {"json": {"lines": {"0": {"quantity": ["At most 1 can be backordered."]}}},
+                                    "reason": "backorder_limit"}
     session.rollback()
     only_line(order(session, store, 12, (1, 1)))  # exactly at the limit is fine
     session.commit()
@@ -179,9 +180,9 @@ def test_lines_get_etas_from_several_inbound_shipments_then_lead_time(session, s
     assert [line.eta for line in lines] == [
         {"date": "2026-12-02", "source": "inbound"},
         {"date": "2026-12-09", "source": "inbound"},
-        {"date": "2026-12-27", "source": "lead_time"},
+        {"date": "2026-12-29", "source": "lead_time"},  # Sat 26 Dec: Mon + 1 working day
     ]
-    assert [line.first_promised_on for line in lines] == [date(2026, 12, 2), date(2026, 12, 9), date(2026, 12, 27)]
+    assert [line.first_promised_on for line in lines] == [date(2026, 12, 2), date(2026, 12, 9), date(2026, 12, 29)]
 
 
 def test_a_cancellation_ahead_in_the_queue_moves_later_etas_earlier(session, store):
@@ -190,7 +191,7 @@ def test_a_cancellation_ahead_in_the_queue_moves_later_etas_earlier(session, sto
     add_inbound(session, store, 1, 3, TODAY + timedelta(days=15))
     ahead = only_line(order(session, store, 10, (1, 3), hours_ago=2))
     behind = only_line(order(session, store, 11, (1, 2), hours_ago=1))
-    assert behind.eta == {"date": "2026-12-12", "source": "inbound"}
+    assert behind.eta == {"date": "2026-12-14", "source": "inbound"}  # Fri 11 Dec + 1 working day
     assert events(session, "eta_changed") == ([], [])
 
     ahead.quantity_cancelled = 2  # the shopper ahead cancels two of three units
@@ -200,7 +201,7 @@ def test_a_cancellation_ahead_in_the_queue_moves_later_etas_earlier(session, sto
     assert ahead.eta == {"date": "2026-12-02", "source": "inbound"}
     timeline, outbox = events(session, "eta_changed")
     assert [event.line_pk for event in timeline] == [behind.id]
-    assert timeline[0].data == {"old_eta": {"date": "2026-12-12", "source": "inbound"},
+    assert timeline[0].data == {"old_eta": {"date": "2026-12-14", "source": "inbound"},
                                 "new_eta": {"date": "2026-12-02", "source": "inbound"}}
     assert len(outbox) == 1 and outbox[0].payload["line_id"] == behind.id
     assert outbox[0].payload["email"] == "c11@example.com"
@@ -228,7 +229,7 @@ def test_adding_editing_and_deleting_inbound_recompute_waiting_etas(session, sto
     assert line.eta == {"date": None, "source": "unknown"}
 
     inbound = add_inbound(session, store, 1, 5, TODAY + timedelta(days=10))
-    assert line.eta == {"date": "2026-12-07", "source": "inbound"}
+    assert line.eta == {"date": "2026-12-08", "source": "inbound"}  # Sun 6 Dec: Mon + 1
     update_inbound(session, store, 1, inbound.id, {"expected_on": TODAY + timedelta(days=4)})
     assert line.eta == {"date": "2026-12-01", "source": "inbound"}
     update_inbound(session, store, 1, inbound.id, {"quantity": 1})

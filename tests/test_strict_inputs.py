@@ -98,7 +98,7 @@ def test_nul_characters_are_refused_everywhere_never_stored(shop, client):
     assert client.post("/demo/pay/a%00b").status_code == 404
     query = client.get("/api/v1/admin/outbox?event=a%00b", headers=shop.admin)
     assert query.status_code == 422 and "event" in query.get_json()["errors"]["query"]
-    form = client.post("/bigcommerce/settings", data={"admin_token": "x\x00"})
+    form = client.post("/demo/pay/some-token", data={"confirm": "x\x00"})
     assert form.status_code == 422
 
 
@@ -123,6 +123,12 @@ def test_integers_in_bodies_are_strict(shop, client, value):
     cancel = shop.act(shop.session(7), 100, line_id, "cancel", {"quantity": value})
     assert cancel.status_code == 422
     assert shop.line(shop.session(7), 100, line_id)["quantity_waiting"] == 5
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "yes", None])
+def test_booleans_in_bodies_are_strict(shop, client, value):
+    response = client.patch("/api/v1/admin/settings", json={"pay_later_enabled": value}, headers=shop.admin)
+    assert response.status_code == 422 and "pay_later_enabled" in response.get_json()["errors"]["json"]
 
 
 def test_brand_logo_url_is_https_only(shop, client):

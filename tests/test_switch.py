@@ -1,7 +1,7 @@
 """Switch: a waiting line moves to an alternative on hand for the whole quantity; the old line is
 `switched`, a new allocated line joins the order, the price difference is refunded or asked for
 (or refused, per store policy), and everyone behind moves up."""
-from shopper_support import bc_app, shop, transaction  # noqa: F401
+from shopper_support import bc_app, run_jobs_command, shop, transaction  # noqa: F401
 from sqlalchemy import select
 
 from api.models import LocalLedgerEntry, OutboxMessage
@@ -29,7 +29,7 @@ def test_switch_to_a_cheaper_alternative_refunds_the_difference(shop, client, ap
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert (body["quantity"], body["price_difference"]) == (2, -600)
-    assert body["refund"] == {"amount": 600, "currency": "USD", "status": "confirmed"}
+    assert body["refund"] == {"amount": 600, "currency": "USD", "status": "pending"}
     assert body["payment_request"] is None
     lines = {line["id"]: line for line in body["order"]["lines"]}
     old, new = lines[mine], lines[body["new_line_id"]]
@@ -39,6 +39,7 @@ def test_switch_to_a_cheaper_alternative_refunds_the_difference(shop, client, ap
     assert variants(client, shop.admin)[2]["on_hand"] == 3
     [switched] = events(app, "switched")
     assert (switched["to_variant_id"], switched["price_difference"]) == (2, -600)
+    run_jobs_command(app)  # the order edit, then the refund it owes
     with transaction(app) as session:
         assert [(e.kind, e.amount) for e in session.scalars(select(LocalLedgerEntry))] == [("refund", 600)]
     moved = shop.line(shop.session(8), 101, behind)
@@ -53,8 +54,8 @@ def test_switch_to_a_dearer_alternative_asks_for_the_difference(shop, client, ap
     body = shop.act(shop.session(7), 100, mine, "switch", {"variant_id": 2}).get_json()
     assert body["refund"] is None
     payment = body["payment_request"]
-    # held for the store's payment-hold days (3 by default), like a pay-later line's stock
-    assert (payment["amount"], payment["status"], payment["hold_until"]) == (300, "open", "2026-11-29T12:00:00Z")
+    # held for the store's payment-hold days (3 by default) to the end of the day, like a pay-later line's stock
+    assert (payment["amount"], payment["status"], payment["hold_until"]) == (300, "open", "2026-11-29T23:59:59Z")
     assert payment["url"].startswith("http://app.test/demo/pay/")
     new = next(line for line in body["order"]["lines"] if line["id"] == body["new_line_id"])
     assert new["payment_request"]["url"] == payment["url"]

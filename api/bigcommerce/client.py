@@ -2,8 +2,11 @@
 
 Every request carries X-Auth-Token and a timeout. The rate limit is per store over a 30 s window:
 when X-Rate-Limit-Requests-Left reaches zero the client waits X-Rate-Limit-Time-Reset-Ms before
-the next request, and a 429 is retried after that wait. 5xx answers and network errors are retried
-a bounded number of times with exponential backoff. The token never appears in errors or logs."""
+the next request, and a 429 is retried after that wait (BigCommerce did nothing). A GET that got a
+5xx answer or a network error is retried a bounded number of times with exponential backoff; a
+POST or PUT is not: BigCommerce may have done the work and lost the answer (a refund paid, a
+product added), so the caller looks for what it asked for before asking again (`outcome_unknown`).
+The token never appears in errors or logs."""
 import logging
 import time
 from dataclasses import dataclass, field
@@ -31,6 +34,11 @@ class BigCommerceError(Exception):
         super().__init__(message)
         self.status = status
         self.body = body
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """No answer or a server error: the request may have been carried out."""
+        return self.status == 0 or self.status >= 500
 
 
 @dataclass
@@ -65,7 +73,9 @@ class BigCommerceClient:
                                              headers=headers, timeout=TIMEOUT)
             except requests.RequestException as error:
                 server_errors += 1
-                if server_errors > MAX_SERVER_RETRIES:
+                # Only a request that never reached BigCommerce, or one that changes nothing, is sent again.
+                resendable = method == "GET" or isinstance(error, requests.ConnectTimeout)
+                if server_errors > MAX_SERVER_RETRIES or not resendable:
                     raise BigCommerceError(f"{method} {path}: no answer ({type(error).__name__})") from None
                 sleep(BACKOFF_SECONDS * 2 ** (server_errors - 1))
                 continue
@@ -78,7 +88,7 @@ class BigCommerceClient:
                 continue
             if response.status_code >= 500:
                 server_errors += 1
-                if server_errors > MAX_SERVER_RETRIES:
+                if server_errors > MAX_SERVER_RETRIES or method != "GET":
                     raise BigCommerceError(f"{method} {path}: HTTP {response.status_code}",
                                            response.status_code, _json(response))
                 sleep(BACKOFF_SECONDS * 2 ** (server_errors - 1))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from api.bigcommerce.client import TIMEOUT, BigCommerceClient, BigCommerceError
 from api.bigcommerce.secrets import decrypt_token, encrypt_token
 from api.domain import clock
+from api.domain.dates import is_zone
 from api.domain.errors import NotFound
 from api.models import BigCommerceInstallation, Store
 
@@ -26,8 +27,12 @@ WEBHOOK_SCOPES = (
     "store/product/inventory/updated",
     "store/app/uninstalled",
     "store/shipment/created",
+    "store/order/refund/created",  # a refund made in the store admin frees its units
 )
 WEBHOOK_SECRET_HEADER = "X-Backorder-Desk-Secret"
+# Inventory at the modify level: receipts, cancels and expired holds are written back to
+# BigCommerce's stock (read-only would leave the two counts apart).
+REQUIRED_SCOPES = ("store_inventory",)
 SCRIPT_NAME = "Backorder Desk widget"
 
 
@@ -222,12 +227,31 @@ def inject_script(client: BigCommerceClient, installation: BigCommerceInstallati
     installation.script_uuid = (answer or {}).get("data", {}).get("uuid", uuid or "")
 
 
+def learn_store(client: BigCommerceClient, store: Store, installation: BigCommerceInstallation) -> None:
+    """The store's own settings (GET /v2/store): its currency, in which every catalog price and
+    order amount is kept, and its time zone; its name and order email when we have none."""
+    information = client.get("/v2/store") or {}
+    installation.currency = (information.get("currency") or installation.currency or "USD")[:3].upper()
+    installation.timezone = ((information.get("timezone") or {}).get("name") or "")[:64]
+    if is_zone(installation.timezone):  # the store's "today" and deadlines (api/domain/dates.py)
+        store.timezone = installation.timezone
+    store.name = store.name or (information.get("name") or "")[:200]
+    store.merchant_email = store.merchant_email or (
+        information.get("order_email") or information.get("admin_email") or installation.owner_email or "")[:320]
+
+
 def install(session: Session, code: str, scope: str, context: str) -> Store:
     """The whole /auth callback: exchange, save, hooks, script. Raises InstallError."""
     answer = exchange_code(code, scope, context)
+    granted = set(str(answer.get("scope", "")).split())
+    missing = [name for name in REQUIRED_SCOPES if name not in granted]
+    if missing:
+        raise InstallError(f"The app needs the {', '.join(missing)} scope (modify); "
+                           "please update the app's scopes and install it again.")
     store, installation, webhook_secret = save_installation(session, answer)
     client = BigCommerceClient(current_app.config["BIGCOMMERCE_API_URL"], store.hash, answer["access_token"])
     try:
+        learn_store(client, store, installation)
         register_webhooks(client, installation, webhook_secret)
         inject_script(client, installation, store.hash)
     except BigCommerceError as error:

@@ -1,15 +1,8 @@
 """BigCommerce sends money as decimal strings or numbers in major units; we keep integer minor
-units. ISO 4217 currencies without minor units are listed; the rest have two decimals."""
+units, with the digits of api/domain/money.py (ISO 4217)."""
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-ZERO_DECIMAL = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND",
-                "VUV", "XAF", "XOF", "XPF"}
-THREE_DECIMAL = {"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"}
-
-
-def exponent(currency: str) -> int:
-    currency = (currency or "").upper()
-    return 0 if currency in ZERO_DECIMAL else 3 if currency in THREE_DECIMAL else 2
+from api.domain.money import exponent
 
 
 def to_minor(value, currency: str) -> int:

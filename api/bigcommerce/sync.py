@@ -2,12 +2,16 @@
 store admin did to them. Every function here fetches first (no transaction open while waiting on
 BigCommerce) and then applies what it fetched in one short transaction.
 
-Stock: BigCommerce deducts every ordered unit at checkout, backordered ones included, so its
-"available to sell" is our free stock minus the units waiting in our queue. A variant's on hand
-is therefore BigCommerce's available + our waiting units (never below zero); a rise in it is
-stock that arrived, and `save_variant` allocates it to the queue."""
+Stock: our stock ledger is the count (api/domain/stock.py). BigCommerce deducts every ordered
+unit at checkout, backordered ones included, so its level should be our free units minus the
+units waiting in our queue, once it has every write-back we owe it. A stock webhook (and the
+periodic and nightly reconciliations) reads BigCommerce's level, first applies every order
+BigCommerce changed before that read (a cancelled order restocks there: applied out of order it
+would look like new stock), then books the rest of the difference as an adjustment, which
+allocates to the queue and marks inbound stock received. docs/stock-events.md has the table."""
 import logging
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,22 +23,35 @@ from api.bigcommerce.money import to_minor
 from api.db import AppDatabase
 from api.domain import clock
 from api.domain.actions import mark_paid
-from api.domain.backorders import OrderLineIn, ingest_order, lock_variant, waiting_units
-from api.domain.catalog import save_variant
+from api.domain.backorders import OrderLineIn, ingest_order, lock_variant
+from api.domain.catalog import receive_inbound_from_platform, save_variant
 from api.domain.errors import NotFound
 from api.domain.fulfilment import cancel_units, ship_units
 from api.domain.payments import refund_unwanted_payment
-from api.models import BigCommerceInstallation, Line, Order, PaymentRequestRecord, Store, Variant
+from api.domain.stock import owe_platform, platform_restocked, reconcile_level
+from api.models import BigCommerceInstallation, Line, Order, PaymentRequestRecord, Refund, Store, Variant
 
 log = logging.getLogger(__name__)
 
-# BigCommerce order status ids (README of the API descriptions).
-INCOMPLETE, SHIPPED, PARTIALLY_SHIPPED, REFUNDED, CANCELLED, DECLINED = 0, 2, 3, 4, 5, 6
-NOT_PLACED = {INCOMPLETE, REFUNDED, CANCELLED, DECLINED}
+# BigCommerce order status ids and what each does to our lines: docs/bigcommerce-order-statuses.md.
+INCOMPLETE, PENDING, SHIPPED, PARTIALLY_SHIPPED, REFUNDED, CANCELLED, DECLINED = 0, 1, 2, 3, 4, 5, 6
+AWAITING_PAYMENT, AWAITING_PICKUP, AWAITING_SHIPMENT, COMPLETED, AWAITING_FULFILLMENT = 7, 8, 9, 10, 11
+MANUAL_VERIFICATION_REQUIRED, DISPUTED, PARTIALLY_REFUNDED = 12, 13, 14
+# Paid: the order holds its places in the queue (a payment cart's order pays its request).
+PAID = {SHIPPED, PARTIALLY_SHIPPED, AWAITING_PICKUP, AWAITING_SHIPMENT, COMPLETED, AWAITING_FULFILLMENT,
+        DISPUTED, PARTIALLY_REFUNDED}
+# Over: every unit not shipped leaves the queue (the platform has, or will have, the money back).
+ENDED = {REFUNDED, CANCELLED, DECLINED}
+RESTOCKED = {CANCELLED, DECLINED}  # BigCommerce puts the unshipped units back in stock
+# Anything else (Incomplete, Pending, Awaiting Payment, Manual Verification Required) is not
+# paid yet: it takes no place until a later status says it is paid.
+NO_CARD_METHODS = ("store credit", "gift certificate")
 RECONCILE_EVERY = timedelta(minutes=15)
 RECONCILE_OVERLAP = timedelta(hours=1)  # modified-since windows overlap: applying twice is harmless
 FIRST_RECONCILE_WINDOW = timedelta(days=2)
 RECONCILE_STOCK_LIMIT = 200  # variants with waiting lines whose stock is re-read per run
+CATCH_UP_OVERLAP = timedelta(minutes=5)  # BigCommerce's modification times are to the second
+STABLE_READS = 3  # stock re-read until it stops moving while orders are caught up
 
 
 # --- catalog ---------------------------------------------------------------------------------
@@ -99,45 +116,51 @@ def fetch_available(client: BigCommerceClient, params: dict) -> dict[int, int]:
     return totals
 
 
-def _set_stock(session: Session, store: Store, variant: Variant, available: int, extra: int = 0) -> int:
-    waiting = waiting_units(session, [variant.id]).get(variant.id, 0)
-    return max(0, available + waiting + extra)
-
-
 def apply_catalog(session: Session, store: Store, records: list[dict], *,
                   ordered: dict[int, int] | None = None) -> int:
     """Create or refresh variants from BigCommerce records. Merchant settings (backorders,
     limits, messages, lead times, alternatives) are ours and stay; variants new to us allow
-    backorders, since BigCommerce itself decides at checkout. `ordered`: units of an order that
-    BigCommerce has already deducted but we have not ingested yet."""
-    for record in records:
+    backorders, since BigCommerce itself decides at checkout, and start with BigCommerce's stock
+    (the stock of variants we know changes only through `apply_levels`). `ordered`: units of an
+    order that BigCommerce has already deducted but we have not ingested yet."""
+    for record in sorted(records, key=lambda r: r["variant_id"]):
         variant_id = record["variant_id"]
         fields = dict(record["fields"])
         try:
-            variant = lock_variant(session, store, variant_id)
+            lock_variant(session, store, variant_id)
         except NotFound:
-            variant = None
             fields["backorders_enabled"] = True
-        if record.get("available") is not None:
-            extra = (ordered or {}).get(variant_id, 0)
-            fields["on_hand"] = (_set_stock(session, store, variant, record["available"], extra)
-                                 if variant else max(0, record["available"] + extra))
-        save_variant(session, store, variant_id, fields, replace=False)
+            if record.get("available") is not None:
+                fields["on_hand"] = max(0, record["available"] + (ordered or {}).get(variant_id, 0))
+        save_variant(session, store, variant_id, fields, replace=False, from_platform=True)
     return len(records)
 
 
-def apply_available(session: Session, store: Store, available: dict[int, int]) -> int:
-    """New stock levels for variants we mirror; a rise allocates to the queue."""
+def apply_levels(session: Session, store: Store, levels: dict[int, int]) -> int:
+    """BigCommerce's stock levels for variants we mirror, every order it changed before reading
+    them already applied: a difference from ours is stock the merchant changed there, booked as an
+    adjustment (a rise allocates to the queue and marks inbound received). Returns how many
+    variants changed."""
     changed = 0
-    for variant_id, units in sorted(available.items()):
+    for variant_id, level in sorted(levels.items()):
         try:
             variant = lock_variant(session, store, variant_id)
         except NotFound:
             continue
-        on_hand = _set_stock(session, store, variant, units)
-        if on_hand != variant.on_hand:
-            save_variant(session, store, variant_id, {"on_hand": on_hand}, replace=False)
-            changed += 1
+        difference = reconcile_level(session, store, variant, level)
+        if not difference:
+            continue
+        on_hand = variant.on_hand + difference
+        if on_hand < 0:  # fewer units there than we hold for shoppers: the merchant must look
+            log.warning("Store %s variant %s: BigCommerce shows %s units fewer than we hold",
+                        store.id, variant_id, -on_hand)
+            on_hand = 0
+        if on_hand == variant.on_hand:
+            continue
+        if difference > 0:
+            receive_inbound_from_platform(session, store, variant, difference)
+        save_variant(session, store, variant_id, {"on_hand": on_hand}, replace=False, from_platform=True)
+        changed += 1
     return changed
 
 
@@ -145,8 +168,12 @@ def apply_available(session: Session, store: Store, available: dict[int, int]) -
 
 
 def fetch_order(client: BigCommerceClient, order_id: int, order: dict | None = None) -> tuple[dict, list[dict]]:
-    order = order or client.get(f"/v2/orders/{order_id}")
+    """The order and its products; an order with refunds also carries them (`refunds`), so
+    refunds the merchant made in the store admin act on the lines they refunded."""
+    order = dict(order or client.get(f"/v2/orders/{order_id}"))
     products = list(client.v2_pages(f"/v2/orders/{order_id}/products"))
+    if to_minor(order.get("refunded_amount"), "USD") > 0 or int(order.get("status_id") or 0) in ENDED:
+        order["refunds"] = (client.get(f"/v3/orders/{order_id}/payment_actions/refunds") or {}).get("data") or []
     return order, products
 
 
@@ -173,33 +200,92 @@ def _paying_item(payment: PaymentRequestRecord, products: list[dict]) -> int | N
     return None
 
 
+def _give_back_paying_units(session: Session, store: Store, payment: PaymentRequestRecord,
+                            products: list[dict]) -> None:
+    """BigCommerce deducted the paying order's units of the line's variant again, though the
+    line's own order took them at checkout: owe them back (once: called only when the payment
+    is first applied)."""
+    line = payment.line
+    units = sum(int(p.get("quantity") or 0) for p in products if p.get("variant_id") == line.variant_id)
+    if units:
+        owe_platform(session, store, lock_variant(session, store, line.variant_id), units, "paying order")
+
+
+def _ship_paid_units(session: Session, store: Store, payment: PaymentRequestRecord, products: list[dict]) -> str:
+    """The paying order ships the line's goods: its shipments are the line's."""
+    item = next((p for p in products if p.get("id") == payment.paid_item_id), None)
+    shipped = min(int((item or {}).get("quantity_shipped") or 0), payment.quantity)
+    if shipped <= payment.quantity_shipped:
+        return "payment order"
+    units = ship_units(session, store, payment.line, shipped - payment.quantity_shipped)
+    payment.quantity_shipped += units
+    return "shipped" if units else "payment order"
+
+
 def apply_order(session: Session, store: Store, order: dict, products: list[dict]) -> str:
     """Record a new order, or bring a known one up to date. Returns what was done."""
     status_id = int(order.get("status_id") or 0)
     payment = _open_payment_for_cart(session, store, order.get("cart_id") or "")
     if payment is not None:
-        # The order that pays one of our payment requests: not a new backorder.
-        if status_id in NOT_PLACED:
+        # The order that pays one of our payment requests: not a new backorder, and no payment
+        # until BigCommerce says it is paid.
+        if status_id not in PAID:
             return "payment order"
         paid_order_id, paid_item_id = int(order["id"]), _paying_item(payment, products)
         if payment.status == "open":
             mark_paid(session, store, payment, paid_order_id=paid_order_id, paid_item_id=paid_item_id)
+            _give_back_paying_units(session, store, payment, products)
             return "paid"
+        if payment.status == "paid" and payment.paid_order_id == paid_order_id:
+            return _ship_paid_units(session, store, payment, products)
         if payment.status != "paid" and refund_unwanted_payment(session, store, payment, paid_order_id, paid_item_id):
+            _give_back_paying_units(session, store, payment, products)
             return "unwanted payment refunded"
         return "payment order"
     local = session.scalar(
         select(Order).where(Order.store_id == store.id, Order.order_id == int(order["id"]))
     )
     if local is None:
-        if status_id in NOT_PLACED:
-            return "not placed"
+        if status_id not in PAID:
+            return "not paid"
         return _ingest(session, store, order, products)
-    return _update(session, store, local, status_id, products)
+    return _update(session, store, local, order, products)
+
+
+def transactional_currency(order: dict, fallback: str) -> str:
+    """The currency the shopper paid in; `currency_code` is only the one prices were shown in."""
+    return (order.get("default_currency_code") or fallback or "USD")[:3].upper()
+
+
+def paid_prices(product: dict, currency: str) -> dict:
+    """What the shopper paid per unit of an order product, after discounts (coupons, automatic
+    promotions: `applied_discounts`), with and without tax, and the catalog price before them."""
+    quantity = max(1, int(product.get("quantity") or 1))
+    inc = Decimal(str(product.get("price_inc_tax") or 0))
+    ex = Decimal(str(product.get("price_ex_tax") or inc))
+    if product.get("discounted_total_inc_tax") not in (None, ""):
+        total = Decimal(str(product["discounted_total_inc_tax"]))
+    else:
+        discounts = sum(Decimal(str(d.get("amount") or 0)) for d in product.get("applied_discounts") or [])
+        total = Decimal(str(product.get("total_inc_tax") or inc * quantity)) - discounts
+    paid = total / quantity
+    paid_ex_tax = paid * ex / inc if inc else paid
+    listed = product.get("base_price")
+    return {"unit_price": to_minor(paid, currency), "unit_price_ex_tax": to_minor(paid_ex_tax, currency),
+            "list_price": to_minor(listed if listed not in (None, "") else inc, currency)}
+
+
+def refundable(order: dict) -> bool:
+    """False when store credit or a gift certificate paid (part of) the order: BigCommerce then
+    offers no refund to the shopper's card."""
+    method = str(order.get("payment_method") or "").lower()
+    return not (any(name in method for name in NO_CARD_METHODS)
+                or to_minor(order.get("store_credit_amount"), "USD") > 0
+                or to_minor(order.get("gift_certificate_amount"), "USD") > 0)
 
 
 def _ingest(session: Session, store: Store, order: dict, products: list[dict]) -> str:
-    currency = order.get("currency_code") or order.get("default_currency_code") or "USD"
+    currency = transactional_currency(order, installation_of(session, store).currency)
     known = set(session.scalars(
         select(Variant.variant_id).where(
             Variant.store_id == store.id,
@@ -210,7 +296,7 @@ def _ingest(session: Session, store: Store, order: dict, products: list[dict]) -
         OrderLineIn(
             variant_id=product["variant_id"],
             quantity=int(product["quantity"]),
-            unit_price=to_minor(product.get("price_inc_tax"), currency),
+            **paid_prices(product, currency),
             external_id=product["id"],
             quantity_backordered=(int(product["quantity_backordered"])
                                   if product.get("quantity_backordered") is not None else None),
@@ -228,30 +314,77 @@ def _ingest(session: Session, store: Store, order: dict, products: list[dict]) -
         email=(billing.get("email") or "")[:320], first_name=(billing.get("first_name") or "")[:200],
         locale=(order.get("customer_locale") or "en")[:20], placed_at=_placed_at(order),
         enforce_limit=False,  # BigCommerce has already taken (and charged) this order
+        refundable=refundable(order),
     )
     return "ingested"
 
 
-def _update(session: Session, store: Store, local: Order, status_id: int, products: list[dict]) -> str:
-    """Units shipped per BigCommerce's order products; a whole order cancelled or refunded in
-    the store admin cancels every unit not shipped. (A partial refund is money only — a goodwill
-    or damage refund — and leaves the lines as they are.)"""
+def _update(session: Session, store: Store, local: Order, order: dict, products: list[dict]) -> str:
+    """Bring a known order up to date with BigCommerce: units shipped; units the merchant
+    refunded or removed from the order in the store admin leave the queue; a whole order
+    cancelled, declined or refunded cancels every unit not shipped. Lines are handled in
+    variant order, since each locks its variant and every other locker goes in that order."""
+    status_id = int(order.get("status_id") or 0)
     by_id = {p["id"]: p for p in products}
+    refunded = _merchant_refunds(session, store, local, order)
     done = []
-    for line in list(local.lines):
-        product = by_id.get(line.external_id)
-        if product is None:
+    for line in sorted(local.lines, key=lambda line: (line.variant_id, line.id)):
+        if line.external_id is None:
             continue
-        shipped = int(product.get("quantity_shipped") or 0)
-        if shipped > line.quantity_shipped:
-            if ship_units(session, store, line, shipped - line.quantity_shipped):
-                done.append("shipped")
-        if status_id in (CANCELLED, REFUNDED):
-            reason = "cancelled_in_store" if status_id == CANCELLED else "refunded_in_store"
+        product = by_id.get(line.external_id)
+        if product is not None:
+            shipped = int(product.get("quantity_shipped") or 0)
+            if shipped > line.quantity_shipped:
+                if ship_units(session, store, line, shipped - line.quantity_shipped):
+                    done.append("shipped")
+        if refunded.get(line.external_id):
+            if cancel_units(session, store, line, refunded[line.external_id], reason="refunded_in_store"):
+                done.append("refunded in store")
+        # An order edit in the store admin lowering the quantity (or removing the product):
+        # what our line still counts beyond what the order now holds is cancelled.
+        ordered = 0 if product is None else int(product.get("quantity") or 0)
+        removed = line.quantity - line.quantity_cancelled - max(ordered, line.quantity_shipped)
+        if removed > 0 and status_id not in ENDED:
+            if cancel_units(session, store, line, removed, reason="edited_in_store"):
+                done.append("edited in store")
+        if status_id in RESTOCKED:
+            platform_restocked(session, store, lock_variant(session, store, line.variant_id), line)
+        if status_id in ENDED:
+            reason = "refunded_in_store" if status_id == REFUNDED else "cancelled_in_store"
             unshipped = line.quantity - line.quantity_shipped - line.quantity_cancelled
             if cancel_units(session, store, line, unshipped, reason=reason):
                 done.append("cancelled")
     return ", ".join(sorted(set(done))) or "up to date"
+
+
+def _merchant_refunds(session: Session, store: Store, local: Order, order: dict) -> dict[int, int]:
+    """Refunds made in the store admin (those without our marker), each recorded once as a
+    confirmed refund of the line, so our own refunds never give that money back again.
+    Returns the units each order product lost to the refunds recorded now."""
+    lines = {line.external_id: line for line in local.lines if line.external_id is not None}
+    units: dict[int, int] = {}
+    for refund in order.get("refunds") or []:
+        items = refund.get("items") or []
+        declined = any(p.get("is_declined") for p in refund.get("payments") or [])
+        if declined or any("Backorder Desk" in (item.get("reason") or "") for item in items):
+            continue
+        total = to_minor(refund.get("total_amount"), local.currency)
+        for item in items:
+            line = lines.get(item.get("item_id")) if item.get("item_type") == "PRODUCT" else None
+            if line is None:
+                continue
+            key = f"bigcommerce:{refund['id']}:{item['item_id']}"
+            if session.scalar(select(Refund.id).where(Refund.key == key)) is not None:
+                continue
+            quantity = int(item.get("quantity") or 0)
+            session.add(Refund(
+                store_id=store.id, order_pk=local.id, line_pk=line.id, key=key, reason="in_store",
+                quantity=quantity, amount=min(total, quantity * line.unit_price), currency=local.currency,
+                status="confirmed", reference=str(refund["id"]), confirmed_at=clock.utcnow(),
+            ))
+            units[line.external_id] = units.get(line.external_id, 0) + quantity
+    session.flush()
+    return units
 
 
 def _ordered_units(products: list[dict]) -> dict[int, int]:
@@ -280,12 +413,9 @@ def sync_order(database: AppDatabase, store_id: int, order_id: int, order: dict 
     with database.transaction() as session:
         store = session.get(Store, store_id)
         if records:
-            is_new = int(order.get("status_id") or 0) not in NOT_PLACED and session.scalar(
+            is_new = int(order.get("status_id") or 0) in PAID and session.scalar(
                 select(Order.id).where(Order.store_id == store_id, Order.order_id == order_id)) is None
             apply_catalog(session, store, records, ordered=_ordered_units(products) if is_new else None)
-        installation = installation_of(session, store)
-        installation.currency = (order.get("store_default_currency_code")
-                                 or order.get("default_currency_code") or installation.currency)[:3]
         return apply_order(session, store, order, products)
 
 
@@ -300,32 +430,68 @@ def refresh_product(database: AppDatabase, store_id: int, product_id: int) -> in
 
 
 def refresh_stock(database: AppDatabase, store_id: int, *, product_id: int | None = None,
-                  variant_id: int | None = None) -> int:
-    """Re-read BigCommerce's stock for a product or variant; variants new to us are imported."""
+                  variant_id: int | None = None, variant_ids: list[int] | None = None) -> int:
+    """Reconcile our stock with BigCommerce's for a product or variant(s) (all of them when none
+    is given); variants new to us are imported. Returns how many variants changed.
+
+    BigCommerce's levels are read, then every order it modified since our last catch-up is
+    applied, then the levels are read again, until two reads agree: so a cancel that restocked
+    there is applied before its restock is compared, whatever order the webhooks came in."""
     with database.transaction(write=False) as session:
         store = session.get(Store, store_id)
         client = client_for(session, store)
         currency = installation_of(session, store).currency
-    params = {"variant_id:in": variant_id} if variant_id is not None else {"product_id:in": product_id}
-    available = fetch_available(client, params)
+    if variant_id is not None:
+        variant_ids = [variant_id]
+    params = ({"variant_id:in": ",".join(map(str, variant_ids))} if variant_ids
+              else {"product_id:in": product_id} if product_id is not None else {})
+    levels = fetch_available(client, params)
+    for _ in range(STABLE_READS):
+        catch_up_orders(database, store_id, client)
+        again = fetch_available(client, params)
+        if again == levels:
+            break
+        levels = again
     with database.transaction(write=False) as session:
         known = set(session.scalars(select(Variant.variant_id).where(
-            Variant.store_id == store_id, Variant.variant_id.in_(list(available)))))
+            Variant.store_id == store_id, Variant.variant_id.in_(list(levels)))))
     records = []
-    if product_id is not None and set(available) - known:
+    if product_id is not None and set(levels) - known:
         records = fetch_catalog(client, currency, product_id)
     with database.transaction() as session:
         store = session.get(Store, store_id)
         if records:
             apply_catalog(session, store, [r for r in records if r["variant_id"] not in known])
-        return apply_available(session, store, available)
+        return apply_levels(session, store, {vid: level for vid, level in levels.items() if vid in known})
+
+
+def catch_up_orders(database: AppDatabase, store_id: int, client: BigCommerceClient | None = None) -> int:
+    """Apply every order BigCommerce modified since the last catch-up (with an overlap: applying
+    an order twice is harmless). Returns the orders applied."""
+    started = clock.utcnow()
+    with database.transaction(write=False) as session:
+        store = session.get(Store, store_id)
+        client = client or client_for(session, store)
+        installation = installation_of(session, store)
+        since = (installation.orders_synced_at or installation.installed_at) - CATCH_UP_OVERLAP
+    seen = 0
+    params = {"min_date_modified": bigcommerce_date(since), "sort": "date_modified"}
+    for order in client.v2_pages("/v2/orders", params):
+        sync_order(database, store_id, int(order["id"]), order)
+        seen += 1
+    with database.transaction() as session:
+        installation = installation_of(session, session.get(Store, store_id))
+        installation.orders_synced_at = max(installation.orders_synced_at or started, started)
+    return seen
 
 
 # --- whole-store import and reconciliation ---------------------------------------------------
 
 
 def import_store(database: AppDatabase, store_hash: str, days: int = 30, echo=lambda _: None) -> dict:
-    """`backorder-desk sync`: the whole catalog with stock, then orders created in the last `days`."""
+    """`backorder-desk sync`: the whole catalog with stock, then orders created in the last `days`,
+    then every variant's stock reconciled (orders BigCommerce took before the catalog was read are
+    in its levels already: the reconciliation gives those units back to on hand)."""
     with database.transaction(write=False) as session:
         store = session.scalar(select(Store).where(Store.hash == store_hash, Store.platform == "bigcommerce"))
         if store is None:
@@ -344,6 +510,8 @@ def import_store(database: AppDatabase, store_hash: str, days: int = 30, echo=la
         outcome = sync_order(database, store_id, int(order["id"]), order)
         counts[outcome] = counts.get(outcome, 0) + 1
     echo(f"Orders: {sum(counts.values())} ({', '.join(f'{k}: {v}' for k, v in sorted(counts.items())) or 'none'}).")
+    changed = refresh_stock(database, store_id)
+    echo(f"Stock: {changed} variants reconciled with BigCommerce.")
     return {"variants": len(records), "orders": counts}
 
 
@@ -388,7 +556,32 @@ def _reconcile_store(database: AppDatabase, store_id: int, since: datetime) -> i
     for order in client.v2_pages("/v2/orders", params):
         sync_order(database, store_id, int(order["id"]), order)
         seen += 1
-    for variant_id in waiting_variants:
-        refresh_stock(database, store_id, variant_id=variant_id)
+    if waiting_variants:
+        refresh_stock(database, store_id, variant_ids=waiting_variants)
     return seen
+
+
+def reconcile_stock_nightly(database: AppDatabase) -> int:
+    """Once a day (the store's date) per installed store: every variant's stock compared with
+    BigCommerce's inventory items. Returns the stores reconciled."""
+    from api.domain.dates import store_today
+
+    with database.transaction(write=False) as session:
+        due = [(store.id, installation.stock_reconciled_on, store_today(store)) for store, installation in
+               session.execute(select(Store, BigCommerceInstallation)
+                               .join(BigCommerceInstallation, BigCommerceInstallation.store_id == Store.id)
+                               .where(Store.active, BigCommerceInstallation.uninstalled_at.is_(None))).all()]
+    done = 0
+    for store_id, reconciled_on, today in due:
+        if reconciled_on is not None and reconciled_on >= today:
+            continue
+        try:
+            refresh_stock(database, store_id)
+        except Exception:  # noqa: BLE001 - one store's failure must not stop the others
+            log.exception("Nightly stock reconciliation failed for store %s", store_id)
+            continue
+        with database.transaction() as session:
+            installation_of(session, session.get(Store, store_id)).stock_reconciled_on = today
+        done += 1
+    return done
 

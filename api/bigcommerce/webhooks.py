@@ -120,7 +120,8 @@ def handle(database: AppDatabase, store_id: int, scope: str, payload: dict) -> s
         active = session.get(Store, store_id).active
     if not active and scope != "store/app/uninstalled":
         return "store uninstalled: skipped"
-    if scope in ("store/order/created", "store/order/updated", "store/order/statusUpdated"):
+    if scope in ("store/order/created", "store/order/updated", "store/order/statusUpdated",
+                 "store/order/refund/created"):
         return sync.sync_order(database, store_id, int(data["id"]))
     if scope == "store/shipment/created":
         # The order's products say how many units have shipped in all: applying that is

@@ -1,31 +1,44 @@
-"""Merchant routes: settings, the catalog mirror, inbound stock, receipts, orders and the queue.
-Every route needs `Authorization: Bearer <admin_api_key>` and sees only that key's store."""
-from flask_smorest import Blueprint
-from flask_smorest.error_handler import ErrorSchema
+"""Merchant routes: console sessions, settings, the catalog mirror, inbound stock, receipts, orders
+and the queue. Every route needs `Authorization: Bearer <admin API key or console session>` and
+sees only that credential's store."""
+from flask import abort, g
 from sqlalchemy.exc import IntegrityError
 
+from api.blueprints.audit import not_a_change
+from api.blueprints.console import start_session
 from api.domain import catalog
 from api.domain.errors import Conflict
 from api.domain.backorders import OrderLineIn, backorder_queue, ingest_order, receive
+from api.domain.refunds import refunds_of
 from api.domain.stores import update_settings
 from api.http import schemas
+from api.http.admin_routes import admin_blueprint, documented
 from api.http.context import admin_store, session
+from api.http.errors import error_response
 from api.http.idempotency import KEY_PARAMETER, idempotent
 
-blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Merchant administration")
-
-
-@blp.before_request
-def authenticate():
-    admin_store()
+blp = admin_blueprint("admin", __name__, "Merchant administration")
 
 
 def _errors(*codes):
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema)(view)
-        return view
-    return decorate
+    return documented(blp, *codes)
+
+
+@blp.route("/sessions", methods=["POST"])
+@blp.response(201, schemas.ConsoleSessionOut)
+@_errors(401)
+@not_a_change
+def post_session():
+    """Exchange an admin API key for a console session (the local console signs in this way).
+
+    Only an API key is accepted here: a session cannot extend itself."""
+    store = admin_store()
+    if "console_session" in g:
+        abort(error_response(401, "Exchange an admin API key, not a console session.",
+                             headers={"WWW-Authenticate": 'Bearer realm="admin"'}))
+    boot = start_session(session(), store, label=g.actor)
+    session().commit()
+    return boot
 
 
 @blp.route("/settings", methods=["GET"])
@@ -42,7 +55,7 @@ def get_settings():
 @_errors(401, 422)
 def patch_settings(fields):
     """Change any part of the policy; fields not given stay as they are."""
-    store = update_settings(admin_store(), fields)
+    store = update_settings(session(), admin_store(), fields)
     session().add(store)
     session().commit()
     return store
@@ -53,11 +66,25 @@ def patch_settings(fields):
 @blp.response(200, schemas.VariantPage)
 @_errors(401, 422)
 def list_variants(query):
-    """The catalog mirror, paged; optionally only variants in one storefront state."""
+    """The catalog mirror, paged; optionally only variants in one storefront state, or whose SKU
+    or name contains `search`."""
     items, total = catalog.list_variants(
-        session(), admin_store(), page=query["page"], per_page=query["per_page"], state=query.get("state")
+        session(), admin_store(), page=query["page"], per_page=query["per_page"], state=query.get("state"),
+        search=query.get("search"),
     )
-    return {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
+    return schemas.page_of(items, total, query)
+
+
+@blp.route("/variants", methods=["PATCH"])
+@blp.arguments(schemas.BulkVariantPatch)
+@blp.response(200, schemas.BulkVariantResult)
+@_errors(401, 422)
+def patch_variants(fields):
+    """Change the backorder settings of several variants at once (all or none). `reason` is a
+    code shoppers read in their language; with `other`, `reason_text` is what they read."""
+    variants = catalog.edit_variants(session(), admin_store(), fields["variant_ids"], fields["changes"])
+    session().commit()
+    return {"items": variants}
 
 
 @blp.route("/variants/<int:variant_id>", methods=["PUT"])
@@ -184,3 +211,13 @@ def _ingest(fields, customer):
 def get_backorders(query):
     """The queue: every variant with waiting lines, in the order they will be served."""
     return {"variants": backorder_queue(session(), admin_store(), query.get("variant_id"))}
+
+
+@blp.route("/refunds", methods=["GET"])
+@blp.arguments(schemas.RefundQuery, location="query")
+@blp.response(200, schemas.RefundList)
+@_errors(401, 422)
+def get_refunds(query):
+    """Refunds owed and made, newest first; `?status=failed` lists those the merchant must settle
+    (declined by the payment provider, or never confirmed)."""
+    return {"items": refunds_of(session(), admin_store(), query.get("status"))}

@@ -1,35 +1,27 @@
-"""BigCommerce's calls into the app: the install and load callbacks (the merchant's page inside
+"""BigCommerce's calls into the app: the install and load callbacks (the merchant console inside
 the control panel), uninstall and remove-user, and webhooks. These are platform callbacks, not
 part of the public API, so they are a plain blueprint outside the OpenAPI document."""
 import logging
 
 import jwt
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, request
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from api.bigcommerce import admin_session, webhooks
-from api.bigcommerce.install import (
-    InstallError, WEBHOOK_SCOPES, install, script_tag, uninstall, verify_signed_payload,
-)
-from api.domain.stores import update_settings
+from api.bigcommerce import webhooks
+from api.bigcommerce.install import InstallError, install, uninstall, verify_signed_payload
+from api.blueprints.console import console_page, start_session
+from api.domain.console_sessions import end_sessions
 from api.extensions import db
 from api.http.context import session
 from api.http.errors import error_response
 from api.http.inputs import json_body
-from api.http.schemas import Settings
-from api.models import BigCommerceInstallation, BigCommerceWebhook, Store
+from api.http.schemas import ConsoleSessionOut
+from api.models import BigCommerceInstallation, Store
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("bigcommerce", __name__, url_prefix="/bigcommerce")
-
-# The merchant page is framed by the BigCommerce control panel, and only there.
-PAGE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-            "frame-ancestors https://*.bigcommerce.com")
-SETTINGS_FORM = ("name", "cancel_window_days", "cancel_allocated", "pay_later_enabled",
-                 "payment_hold_days", "handling_days", "dearer_switch", "storefront_origins",
-                 "notification_channels")
 
 
 class AuthQuery(Schema):
@@ -76,27 +68,14 @@ def _verified_claims():
         return None, error_response(401, f"The signed payload is not valid: {error}")
 
 
-def _page(store: Store, status: int = 200, user_id: int | None = None, **extra):
-    db_session = session()
-    installation = db_session.scalar(
-        select(BigCommerceInstallation).where(BigCommerceInstallation.store_id == store.id))
-    jobs = dict(db_session.execute(
-        select(BigCommerceWebhook.status, func.count())
-        .where(BigCommerceWebhook.store_id == store.id).group_by(BigCommerceWebhook.status)
-    ).all())
-    config = current_app.config
-    html = render_template(
-        "bigcommerce/merchant.html",
-        store=store,
-        installation=installation,
-        hooks_registered=len([h for h in (installation.hook_ids or {}).values() if h]) if installation else 0,
-        hooks_expected=len(WEBHOOK_SCOPES),
-        jobs=jobs,
-        snippet=script_tag(config["APP_URL"], store.hash, config["BIGCOMMERCE_CLIENT_ID"]),
-        admin_token=admin_session.issue(config["SECRET_KEYS"], store.hash, user_id),
-        **extra,
-    )
-    return html, status, {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"}
+def _console(store: Store, user: dict | None):
+    """The console, signed in as the control-panel user BigCommerce names (id and email)."""
+    user = user or {}
+    with db.transaction() as db_session:  # a GET that writes: its own writing transaction
+        boot = start_session(db_session, db_session.get(Store, store.id),
+                             label=user.get("email") or f"BigCommerce user {user.get('id')}",
+                             user_id=user.get("id"), user_email=user.get("email") or "")
+    return console_page({"platform": "bigcommerce", **ConsoleSessionOut().dump(boot)}, store.hash)
 
 
 @bp.get("/auth")
@@ -114,7 +93,10 @@ def auth():
             store_id = install(db_session, query["code"], query["scope"], query["context"]).id
     except InstallError as error:
         return error_response(502, str(error))
-    return _page(session().get(Store, store_id), just_installed=True)
+    store = session().get(Store, store_id)
+    installation = session().scalar(
+        select(BigCommerceInstallation).where(BigCommerceInstallation.store_id == store_id))
+    return _console(store, {"id": installation.owner_id, "email": installation.owner_email})
 
 
 @bp.get("/load")
@@ -126,69 +108,34 @@ def load():
     store = session().scalar(select(Store).where(Store.hash == claims["store_hash"], Store.active))
     if store is None:
         return error_response(404, "This store has not installed the app (or has uninstalled it).")
-    return _page(store, user_id=(claims.get("user") or {}).get("id"))
+    return _console(store, claims.get("user"))
 
 
 @bp.get("/uninstall")
 def uninstalled():
-    """The store uninstalled the app: deactivate it, keep its data."""
+    """The store uninstalled the app: deactivate it, keep its data, end every console session."""
     claims, problem = _verified_claims()
     if problem:
         return problem
     with db.transaction() as db_session:
-        uninstall(db_session, claims["store_hash"])
+        store = uninstall(db_session, claims["store_hash"])
+        if store is not None:
+            end_sessions(db_session, store)
     return "", 204
 
 
 @bp.get("/remove_user")
 def remove_user():
-    """A control-panel user lost access. We keep no per-user data, so there is nothing to delete."""
-    _, problem = _verified_claims()
+    """A control-panel user lost access to the app: their console sessions end now."""
+    claims, problem = _verified_claims()
     if problem:
         return problem
+    user_id = (claims.get("user") or {}).get("id")
+    with db.transaction() as db_session:
+        store = db_session.scalar(select(Store).where(Store.hash == claims["store_hash"]))
+        if store is not None and user_id is not None:
+            end_sessions(db_session, store, user_id)
     return "", 204
-
-
-def _number(text: str):
-    """A form's whole number as an int (the schema takes JSON integers only), an empty field as
-    None; anything else is left as it is, for the schema to refuse with its message."""
-    text = text.strip()
-    if not text:
-        return None
-    return int(text) if text.isascii() and text.isdigit() else text
-
-
-@bp.post("/settings")
-def save_settings():
-    """The settings form of the merchant page, authenticated by the admin session it carries."""
-    store_hash = admin_session.store_hash_of(current_app.config["SECRET_KEYS"],
-                                             request.form.get("admin_token", ""))
-    if store_hash is None:
-        return error_response(401, "This page has expired. Open the app again from the BigCommerce control panel.")
-    db_session = session()
-    store = db_session.scalar(select(Store).where(Store.hash == store_hash, Store.active))
-    if store is None:
-        return error_response(401, "This store has uninstalled the app.")
-    form = request.form
-    raw = {
-        "name": form.get("name", ""),
-        "cancel_window_days": _number(form.get("cancel_window_days", "")),
-        "cancel_allocated": "cancel_allocated" in form,
-        "pay_later_enabled": "pay_later_enabled" in form,
-        "payment_hold_days": _number(form.get("payment_hold_days", "")),
-        "handling_days": _number(form.get("handling_days", "")),
-        "dearer_switch": form.get("dearer_switch", ""),
-        "storefront_origins": [o.strip() for o in form.get("storefront_origins", "").splitlines() if o.strip()],
-        "notification_channels": form.getlist("notification_channels"),
-    }
-    try:
-        fields_in = Settings(only=SETTINGS_FORM).load(raw)
-    except ValidationError as error:
-        db_session.rollback()
-        return _page(store, 422, errors=error.messages, form=raw)
-    update_settings(store, fields_in)
-    db_session.commit()
-    return _page(store, saved=True)
 
 
 @bp.post("/webhooks")

@@ -1,28 +1,27 @@
 """The demo storefront (demo mode only): pages with Cornerstone's own markup, so the real widget
 runs on them as it would on a BigCommerce store; the signed-in demo customer's current-customer
 JWT; a demo checkout that records orders through the same ingestion as POST /api/v1/admin/orders;
-and a small merchant page to add inbound stock and receive it.
+and the merchant console, already signed in as the demo store's merchant.
 
 In demo mode `/` redirects here keeping the query string, so the guest links in emails
 (`/?bd_order=…`) open the demo store."""
 import re
 import time
-from datetime import timedelta
 from itertools import groupby
 
 import jwt
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from markupsafe import escape
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
-from api.domain import clock
-from api.domain.backorders import OrderLineIn, ingest_order, receive, waiting_units
-from api.domain.catalog import add_inbound
+from api.blueprints.console import console_page, start_session
+from api.domain.backorders import OrderLineIn, ingest_order
 from api.domain.errors import Conflict, DomainError
 from api.domain.stores import get_store
+from api.extensions import db
 from api.http.context import session
-from api.models import InboundShipment, Order, Variant
-from api.tokens import order_link_token
+from api.http.schemas import ConsoleSessionOut
+from api.models import Order, Variant
 
 bp = Blueprint("demo", __name__)
 
@@ -217,57 +216,13 @@ def current_customer_jwt():
 # --- the merchant's side ---------------------------------------------------------------------
 
 
-@bp.get("/demo/merchant")
-def merchant():
-    store = _store()
-    db_session = session()
-    variants = db_session.scalars(
-        select(Variant).where(Variant.store_id == store.id, or_(Variant.backorders_enabled, Variant.on_hand <= 0))
-        .order_by(Variant.product_id, Variant.variant_id)
-    ).all()
-    waiting = waiting_units(db_session, [v.id for v in variants])
-    inbound = {}
-    for shipment in db_session.scalars(
-        select(InboundShipment).where(InboundShipment.store_id == store.id, InboundShipment.received_on.is_(None))
-        .order_by(InboundShipment.expected_on)
-    ):
-        inbound.setdefault(shipment.variant_pk, []).append(shipment)
-    orders = db_session.scalars(select(Order).where(Order.store_id == store.id).order_by(Order.order_id)).all()
-    links = {o.order_id: order_link_token(current_app.config["SECRET_KEYS"], store.hash, o.order_id, o.email) for o in orders}
-    return _page("merchant.html", title="Merchant", variants=variants, waiting=waiting, inbound=inbound,
-                 orders=orders, links=links, today=clock.today(), done=request.args.get("done"), widget=False)
-
-
-@bp.post("/demo/merchant/inbound")
-def merchant_inbound():
-    variant_id = _positive(request.form.get("variant_id"))
-    quantity = _positive(request.form.get("quantity"))
-    days = request.form.get("days", "")
-    if variant_id is None or quantity is None or not re.fullmatch(r"\d{1,3}", days):
-        return _problem(422, "Give a quantity (1 or more) and the number of days until it arrives (0–999).")
-    try:
-        add_inbound(session(), _store(), variant_id, quantity, clock.today() + timedelta(days=int(days)))
-        session().commit()
-    except DomainError as error:
-        session().rollback()
-        return _problem(422, error.message)
-    return redirect(url_for("demo.merchant", done="inbound"), 303)
-
-
-@bp.post("/demo/merchant/receive")
-def merchant_receive():
-    variant_id = _positive(request.form.get("variant_id"))
-    quantity = _positive(request.form.get("quantity"))
-    inbound_id = _positive(request.form.get("inbound_id"))
-    if variant_id is None or quantity is None:
-        return _problem(422, "Give the quantity received (1 or more).")
-    try:
-        receive(session(), _store(), variant_id, quantity, inbound_id)
-        session().commit()
-    except DomainError as error:
-        session().rollback()
-        return _problem(422, error.message)
-    return redirect(url_for("demo.merchant", done="received"), 303)
+@bp.get("/demo/console")
+def merchant_console():
+    """The merchant console, signed in as the demo store's merchant: in demo mode only, where
+    anyone may run the demo store (elsewhere /console/ asks for an admin API key)."""
+    with db.transaction() as db_session:  # a GET that writes: its own writing transaction
+        boot = start_session(db_session, get_store(db_session, STORE_HASH), label="Demo merchant")
+    return console_page({"platform": "local", **ConsoleSessionOut().dump(boot)})
 
 
 @bp.get("/demo/images/<slug>.svg")

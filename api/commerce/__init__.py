@@ -10,7 +10,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from api.models import Line, Order, Store, Variant
+from api.models import Line, Order, OrderEdit, PaymentRequestRecord, Refund, Store
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,24 @@ class RefundResult:
     confirmed: bool  # False: the platform did not confirm; the refund stays pending and is retried
     reference: str = ""  # the platform's refund id, when it gave one
     error: str = ""
+    amount: int | None = None  # minor units the platform actually refunded, when it says
+    # The payment provider declined it, or the platform can never make it (no refund method):
+    # asking again would not help, the merchant must settle it.
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class EditResult:
+    done: bool
+    new_item_id: int | None = None  # the platform's id for the new line's order product
+    error: str = ""
+
+
+# A platform call prepared inside a transaction and made after it ends: no locks are held and no
+# transaction stays open while the platform answers.
+RefundCall = Callable[[], RefundResult]
+EditCall = Callable[[], EditResult]
+PaymentCall = Callable[[], "PaymentRequest"]
 
 
 @dataclass(frozen=True)
@@ -27,22 +45,29 @@ class PaymentRequest:
 
 
 class CommercePort(Protocol):
-    def refund(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
-               amount: int, *, key: str) -> RefundResult:
-        """Refund `amount` minor units for `quantity` units of `line`. `key` names this one refund:
-        a retry of it carries the same key, and the adapter must never refund a key twice."""
+    # True when the platform keeps its own stock count that ours must agree with (our
+    # write-backs are pushed to it); False when our ledger is the only count.
+    keeps_stock: bool
 
-    def request_payment(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
-                        amount: int) -> PaymentRequest:
-        """Ask the shopper to pay `amount` for `quantity` units of `line`."""
+    def refund_call(self, session: Session, store: Store, refund: Refund) -> RefundCall:
+        """Read what making `refund` needs; the call it returns makes it. A retry carries the
+        same `refund.key`, and the adapter must never refund a key twice, even when an earlier
+        answer was lost after the platform did the work."""
 
-    def switch_line(self, session: Session, store: Store, order: Order, old: Line, new: Line,
-                    variant: Variant) -> None:
-        """Replace `old` by `new` (already added to our order) in the platform's order."""
+    def payment_call(self, session: Session, store: Store, payment: PaymentRequestRecord) -> PaymentCall | None:
+        """Ask the shopper to pay `payment.amount` for `payment.quantity` units of its line. None
+        when the adapter made the request at once (it fills `payment.url` and `reference`, no
+        platform to ask); otherwise the call that makes it, run after the transaction ends."""
 
-    def create_coupon(self, session: Session, store: Store, order: Order, line: Line,
-                      percent_off: int | None, free_shipping: bool) -> str:
-        """A single-use coupon for the shopper of `order` (a delay incentive); returns its code."""
+    def edit_call(self, session: Session, store: Store, edit: OrderEdit) -> EditCall:
+        """Read what replacing `edit.old_line` by `edit.new_line` in the platform's order needs;
+        the call it returns makes the edit once, looking first whether an earlier attempt did."""
+
+    def coupon_call(self, session: Session, store: Store, order: Order, line: Line, code: str,
+                    percent_off: int | None, free_shipping: bool) -> Callable[[], None]:
+        """The call that makes a single-use coupon `code` for the shopper of `order` (a delay
+        incentive), run after the transaction ends; it raises when the coupon is not made. Made
+        once per code, however often called."""
 
 
 _adapters: dict[str, Callable[[], CommercePort]] = {}

@@ -1,8 +1,8 @@
 """The BigCommerce adapter of the commerce port: refunds through the V3 payment actions, order
 edits through V2, payment requests as server-side carts with a checkout link, coupons through the
-Marketing API. Each call is made inside the caller's transaction, after the order's row is
-locked, so refunds on one order go one at a time as BigCommerce requires."""
-import secrets
+Marketing API. Refunds and order edits are prepared in a transaction and made after it ends, by a
+due job (one at a time per job run, so refunds on one order go one at a time as BigCommerce
+requires); none is ever sent again before looking whether the first attempt did it."""
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -12,18 +12,13 @@ from api.bigcommerce.client import BigCommerceClient, BigCommerceError
 from api.bigcommerce.dates import bigcommerce_date
 from api.bigcommerce.install import client_for
 from api.bigcommerce.money import to_major, to_minor
-from api.commerce import PaymentRequest, RefundResult
+from api.commerce import EditCall, EditResult, PaymentCall, PaymentRequest, RefundCall, RefundResult
 from api.domain import clock
-from api.domain.backorders import PAY_LATER
-from api.models import Line, Order, PaymentRequestRecord, Refund, Store, Variant
+from api.domain.shopper import scaled
+from api.models import Line, Order, OrderEdit, PaymentRequestRecord, Refund, Store
 
 STORE_CREDIT = "storecredit"
 COUPON_DAYS = 90
-
-
-def _lock_order(session: Session, order: Order) -> None:
-    """Serialize platform calls per order (FOR UPDATE on PostgreSQL; SQLite writers are serial)."""
-    session.execute(select(Order.id).where(Order.id == order.id).with_for_update())
 
 
 def _choose_method(quote: dict) -> list[dict] | None:
@@ -36,92 +31,130 @@ def _choose_method(quote: dict) -> list[dict] | None:
 
 
 class BigCommerceAdapter:
-    def refund(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
-               amount: int, *, key: str) -> RefundResult:
-        """Quote, then refund, from the order holding the money: the line's own order, or the
-        order that paid its payment cart. A cancelled or pay-later line refunds its order
-        product's units (BigCommerce prices them); a switch refunds the price difference on the
-        order; an unwanted payment gives its paying order back in full. The key travels in the
-        refund's reason, so a retry after a lost answer finds the first refund instead of paying
-        twice."""
-        _lock_order(session, order)
-        client = client_for(session, store)
-        marker = f"Backorder Desk {key}"
-        refund = session.scalar(select(Refund).where(Refund.key == key))
-        reason = refund.reason if refund is not None else "cancel"
-        paying = _paying_request(session, line, refund)
-        order_id = paying.paid_order_id if paying is not None else order.order_id
-        try:
-            earlier = _refund_with_marker(client, order_id, marker)
-            if earlier is not None:
-                return RefundResult(confirmed=True, reference=str(earlier))
-            if reason == "unwanted_payment":
-                paid = client.get(f"/v2/orders/{order_id}")
-                currency = paid.get("currency_code") or line.currency
-                left = to_minor(paid.get("total_inc_tax"), currency) - to_minor(paid.get("refunded_amount"), currency)
-                if left <= 0:
-                    return RefundResult(confirmed=True, reference="refunded in the store admin")
-                items = [{"item_type": "ORDER", "item_id": order_id, "amount": to_major(left, currency),
-                          "reason": marker}]
-            elif reason == "switch" or line.external_id is None:
-                items = [{"item_type": "ORDER", "item_id": order_id,
-                          "amount": to_major(amount, line.currency), "reason": marker}]
-            else:
-                item_id = paying.paid_item_id if paying is not None else line.external_id
-                items = [{"item_type": "PRODUCT", "item_id": item_id, "quantity": quantity, "reason": marker}]
-            quote = client.post(f"/v3/orders/{order_id}/payment_actions/refund_quotes",
-                                {"items": items})["data"]
-            method = _choose_method(quote)
-            if method is None:
-                return RefundResult(confirmed=False, error="BigCommerce offers no way to refund this payment; refund it in the store admin.")
-            payments = [{"provider_id": p["provider_id"], "amount": p["amount"], "offline": bool(p.get("offline"))}
-                        for p in method]
-            answer = client.post(f"/v3/orders/{order_id}/payment_actions/refunds",
-                                 {"items": items, "payments": payments})
-        except BigCommerceError as error:
-            return RefundResult(confirmed=False, error=str(error))
-        return RefundResult(confirmed=True, reference=str(answer["data"]["id"]))
+    keeps_stock = True  # BigCommerce counts stock too: write-backs keep the two in agreement
 
-    def request_payment(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
-                        amount: int) -> PaymentRequest:
-        """A cart for the shopper holding what they are asked to pay for, and its checkout link.
-        The order placed from it carries the cart id, which is how the payment is recognised."""
+    def refund_call(self, session: Session, store: Store, refund: Refund) -> RefundCall:
+        """From the order holding the money: the line's own order, or the order that paid its
+        payment cart. A cancelled or pay-later line refunds its order product's units, never
+        more than was paid for them; a switch refunds the price difference on the order; an
+        unwanted payment gives its paying order back in full. The key travels in the refund's
+        reason: before asking, and after an answer lost, the order's refunds are searched for it,
+        so a refund is never paid twice."""
+        line = refund.line
         client = client_for(session, store)
-        if line.payment_mode == PAY_LATER:
+        paying = _paying_request(session, line, refund)
+        order_id = paying.paid_order_id if paying is not None else line.order.order_id
+        marker = f"Backorder Desk {refund.key}"
+        currency, amount = refund.currency, refund.amount
+        if refund.reason == "unwanted_payment":
+            item = None
+        elif refund.reason == "switch" or line.external_id is None:
+            item = {"item_type": "ORDER", "item_id": order_id, "amount": to_major(amount, currency), "reason": marker}
+        else:
+            item_id = paying.paid_item_id if paying is not None else line.external_id
+            item = {"item_type": "PRODUCT", "item_id": item_id, "quantity": refund.quantity, "reason": marker}
+
+        def call() -> RefundResult:
+            try:
+                earlier = _refund_with_marker(client, order_id, marker)
+                if earlier is not None:
+                    return _outcome(earlier, currency)
+                items = [item] if item is not None else _whole_order(client, order_id, currency, marker)
+                if not items:
+                    return RefundResult(confirmed=True, reference="refunded in the store admin", amount=0)
+                quote = _quote(client, order_id, items)
+                quoted = to_minor(quote.get("total_refund_amount"), currency)
+                if items[0]["item_type"] == "PRODUCT" and quoted > amount:
+                    # BigCommerce would give back more than the shopper paid for these units.
+                    items = [{**items[0], "adjustments": [{"amount": to_major(amount - quoted, currency),
+                                                           "description": "Discount on these units"}]}]
+                    quote = _quote(client, order_id, items)
+                method = _choose_method(quote)
+                if method is None:
+                    return RefundResult(confirmed=False, final=True, error=(
+                        "BigCommerce offers no way to refund this payment to the shopper (store credit "
+                        "or gift certificate); refund it in the store admin."))
+                payments = [{"provider_id": p["provider_id"], "amount": p["amount"],
+                             "offline": bool(p.get("offline"))} for p in method]
+                try:
+                    answer = client.post(f"/v3/orders/{order_id}/payment_actions/refunds",
+                                         {"items": items, "payments": payments})["data"]
+                except BigCommerceError as error:
+                    answer = _refund_with_marker(client, order_id, marker) if error.outcome_unknown else None
+                    if answer is None:
+                        raise
+                return _outcome(answer, currency)
+            except BigCommerceError as error:
+                return RefundResult(confirmed=False, error=str(error))
+
+        return call
+
+    def payment_call(self, session: Session, store: Store, payment: PaymentRequestRecord) -> PaymentCall:
+        """A cart for the shopper holding what they are asked to pay for, and its checkout link.
+        Prices go in without tax, the discount the shopper had already taken off: checkout adds
+        the tax, once. The order placed from it carries the cart id, which is how the payment is
+        recognised. (A cart whose answer is lost is left unused: it moves no money.)"""
+        client = client_for(session, store)
+        line, order, quantity, amount = payment.line, payment.line.order, payment.quantity, payment.amount
+        without_tax = scaled(amount, line.unit_price, line.unit_price_ex_tax or line.unit_price)
+        if payment.purpose == "pay_later":
             item = {"line_items": [{"product_id": line.product_id, "variant_id": line.variant_id,
                                     "quantity": quantity,
-                                    "list_price": to_major(amount, line.currency) / quantity}]}
+                                    "list_price": to_major(without_tax, line.currency) / quantity}]}
         else:  # a price difference (a dearer switch): one custom item for the amount
             item = {"custom_items": [{"sku": f"BD-DIFF-{line.id}", "name": f"Price difference: {line.name}"[:250],
-                                      "quantity": 1, "list_price": to_major(amount, line.currency)}]}
+                                      "quantity": 1, "list_price": to_major(without_tax, line.currency)}]}
         body = {**item, "currency": {"code": line.currency}, "locale": order.locale or "en"}
         if order.customer_id:
             body["customer_id"] = order.customer_id
-        cart = client.post("/v3/carts", body)["data"]
-        urls = client.post(f"/v3/carts/{cart['id']}/redirect_urls", {})["data"]
-        return PaymentRequest(url=urls["checkout_url"], reference=cart["id"])
 
-    def switch_line(self, session: Session, store: Store, order: Order, old: Line, new: Line,
-                    variant: Variant) -> None:
-        """Edit the BigCommerce order: the old product's quantity to zero, the new variant added;
-        the new line learns its order product id."""
-        _lock_order(session, order)
+        def call() -> PaymentRequest:
+            cart = client.post("/v3/carts", body)["data"]
+            urls = client.post(f"/v3/carts/{cart['id']}/redirect_urls", {})["data"]
+            return PaymentRequest(url=urls["checkout_url"], reference=cart["id"])
+
+        return call
+
+    def edit_call(self, session: Session, store: Store, edit: OrderEdit) -> EditCall:
+        """The order edit: the old product's quantity to zero, the new variant added. Before
+        sending, and after an answer lost, the order's products are read: the new variant there
+        as a product none of our lines has means the edit was made, and is not made again."""
         client = client_for(session, store)
-        before = {p["id"] for p in client.v2_pages(f"/v2/orders/{order.order_id}/products")}
-        products = [{"product_id": variant.product_id, "variant_id": variant.variant_id, "quantity": new.quantity}]
+        order_id, old, new = edit.old_line.order.order_id, edit.old_line, edit.new_line
+        ours = {line.external_id for line in edit.old_line.order.lines if line.external_id is not None}
+        products = [{"product_id": new.product_id, "variant_id": new.variant_id, "quantity": new.quantity}]
         if old.external_id is not None:
             products.insert(0, {"id": old.external_id, "product_id": old.product_id, "quantity": 0})
-        client.put(f"/v2/orders/{order.order_id}", {"products": products})
-        for product in client.v2_pages(f"/v2/orders/{order.order_id}/products"):
-            if product["id"] not in before and product.get("variant_id") == variant.variant_id:
-                new.external_id = product["id"]
-                break
 
-    def create_coupon(self, session: Session, store: Store, order: Order, line: Line,
-                      percent_off: int | None, free_shipping: bool) -> str:
-        """A single-use coupon (Marketing API) for the delayed shopper's next order."""
+        def made() -> int | None:
+            for product in client.v2_pages(f"/v2/orders/{order_id}/products"):
+                if product.get("variant_id") == new.variant_id and product["id"] not in ours:
+                    return product["id"]
+            return None
+
+        def call() -> EditResult:
+            try:
+                item_id = made()
+                if item_id is None:
+                    try:
+                        client.put(f"/v2/orders/{order_id}", {"products": products})
+                    except BigCommerceError as error:
+                        if not error.outcome_unknown:
+                            raise
+                    item_id = made()
+                if item_id is None:
+                    return EditResult(done=False, error="BigCommerce did not confirm the order edit.")
+                return EditResult(done=True, new_item_id=item_id)
+            except BigCommerceError as error:
+                return EditResult(done=False, error=str(error))
+
+        return call
+
+    def coupon_call(self, session: Session, store: Store, order: Order, line: Line, code: str,
+                    percent_off: int | None, free_shipping: bool):
+        """A single-use coupon (Marketing API) for the delayed shopper's next order. Looked up by
+        its code before it is made, and after an answer lost, so it is never made twice."""
         client = client_for(session, store)
-        code = "BD-" + secrets.token_hex(5).upper()
         body = {
             "name": f"Backorder Desk delay {order.order_id}-{line.id}"[:100],
             "code": code,
@@ -133,8 +166,20 @@ class BigCommerceAdapter:
             "max_uses_per_customer": 1,
             "expires": bigcommerce_date(clock.utcnow() + timedelta(days=COUPON_DAYS)),
         }
-        client.post("/v2/coupons", body)
-        return code
+
+        def made() -> bool:
+            return bool(client.get("/v2/coupons", {"code": code}))
+
+        def call() -> None:
+            if made():
+                return
+            try:
+                client.post("/v2/coupons", body)
+            except BigCommerceError as error:
+                if not (error.outcome_unknown and made()):
+                    raise
+
+        return call
 
 
 def _paying_request(session: Session, line: Line, refund: Refund | None) -> PaymentRequestRecord | None:
@@ -154,9 +199,35 @@ def _paying_request(session: Session, line: Line, refund: Refund | None) -> Paym
     )
 
 
-def _refund_with_marker(client: BigCommerceClient, order_id: int, marker: str) -> int | None:
+def _refund_with_marker(client: BigCommerceClient, order_id: int, marker: str) -> dict | None:
     answer = client.get(f"/v3/orders/{order_id}/payment_actions/refunds") or {}
     for refund in answer.get("data") or []:
         if any(marker in (item.get("reason") or "") for item in refund.get("items") or []):
-            return refund["id"]
+            return refund
     return None
+
+
+def _outcome(refund: dict, currency: str) -> RefundResult:
+    """A refund BigCommerce holds: made, with the amount it gave back, unless the payment
+    provider declined it (a decline is final: asking again gets the same answer)."""
+    declined = [p for p in refund.get("payments") or [] if p.get("is_declined")]
+    if declined:
+        message = "; ".join(p.get("declined_message") or "declined" for p in declined)
+        return RefundResult(confirmed=False, final=True, reference=str(refund["id"]),
+                            error=f"The payment provider declined the refund: {message}")
+    total = refund.get("total_amount")
+    return RefundResult(confirmed=True, reference=str(refund["id"]),
+                        amount=to_minor(total, currency) if total is not None else None)
+
+
+def _quote(client: BigCommerceClient, order_id: int, items: list[dict]) -> dict:
+    return client.post(f"/v3/orders/{order_id}/payment_actions/refund_quotes", {"items": items})["data"]
+
+
+def _whole_order(client: BigCommerceClient, order_id: int, currency: str, marker: str) -> list[dict]:
+    """What is left of a paying order to give back: one ORDER item, or none."""
+    paid = client.get(f"/v2/orders/{order_id}")
+    left = to_minor(paid.get("total_inc_tax"), currency) - to_minor(paid.get("refunded_amount"), currency)
+    if left <= 0:
+        return []
+    return [{"item_type": "ORDER", "item_id": order_id, "amount": to_major(left, currency), "reason": marker}]

@@ -9,9 +9,9 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.commerce import PaymentRequest, RefundResult
+from api.commerce import EditCall, EditResult, RefundCall, RefundResult
 from api.domain.actions import mark_paid
-from api.models import Line, LocalCoupon, LocalLedgerEntry, Order, PaymentRequestRecord, Store, Variant
+from api.models import Line, LocalCoupon, LocalLedgerEntry, Order, OrderEdit, PaymentRequestRecord, Refund, Store
 
 
 def _app_url() -> str:
@@ -28,22 +28,26 @@ def pay_page_path(token: str) -> str:
 
 
 class LocalAdapter:
-    def refund(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
-               amount: int, *, key: str) -> RefundResult:
-        reference = f"refund:{key}"
+    keeps_stock = False  # our stock ledger is the only count
+
+    def refund_call(self, session: Session, store: Store, refund: Refund) -> RefundCall:
+        """Our ledger is the platform: the refund is booked in the transaction that prepares the
+        call (once per key), and the call only reports it."""
+        reference = f"refund:{refund.key}"
         booked = session.scalar(select(LocalLedgerEntry.id).where(LocalLedgerEntry.reference == reference))
         if booked is None:
             session.add(LocalLedgerEntry(
-                store_id=store.id, order_pk=order.id, line_pk=line.id, kind="refund",
-                reference=reference, amount=amount, currency=line.currency,
+                store_id=store.id, order_pk=refund.order_pk, line_pk=refund.line_pk, kind="refund",
+                reference=reference, amount=refund.amount, currency=refund.currency,
             ))
             session.flush()
-        return RefundResult(confirmed=True, reference=reference)
+        result = RefundResult(confirmed=True, reference=reference, amount=refund.amount)
+        return lambda: result
 
-    def request_payment(self, session: Session, store: Store, order: Order, line: Line, quantity: int,
-                        amount: int) -> PaymentRequest:
+    def payment_call(self, session: Session, store: Store, payment: PaymentRequestRecord) -> None:
+        """Our own pay page: the request is made at once."""
         token = secrets.token_urlsafe(24)
-        return PaymentRequest(url=_app_url() + pay_page_path(token), reference=token)
+        payment.url, payment.reference = _app_url() + pay_page_path(token), token
 
     def record_payment(self, session: Session, store: Store, order: Order, line: Line, reference: str,
                        amount: int) -> None:
@@ -53,18 +57,19 @@ class LocalAdapter:
             reference=f"payment:{reference}", amount=amount, currency=line.currency,
         ))
 
-    def switch_line(self, session: Session, store: Store, order: Order, old: Line, new: Line,
-                    variant: Variant) -> None:
+    def edit_call(self, session: Session, store: Store, edit: OrderEdit) -> EditCall:
         """Our own tables are the order: the new line is already on it."""
+        return lambda: EditResult(done=True)
 
-    def create_coupon(self, session: Session, store: Store, order: Order, line: Line,
-                      percent_off: int | None, free_shipping: bool) -> str:
-        code = "BD-" + secrets.token_hex(5).upper()
-        session.add(LocalCoupon(
-            store_id=store.id, order_pk=order.id, line_pk=line.id, code=code,
-            percent_off=percent_off, free_shipping=free_shipping,
-        ))
-        return code
+    def coupon_call(self, session: Session, store: Store, order: Order, line: Line, code: str,
+                    percent_off: int | None, free_shipping: bool):
+        """Our own table is the platform: the coupon is a row, added once."""
+        if session.scalar(select(LocalCoupon.id).where(LocalCoupon.code == code)) is None:
+            session.add(LocalCoupon(
+                store_id=store.id, order_pk=order.id, line_pk=line.id, code=code,
+                percent_off=percent_off, free_shipping=free_shipping,
+            ))
+        return lambda: None
 
 
 def pay_on_local_page(session: Session, store: Store, payment: PaymentRequestRecord) -> bool:

@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session, joinedload
 
 from api.domain import clock
 from api.domain.errors import Conflict, Invalid, NotFound
-from api.domain.eta import Eta, SupplyCurve, queue_etas
+from api.domain.dates import WEEKDAYS, store_today
+from api.domain.eta import Calendar, Eta, SupplyCurve, queue_etas
 from api.domain.events import line_summary, notify, record, record_many, recipient
 from api.domain.payments import hold_for_payment
 from api.domain.restock import alert_subscribers
-from api.models import InboundShipment, Line, Order, Store, Variant
+from api.domain.stock import ADJUSTED, ALLOCATED as TAKEN, RECEIVED, allocated_many, move, owe_platform
+from api.models import InboundShipment, Line, Order, PurchaseOrder, Store, Variant
 
 # Receipts add up without a natural end, so the stock on hand is a 64-bit column bounded by what
 # a JSON number holds exactly (the widget reads it in JavaScript); a receipt past it is refused.
@@ -73,9 +75,14 @@ def supply_curves(session: Session, variant_pks: list[int]) -> dict[int, SupplyC
     """Each variant's inbound shipments not yet received, in one query."""
     shipments: dict[int, list[tuple[date, int]]] = defaultdict(list)
     if variant_pks:
+        # What is still to come: a line received in part counts for the rest; a cancelled purchase
+        # order counts for nothing.
         rows = session.execute(
-            select(InboundShipment.variant_pk, InboundShipment.expected_on, InboundShipment.quantity)
-            .where(InboundShipment.variant_pk.in_(variant_pks), InboundShipment.received_on.is_(None))
+            select(InboundShipment.variant_pk, InboundShipment.expected_on,
+                   InboundShipment.quantity - func.coalesce(InboundShipment.quantity_received, 0))
+            .join(PurchaseOrder, InboundShipment.purchase_order_id == PurchaseOrder.id)
+            .where(InboundShipment.variant_pk.in_(variant_pks), InboundShipment.received_on.is_(None),
+                   PurchaseOrder.status != CANCELLED)
             .order_by(InboundShipment.expected_on, InboundShipment.id)
         )
         for pk, expected_on, quantity in rows:
@@ -112,36 +119,96 @@ def settle_state(line: Line) -> None:
 # --- ETAs -----------------------------------------------------------------------------------
 
 
-def recompute_etas(session: Session, store: Store, variant: Variant) -> None:
-    """Give every waiting line of the variant its current ETA. A line whose date moves gets a
-    timeline entry and an `eta_changed` notification; a line that stops waiting loses its ETA."""
+def store_calendar(store: Store) -> Calendar:
+    return Calendar(today=store_today(store), handling_days=store.handling_days,
+                    working_days=tuple(store.working_days or WEEKDAYS))
+
+
+def queue_with_etas(
+    session: Session, store: Store, variant: Variant, shipments: list[tuple[date, int]] | None = None
+) -> list[tuple[Line, Eta]]:
+    """Each waiting line of the variant with the ETA it gets from the variant's inbound, or from
+    `shipments` (expected date, units) instead when given: what a change to inbound would do. A
+    lead-time date counts from the day it was promised, so it stays where it is."""
     lines = queue(session, variant)
-    curve = supply_curves(session, [variant.id])[variant.id]
+    curve = (SupplyCurve.from_inbound(shipments) if shipments is not None
+             else supply_curves(session, [variant.id])[variant.id])
     etas = queue_etas(
         [line.quantity_waiting for line in lines],
         curve,
         lead_time_days=variant.lead_time_days,
-        handling_days=store.handling_days,
-        today=clock.today(),
+        calendar=store_calendar(store),
+        lead_time_from=[line.lead_time_from for line in lines],
     )
-    changes = [(line, change) for line, eta in zip(lines, etas) if (change := _set_eta(line, eta))]
+    return list(zip(lines, etas))
+
+
+def date_moves(line: Line, eta: Eta) -> bool:
+    """Whether giving the line this ETA tells its shopper of a new date (`eta_changed`): its date
+    changes, it becomes delayed (once), or it stops being delayed."""
+    if line.eta_source is None:
+        return False
+    if eta.source == "delayed":
+        return line.eta_source != "delayed" and line.eta_date is not None
+    return line.eta_date != eta.date or line.eta_source == "delayed"
+
+
+def recompute_etas(session: Session, store: Store, variant: Variant) -> None:
+    """Give every waiting line of the variant its current ETA. A line whose date moves gets a
+    timeline entry and an `eta_changed` notification; a line that stops waiting loses its ETA.
+    Recomputing for an unrelated change (the product's message) moves no lead-time date."""
+    today = store_today(store)
+    changes = [(line, change) for line, eta in queue_with_etas(session, store, variant)
+               if (change := _set_eta(line, eta, today))]
     record_many(session, changes, "eta_changed")
 
 
-def _set_eta(line: Line, eta: Eta) -> dict | None:
+def _set_eta(line: Line, eta: Eta, today: date) -> dict | None:
     """Set a line's ETA; what to announce when its date moved."""
+    if eta.source == "lead_time" and line.lead_time_from is None:
+        line.lead_time_from = today  # a new lead-time promise counts from today
+    elif eta.source not in ("lead_time", "delayed"):
+        line.lead_time_from = None
     if line.eta_source is None:  # a new line: its first promise, announced with the order
         line.eta_date, line.eta_source = eta.date, eta.source
         line.first_promised_on = eta.date
         return None
-    if line.eta_date == eta.date:
+    if eta.source == "delayed":  # keeps the date it missed; announced once, when it becomes delayed
+        if line.eta_source == "delayed" or line.eta_date is None:
+            line.eta_source = eta.source
+            return None
+        old = line.eta
+        line.eta_source = eta.source
+        return {"old_eta": old, "new_eta": eta.as_dict()}
+    if line.eta_date == eta.date and line.eta_source != "delayed":
         line.eta_source = eta.source
         return None
-    old = {"date": line.eta_date.isoformat() if line.eta_date else None, "source": line.eta_source}
+    old = line.eta
     line.eta_date, line.eta_source = eta.date, eta.source
     if line.first_promised_on is None:
         line.first_promised_on = eta.date
     return {"old_eta": old, "new_eta": eta.as_dict()}
+
+
+def recompute_store(session: Session, store: Store) -> int:
+    """Recompute every waiting line's ETA in the store (variants locked in id order, like every
+    other locker). Returns the variants recomputed."""
+    variant_ids = session.scalars(
+        select(Variant.variant_id).join(Line, Line.variant_pk == Variant.id)
+        .where(Variant.store_id == store.id, Line.state == WAITING).distinct().order_by(Variant.variant_id)
+    ).all()
+    for variant_id in variant_ids:
+        recompute_etas(session, store, lock_variant(session, store, variant_id))
+    return len(variant_ids)
+
+
+def overdue_inbound(session: Session, store: Store) -> list[InboundShipment]:
+    """Inbound shipments not received by their expected date (the store's today)."""
+    return list(session.scalars(
+        select(InboundShipment).where(InboundShipment.store_id == store.id, InboundShipment.received_on.is_(None),
+                                      InboundShipment.expected_on < store_today(store))
+        .order_by(InboundShipment.expected_on, InboundShipment.id).options(joinedload(InboundShipment.variant))
+    ))
 
 
 def clear_eta(line: Line) -> None:
@@ -158,6 +225,8 @@ class OrderLineIn:
     unit_price: int
     external_id: int | None = None
     quantity_backordered: int | None = None  # what the platform says, when it says
+    unit_price_ex_tax: int | None = None  # paid per unit without tax (None: no tax)
+    list_price: int | None = None  # the catalog's price per unit before discounts (None: unit_price)
 
 
 def ingest_order(
@@ -174,6 +243,7 @@ def ingest_order(
     placed_at: datetime | None = None,
     phone: str = "",
     enforce_limit: bool = True,
+    refundable: bool = True,
 ) -> Order:
     """Record an order: each line takes what is on hand and the rest waits in the queue.
 
@@ -209,24 +279,19 @@ def ingest_order(
         phone=phone,
         currency=currency,
         placed_at=placed_at,
+        refundable=refundable,
     )
     session.add(order)
     for index, line_in in enumerate(lines):
         variant = variants[line_in.variant_id]
         if line_in.quantity_backordered is not None:
             backordered = min(line_in.quantity_backordered, line_in.quantity)
-            variant.on_hand = max(0, variant.on_hand - (line_in.quantity - backordered))
         else:
-            taken = min(variant.on_hand, line_in.quantity)
-            backordered = line_in.quantity - taken
-            variant.on_hand -= taken
+            backordered = line_in.quantity - min(variant.on_hand, line_in.quantity)
         if backordered:
             capacity = backorder_capacity(variant, waiting.get(variant.id, 0))
             if enforce_limit and capacity is not None and backordered > capacity:
-                raise Conflict(
-                    f"Only {capacity} more of {variant.name or variant.sku} can be backordered.",
-                    {"json": {"lines": {str(index): {"quantity": [f"At most {capacity} can be backordered."]}}}},
-                )
+                _refuse_backorder(variant, capacity, line_in.quantity - backordered, index)
             waiting[variant.id] = waiting.get(variant.id, 0) + backordered
         line = Line(
             store_id=store.id,
@@ -243,13 +308,19 @@ def ingest_order(
             quantity_cancelled=0,
             payment_mode=PAY_NOW,
             unit_price=line_in.unit_price,
+            unit_price_ex_tax=line_in.unit_price_ex_tax,
+            list_price=line_in.list_price,
             currency=currency,
             queued_at=placed_at,
             state=WAITING,
         )
         settle_state(line)
         order.lines.append(line)
-    session.flush()
+        session.flush()
+        taken = line_in.quantity - backordered
+        if taken > variant.on_hand:  # the platform sold units on hand that we had not counted yet
+            move(session, variant, ADJUSTED, taken - variant.on_hand, note="sold by the platform from stock")
+        move(session, variant, TAKEN, taken, line=line, note="order")
 
     for variant in variants.values():
         recompute_etas(session, store, variant)
@@ -274,6 +345,23 @@ def ingest_order(
     return order
 
 
+def _refuse_backorder(variant: Variant, capacity: int, in_stock: int, index: int):
+    """Refuse a line that does not fit, naming the real reason: backorders are off, the limit is
+    reached, or only so many more fit under it."""
+    name = variant.name or variant.sku
+    if not variant.backorders_enabled:
+        reason, field = "backorders_off", "This item cannot be backordered."
+        message = (f"{name} cannot be backordered; {in_stock} in stock now." if in_stock
+                   else f"{name} is sold out and cannot be backordered.")
+    elif capacity == 0:
+        reason, field = "backorder_limit_reached", "The backorder limit is reached."
+        message = f"{name} is sold out: its backorder limit is reached."
+    else:
+        reason, field = "backorder_limit", f"At most {capacity} can be backordered."
+        message = f"Only {capacity} more of {name} can be backordered."
+    raise Conflict(message, {"json": {"lines": {str(index): {"quantity": [field]}}}, "reason": reason})
+
+
 # --- stock arriving -------------------------------------------------------------------------
 
 
@@ -284,23 +372,34 @@ class Allocation:
     quantity: int
 
 
+def first_come_first_served(lines: list[Line], units: int) -> list[tuple[Line, int]]:
+    """Which lines of a queue (head first) `units` serve, and how many each gets; the last line
+    served may be served in part."""
+    served = []
+    for line in lines:
+        if units <= 0:
+            break
+        share = min(line.quantity_waiting, units)
+        served.append((line, share))
+        units -= share
+    return served
+
+
 def allocate(session: Session, store: Store, variant: Variant) -> list[Allocation]:
     """Give on-hand units of a locked variant to its queue, first come first served; the last
     line served may be served in part. ETAs of the lines still waiting are recomputed. A
     pay-later line served in full is held for payment; stock left over alerts restock
     subscribers."""
     allocations, served = [], []
-    for line in queue(session, variant):
-        if variant.on_hand <= 0:
-            break
-        units = min(line.quantity_waiting, variant.on_hand)
-        variant.on_hand -= units
+    taken = first_come_first_served(queue(session, variant), variant.on_hand)
+    for line, units in taken:
         line.quantity_allocated += units
         settle_state(line)
         if line.state != WAITING:
             clear_eta(line)
         served.append((line, {"quantity": units, "state": line.state}))
         allocations.append(Allocation(line.order.order_id, line.id, units))
+    allocated_many(session, variant, taken)
     # A line held for payment gets one message, the payment request (in stock, held until, pay
     # this): "allocated" goes on its timeline only.
     to_pay = [(line, data) for line, data in served if line.state == AWAITING_PAYMENT]
@@ -314,10 +413,26 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
     return allocations
 
 
+def settle_purchase_order(purchase_order: PurchaseOrder) -> None:
+    """Derive a purchase order's status from its lines (a cancelled one stays cancelled)."""
+    if purchase_order.status == CANCELLED:
+        return
+    lines = purchase_order.lines
+    if lines and all(line.received_on is not None for line in lines):
+        purchase_order.status = "received"
+    elif any(line.quantity_received for line in lines):
+        purchase_order.status = "partly_received"
+    else:
+        purchase_order.status = "open"
+
+
 def receive(
-    session: Session, store: Store, variant_id: int, quantity: int, inbound_id: int | None = None
+    session: Session, store: Store, variant_id: int, quantity: int, inbound_id: int | None = None,
+    *, in_full: bool = True,
 ) -> tuple[list[Allocation], int]:
-    """Receive stock: allocate it to the queue, put the rest on hand, mark the inbound received."""
+    """Receive stock: allocate it to the queue, put the rest on hand, and count it against the
+    inbound shipment (purchase-order line) named, if any. That line is done with when `in_full`
+    (the inbound route's receipt closes it whatever came) or once everything it expected came."""
     variant = lock_variant(session, store, variant_id)
     if inbound_id is not None:
         inbound = session.get(InboundShipment, inbound_id)
@@ -325,13 +440,18 @@ def receive(
             raise NotFound(f"Inbound shipment {inbound_id} does not exist for this variant.")
         if inbound.received_on is not None:
             raise Conflict(f"Inbound shipment {inbound_id} was already received.")
+        if inbound.purchase_order.status == CANCELLED:
+            raise Conflict(f"Inbound shipment {inbound_id} belongs to a cancelled purchase order.")
     if variant.on_hand + quantity > MAX_ON_HAND:
         raise Invalid(f"On hand would pass {MAX_ON_HAND:,} units.",
                       {"json": {"quantity": [f"At most {MAX_ON_HAND - variant.on_hand} more units on hand."]}})
     if inbound_id is not None:
-        inbound.received_on = clock.today()
-        inbound.quantity_received = quantity
-    variant.on_hand += quantity
+        inbound.quantity_received = (inbound.quantity_received or 0) + quantity
+        if in_full or inbound.quantity_received >= inbound.quantity:
+            inbound.received_on = store_today(store)
+        settle_purchase_order(inbound.purchase_order)
+    move(session, variant, RECEIVED, quantity, note=f"inbound {inbound_id}" if inbound_id else "receipt")
+    owe_platform(session, store, variant, quantity, "receipt")
     allocations = allocate(session, store, variant)
     if inbound_id is not None and not allocations:
         recompute_etas(session, store, variant)  # the received inbound no longer counts as supply

@@ -9,6 +9,7 @@ from api.domain.backorders import (
 )
 from api.domain.events import record
 from api.domain.payments import open_payment
+from api.domain.stock import RELEASED, SHIPPED as SHIPPED_UNITS, move
 from api.models import Line, Store
 
 
@@ -29,6 +30,7 @@ def ship_units(session: Session, store: Store, line: Line, quantity: int) -> int
     settle_state(line)
     if line.state != WAITING:
         clear_eta(line)
+    move(session, variant, SHIPPED_UNITS, units, line=line, note="shipped by the platform")
     record(session, line, "shipped", {"quantity": units, "state": line.state})
     if from_waiting or was_waiting:
         recompute_etas(session, store, variant)  # the lines behind it may move up
@@ -55,7 +57,9 @@ def cancel_units(session: Session, store: Store, line: Line, quantity: int, *, r
     if payment is not None and line.state == CANCELLED:
         payment.status = "cancelled"
     record(session, line, "cancelled", {"quantity": units, "reason": reason, "refund": None})
-    variant.on_hand += from_allocated
+    # The platform returned these units to its own count when it cancelled the order: nothing to
+    # write back.
+    move(session, variant, RELEASED, from_allocated, line=line, note=reason)
     if not allocate(session, store, variant):
         recompute_etas(session, store, variant)
     return units

@@ -14,7 +14,8 @@ from api.domain.availability import alternative_dict, alternatives_of
 from api.domain.backorders import PAY_LATER, PAY_NOW, SWITCHED, WAITING
 from api.domain.errors import NotFound
 from api.domain.payments import open_payment, payment_dict
-from api.models import Line, Order, Store, TimelineEvent, Variant
+from api.domain.reasons import reason_text
+from api.models import Line, Order, Refund, Store, TimelineEvent, Variant
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,9 @@ def replaced_lines(session: Session, line_ids: list[int]) -> dict[int, int]:
 
 def refund_per_unit(session: Session, line: Line) -> int:
     """What cancelling one unit gives back, as `actions.cancel` does it: its price when paid, less
-    the unpaid part of a dearer switch's difference; nothing on a pay-later line."""
-    if line.payment_mode != PAY_NOW:
+    the unpaid part of a dearer switch's difference; nothing on a pay-later line, nor on one whose
+    move to pay later is refunding it already."""
+    if line.payment_mode != PAY_NOW or pay_later_pending(session, line):
         return 0
     payment = open_payment(session, line)
     unpaid = payment.amount // payment.quantity if payment and payment.purpose == "switch_difference" else 0
@@ -160,7 +162,36 @@ def cancel_refusal(store: Store, line: Line) -> str | None:
     return None
 
 
-def switch_refusal(line: Line) -> str | None:
+def catalog_price(line: Line) -> int:
+    """The line's price per unit as the catalog lists it (before discounts, on the catalog's tax
+    basis), the basis to compare alternatives' prices with."""
+    return line.list_price if line.list_price is not None else line.unit_price
+
+
+def price_difference(line: Line, variant: Variant) -> int:
+    """What switching one unit of `line` to `variant` costs the shopper (negative: is given
+    back). Catalog prices are compared on one basis (the line's catalog price, the same tax
+    basis as the variant's), then scaled by what the shopper actually paid for the line against
+    its catalog price: the line's discount applies, tax is counted once, and a cheaper switch
+    never gives back more than was paid."""
+    listed = catalog_price(line)
+    return scaled(variant.price - listed, listed, line.unit_price)
+
+
+def scaled(amount: int | None, basis: int, paid: int) -> int | None:
+    if amount is None:
+        return None
+    return round(amount * paid / basis) if basis else amount
+
+
+def pay_later_pending(session: Session, line: Line) -> bool:
+    """A move to pay later waits for its refund."""
+    return session.scalar(select(Refund.id).where(
+        Refund.line_pk == line.id, Refund.reason == "pay_later", Refund.status.in_(("pending", "sending")),
+    )) is not None
+
+
+def switch_refusal(session: Session, line: Line) -> str | None:
     """Why the line as a whole cannot be switched (before looking at alternatives)."""
     if line.state == SWITCHED:
         return "switched"
@@ -170,6 +201,8 @@ def switch_refusal(line: Line) -> str | None:
         return "already_shipped"
     if line.payment_mode == PAY_LATER:
         return "pay_later_line"
+    if pay_later_pending(session, line):
+        return "pay_later_pending"
     return None
 
 
@@ -183,20 +216,25 @@ def alternative_refusal(store: Store, line: Line, alternative: Variant) -> str |
         return "no_alternative_in_stock"
     if alternative.currency != line.currency:
         return "currency_mismatch"
-    if alternative.price > line.unit_price and store.dearer_switch != "pay_difference":
+    if alternative.price > catalog_price(line) and store.dearer_switch != "pay_difference":
         return "dearer_switch_refused"
     return None
 
 
-def pay_later_refusal(store: Store, line: Line) -> str | None:
+def pay_later_refusal(session: Session, store: Store, line: Line) -> str | None:
     if not store.pay_later_enabled:
         return "pay_later_disabled"
     if line.state != WAITING:
         return "not_waiting"
     if line.payment_mode == PAY_LATER:
         return "already_pay_later"
+    if pay_later_pending(session, line):
+        return "pay_later_pending"
     if line.quantity_allocated or line.quantity_shipped:
         return "partly_allocated"
+    if not line.order.refundable:
+        # Pay later refunds the line now; without a refund to the shopper it would charge twice.
+        return "not_refundable"
     return None
 
 
@@ -238,7 +276,7 @@ def line_detail(session: Session, store: Store, line: Line) -> dict:
     events = timeline(session, line)
     alternatives = []
     cancel_reason = cancel_refusal(store, line)
-    switch_reason = switch_refusal(line)
+    switch_reason = switch_refusal(session, line)
     if switch_reason is None:
         offered = alternatives_of(session, store, line.variant)
         for variant in offered:
@@ -247,7 +285,7 @@ def line_detail(session: Session, store: Store, line: Line) -> dict:
                 continue  # only alternatives on hand for the whole quantity are shown
             alternatives.append({
                 **alternative_dict(variant),
-                "price_difference": (variant.price - line.unit_price) * switch_units(line),
+                "price_difference": price_difference(line, variant) * switch_units(line),
                 "switch": _action(reason),
             })
         if not alternatives:
@@ -265,6 +303,8 @@ def line_detail(session: Session, store: Store, line: Line) -> dict:
         **unit_counts(line),
         "state": line.state,
         "eta": line.eta,
+        "reason": reason_text(line.variant.reason_code, line.variant.reason, line.order.locale)
+        if line.state == WAITING else "",
         "queue": queue_place(session, line),
         "payment_mode": line.payment_mode,
         "unit_price": line.unit_price,
@@ -275,7 +315,7 @@ def line_detail(session: Session, store: Store, line: Line) -> dict:
                        "max_quantity": cancellable_units(store, line) if cancel_reason is None else 0,
                        "refund_per_unit": refund_per_unit(session, line)},
             "switch": _action(switch_reason),
-            "pay_later": _action(pay_later_refusal(store, line)),
+            "pay_later": _action(pay_later_refusal(session, store, line)),
             "pay_now": _action(pay_now_refusal(line)),
         },
         "alternatives": alternatives,

@@ -5,14 +5,17 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.domain.backorders import recompute_store
 from api.domain.errors import Conflict, NotFound
 from api.models import AdminApiKey, Store
 
 SETTINGS_FIELDS = (
     "name", "cancel_window_days", "cancel_allocated", "pay_later_enabled", "payment_hold_days",
     "handling_days", "dearer_switch", "delay_incentive", "storefront_origins",
-    "notification_channels",
+    "notification_channels", "timezone", "working_days",
 )
+# Settings that decide every ETA: changing one recomputes them.
+CALENDAR_FIELDS = ("handling_days", "timezone", "working_days")
 
 
 def _digest(api_key: str) -> str:
@@ -53,7 +56,15 @@ def get_store(session: Session, store_hash: str) -> Store:
     return store
 
 
-def update_settings(store: Store, fields: dict) -> Store:
+def update_settings(session: Session, store: Store, fields: dict) -> Store:
+    """Change the policy; a change to handling days, time zone or working days recomputes the
+    ETA of every waiting line."""
+    if "working_days" in fields:
+        fields = {**fields, "working_days": sorted(set(fields["working_days"]))}
+    changed = any(name in fields and fields[name] != getattr(store, name) for name in CALENDAR_FIELDS)
     for name, value in fields.items():
         setattr(store, name, value)
+    if changed:
+        session.flush()
+        recompute_store(session, store)
     return store

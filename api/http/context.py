@@ -1,11 +1,10 @@
 """The request's database session and the authenticated caller."""
-from flask import abort, current_app, g, request
-from sqlalchemy import select
+from flask import abort, g, request
 
+from api.domain.console_sessions import api_key_label, find_session
 from api.domain.stores import store_for_api_key
 from api.extensions import db
 from api.http.errors import error_response
-from api.models import Store
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -32,30 +31,24 @@ def bearer_token() -> str | None:
 
 
 def admin_store():
-    """The store whose admin API key authenticates this request; 401 otherwise."""
+    """The store this request's admin API key or console session belongs to; 401 otherwise.
+    Also sets `g.actor`, who the audit log says made the change."""
     if "store" not in g:
         token = bearer_token()
         store = store_for_api_key(session(), token) if token else None
-        if store is None and token:
-            store = _store_for_admin_session(token)
+        if store is not None:
+            g.actor = api_key_label(token)
+        elif token and (found := find_session(session(), token)):
+            store, g.console_session = found
+            g.actor = g.console_session.label
         if store is None:
             abort(
                 error_response(
                     401,
-                    "A valid admin API key is required: Authorization: Bearer <admin_api_key>.",
+                    "A valid admin API key or console session is required: Authorization: Bearer <token>.",
                     headers={"WWW-Authenticate": 'Bearer realm="admin"'},
                 )
             )
         g.store = store
         g.idempotency_scope = "admin"
     return g.store
-
-
-def _store_for_admin_session(token: str):
-    """The merchant's admin session from the BigCommerce control panel (/bigcommerce/load)."""
-    from api.bigcommerce import admin_session
-
-    store_hash = admin_session.store_hash_of(current_app.config["SECRET_KEYS"], token)
-    if store_hash is None:
-        return None
-    return session().scalar(select(Store).where(Store.hash == store_hash, Store.active))

@@ -15,7 +15,7 @@ from api.http.schemas import MAX_ROW_ID, MAX_SAFE_INTEGER
 
 SECURITY_SCHEMES = {
     "admin": {"type": "http", "scheme": "bearer",
-              "description": "The store's admin API key (or the control panel's admin session)."},
+              "description": "The store's admin API key, or a console session (POST /api/v1/admin/sessions, or handed to the console by /bigcommerce/load)."},
     "shopper": {"type": "http", "scheme": "bearer",
                 "description": "A shopper session token from POST /api/v1/stores/{store_hash}/sessions."},
 }

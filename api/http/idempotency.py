@@ -153,6 +153,9 @@ def idempotent(view):
             db_session.rollback()
             response = domain_error_response(error)
         except Exception:
+            # Safe to free the key for a retry: a view never calls the platform (refunds, order
+            # edits, carts are rows its transaction commits, made later by due jobs), so the
+            # rollback leaves no effect anywhere.
             db_session.rollback()
             db_session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id))
             db_session.commit()

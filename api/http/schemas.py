@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from api.domain import clock
 from api.domain.backorders import MAX_ON_HAND
+from api.domain.reasons import CODES as REASON_CODES
 
 CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="An ISO 4217 code in capitals, such as USD.")
 # Ids and money reach the widget as JSON numbers, so they stay within what JavaScript holds
@@ -93,8 +94,17 @@ class UtcDateTime(fields.DateTime):
 
 
 class Eta(Schema):
-    date = fields.String(allow_none=True, metadata={"format": "date", "description": "null when unknown"})
-    source = fields.String(validate=validate.OneOf(["inbound", "lead_time", "manual", "unknown"]))
+    date = fields.String(allow_none=True, metadata={
+        "format": "date", "description": "null when unknown or delayed; never a date in the past"})
+    source = fields.String(
+        validate=validate.OneOf(["inbound", "lead_time", "manual", "unknown", "delayed"]),
+        metadata={"description": "what the date rests on; `delayed`: the stock it rested on is overdue, "
+                                 "a new date will follow"})
+
+
+def page_of(items, total: int, query: dict) -> dict:
+    """A page of a list, as every paged route answers it."""
+    return {"items": items, "page": query["page"], "per_page": query["per_page"], "total": total}
 
 
 class Pagination(Schema):
@@ -130,6 +140,8 @@ class AvailabilityQuery(Schema):
     variant_ids = IdList(metadata={"description": "Comma-separated, at most 50. Give exactly one of "
                                                   "product_ids and variant_ids.", **ID_LIST})
     quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
+    locale = fields.String(load_default="en", validate=validate.Regexp(r"^[A-Za-z]{2}([-_][A-Za-z]{2})?$"),
+                           metadata={"description": "The shopper's language for `reason` (en, de, fr, es; others read English)."})
 
     @validates_schema
     def one_kind_of_id(self, data, **kwargs):
@@ -166,6 +178,25 @@ class Availability(Schema):
 
 
 # --- admin ----------------------------------------------------------------------------------
+
+
+class ConsoleUser(Schema):
+    id = fields.Integer(allow_none=True, metadata={"description": "The control-panel user's id; null for an API key."})
+    email = fields.String()
+    label = fields.String(metadata={"description": "Who the audit log says made a change."})
+
+
+class ConsoleStore(Schema):
+    hash = fields.String()
+    name = fields.String()
+    platform = fields.String()
+
+
+class ConsoleSessionOut(Schema):
+    token = fields.String(metadata={"description": "Send as Authorization: Bearer <token> to the admin API."})
+    expires_at = UtcDateTime()
+    user = fields.Nested(ConsoleUser)
+    store = fields.Nested(ConsoleStore)
 
 
 class DelayIncentive(Schema):
@@ -225,6 +256,12 @@ class Settings(Body):
     sms_quiet_hours = fields.Nested(SmsQuietHours, allow_none=True, metadata={"description": "null = any hour"})
     merchant_email = fields.String(validate=lambda value: value == "" or validate.Email()(value),
                                    metadata={"description": "Receives the daily digest; empty = none."})
+    timezone = fields.String(validate=_time_zone, metadata={
+        "description": "IANA time zone of the store: its today, ETAs and payment-hold deadlines "
+                       "(BigCommerce stores: from the store's settings at install)."})
+    working_days = fields.List(fields.Integer(validate=validate.Range(min=0, max=6)),
+                               validate=validate.Length(min=1, max=7), metadata={
+        "description": "Days handling counts, 0 = Monday … 6 = Sunday."})
 
 
 class VariantIn(Schema):
@@ -241,7 +278,10 @@ class VariantIn(Schema):
     backorder_limit = StrictInteger(allow_none=True, validate=UNITS)
     lead_time_days = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=3650))
     message = fields.String(validate=validate.Length(max=2000))
-    reason = fields.String(validate=validate.Length(max=2000))
+    reason = fields.String(validate=validate.Length(max=2000),
+                           metadata={"description": "The merchant's own words: shown for reason_code other (or none)."})
+    reason_code = fields.String(validate=validate.OneOf(("",) + REASON_CODES),
+                                metadata={"description": "Shown to shoppers translated; \"\" = none."})
     alternatives = fields.List(StrictInteger(validate=POSITIVE), validate=validate.Length(max=20))
 
 
@@ -259,6 +299,38 @@ class VariantOut(VariantIn):
 
 class VariantQuery(Pagination):
     state = fields.String(validate=validate.OneOf(["in_stock", "backorder", "sold_out"]))
+    search = fields.String(validate=validate.Length(max=255), metadata={"description": "Part of the SKU or name."})
+
+
+class VariantChanges(Body):
+    """What a bulk edit may change; fields not given stay as they are."""
+
+    not_empty = True
+
+    backorders_enabled = StrictBoolean()
+    backorder_limit = StrictInteger(allow_none=True, validate=UNITS, metadata={"description": "null = unlimited"})
+    lead_time_days = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=3650))
+    message = fields.String(validate=validate.Length(max=2000))
+    reason = fields.String(validate=validate.OneOf(("",) + REASON_CODES),
+                           metadata={"description": "\"\" removes the reason."})
+    reason_text = fields.String(validate=validate.Length(max=2000),
+                                metadata={"description": "The merchant's words; required with reason other."})
+    alternatives = fields.List(StrictInteger(validate=POSITIVE), validate=validate.Length(max=20))
+
+    @validates_schema
+    def other_has_words(self, data, **kwargs):
+        if data.get("reason") == "other" and not data.get("reason_text", "").strip():
+            raise ValidationError("Say why in a few words when the reason is other.", "reason_text")
+
+
+class BulkVariantPatch(Schema):
+    variant_ids = fields.List(StrictInteger(validate=POSITIVE), required=True,
+                              validate=validate.Length(min=1, max=200))
+    changes = fields.Nested(VariantChanges, required=True)
+
+
+class BulkVariantResult(Schema):
+    items = fields.List(fields.Nested(VariantOut))
 
 
 class VariantPage(Schema):
@@ -283,6 +355,7 @@ class InboundPatch(Body):
 
 class InboundOut(Schema):
     id = StrictInteger()
+    purchase_order_id = StrictInteger(metadata={"description": "The purchase order this is a line of."})
     variant_id = StrictInteger(attribute="variant.variant_id")
     quantity = StrictInteger()
     expected_on = fields.Date()
@@ -398,3 +471,27 @@ class BackorderQueue(Schema):
 
 class QueueQuery(Schema):
     variant_id = fields.Integer(validate=POSITIVE)
+
+
+class RefundQuery(Schema):
+    status = fields.String(validate=validate.OneOf(["pending", "sending", "confirmed", "failed"]))
+
+
+class RefundOut(Schema):
+    id = fields.Integer()
+    order_id = fields.Integer()
+    line_id = fields.Integer()
+    name = fields.String()
+    reason = fields.String(metadata={"description": "cancel, switch, pay_later, unwanted_payment or in_store"})
+    quantity = fields.Integer()
+    amount = fields.Integer(metadata={"description": "Minor units; once confirmed, what the platform refunded."})
+    currency = fields.String()
+    status = fields.String()
+    attempts = fields.Integer()
+    error = fields.String(metadata={"description": "Why it is not made yet, or why it failed."})
+    created_at = UtcDateTime()
+    confirmed_at = UtcDateTime(allow_none=True)
+
+
+class RefundList(Schema):
+    items = fields.List(fields.Nested(RefundOut))

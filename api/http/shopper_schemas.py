@@ -81,6 +81,7 @@ class MyLine(Schema):
     state = fields.String(validate=validate.OneOf(
         ["waiting", "allocated", "awaiting_payment", "shipped", "cancelled", "switched"]))
     eta = fields.Nested(Eta, allow_none=True)
+    reason = fields.String(metadata={"description": "Why it is backordered, in the order's language; empty when not waiting or none given."})
     queue = fields.Nested(QueuePlace, allow_none=True)
     payment_mode = fields.String(validate=validate.OneOf(["pay_now", "pay_later"]))
     unit_price = StrictInteger()

@@ -10,6 +10,8 @@ from functools import cache
 
 from babel import Locale
 
+from api.domain.money import exponent
+
 LOCALES = ("en", "de", "fr", "es")
 
 MONTHS = {
@@ -24,7 +26,6 @@ MONTHS = {
 }
 DATE_FORMAT = {"en": "{d} {m} {y}", "de": "{d}. {m} {y}", "fr": "{d} {m} {y}", "es": "{d} de {m} de {y}"}
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
-ZERO_DECIMAL = {"JPY", "KRW", "VND", "CLP", "ISK", "HUF", "TWD", "UGX"}
 
 MESSAGES = {
     "en": {
@@ -46,6 +47,12 @@ MESSAGES = {
         "label_tracking": "Tracking number",
         "label_carrier": "Carrier",
         "eta_unknown": "date not known yet",
+        "eta_delayed": "delayed — new date to follow",
+        "basis_delayed": "The stock we were waiting for is late and we do not have a new date yet. We will write to you as soon as we do.",
+        "why_delayed": "The stock we counted on has not arrived when expected.",
+        "eta_delayed_subject": "Update: {name} is delayed",
+        "eta_delayed_sms": "{store}: {name} (order #{order}) is delayed; we will send a new date as soon as we have one.",
+        "time_in_zone": "{time} ({zone} time)",
         "basis_inbound": {
             "one": "This date rests on stock expected on {inbound}, counting the orders placed before yours, plus {days} day to pack it.",
             "other": "This date rests on stock expected on {inbound}, counting the orders placed before yours, plus {days} days to pack it.",
@@ -95,7 +102,7 @@ MESSAGES = {
         "payment_intro_open": "{name} from order #{order} is in stock. Pay {amount} and we will ship it.",
         "paylater_subject": "You will pay for {name} when it is ready",
         "paylater_intro": "{name} from order #{order} keeps its place in line, and you pay only when it is ready to ship.",
-        "paylater_refund": "We are refunding {amount} now.",
+        "paylater_refund": "We have refunded {amount}.",
         "paylater_sms": "{store}: you will pay for {name} (order #{order}) when it is ready. Refund: {amount}.",
         "received_subject": "Thank you: {name} is paid",
         "received_intro": "We received {amount} for {name} from order #{order}. It will ship soon.",
@@ -118,13 +125,16 @@ MESSAGES = {
         "shipped_sms": "{store}: {name} (order #{order}) has shipped.",
         "cancelled_subject": "{name} is cancelled",
         "cancelled_intro": "We have cancelled {quantity} × {name} from order #{order}.",
-        "cancelled_refund": "A refund of {amount} is on its way to your original payment method.",
+        "cancelled_refund": "We have asked for a refund of {amount} to your original payment method, and will email you once it is made.",
+        "refund_subject": "Your refund of {amount} is made",
+        "refund_intro": "We have refunded {amount} for {name} from order #{order} to your original payment method.",
+        "refund_sms": "{store}: {amount} refunded for {name} (order #{order}).",
         "cancelled_no_refund": "You had not paid for it, so there is nothing to refund.",
         "cancelled_by_store": "Any money owed to you is refunded by {store} to your original payment method.",
         "cancelled_sms": "{store}: {name} (order #{order}) is cancelled. Refund: {amount}.",
         "switched_subject": "You switched to {new_name}",
         "switched_intro": "We replaced {name} with {new_name} in order #{order}. It is in stock and will ship soon.",
-        "switched_refund": "We are refunding the difference of {amount}.",
+        "switched_refund": "We have asked for a refund of the difference of {amount}, and will email you once it is made.",
         "switched_pay": "The difference of {amount} is still to pay.",
         "switched_pay_by": "Pay the difference of {amount} by {deadline} and we will ship it.",
         "switched_sms": "{store}: order #{order} now has {new_name} instead of {name}.",
@@ -157,6 +167,12 @@ MESSAGES = {
         "label_tracking": "Sendungsnummer",
         "label_carrier": "Versanddienst",
         "eta_unknown": "Datum noch nicht bekannt",
+        "eta_delayed": "verspätet – neues Datum folgt",
+        "basis_delayed": "Die erwartete Ware ist verspätet und wir haben noch kein neues Datum. Wir schreiben Ihnen, sobald wir eines haben.",
+        "why_delayed": "Die erwartete Ware ist nicht rechtzeitig eingetroffen.",
+        "eta_delayed_subject": "Update: {name} verspätet sich",
+        "eta_delayed_sms": "{store}: {name} (Bestellung #{order}) verspätet sich; wir melden uns mit einem neuen Datum, sobald wir eines haben.",
+        "time_in_zone": "{time} Uhr ({zone})",
         "basis_inbound": {
             "one": "Dieses Datum beruht auf Ware, die am {inbound} erwartet wird, unter Berücksichtigung der Bestellungen vor Ihrer, plus {days} Tag zum Verpacken.",
             "other": "Dieses Datum beruht auf Ware, die am {inbound} erwartet wird, unter Berücksichtigung der Bestellungen vor Ihrer, plus {days} Tage zum Verpacken.",
@@ -206,7 +222,7 @@ MESSAGES = {
         "payment_intro_open": "{name} aus Bestellung #{order} ist vorrätig. Zahlen Sie {amount}, dann versenden wir.",
         "paylater_subject": "Sie zahlen {name} erst, wenn der Artikel bereit ist",
         "paylater_intro": "{name} aus Bestellung #{order} behält seinen Platz in der Reihe, und Sie zahlen erst, wenn er versandbereit ist.",
-        "paylater_refund": "Wir erstatten Ihnen jetzt {amount}.",
+        "paylater_refund": "Wir haben Ihnen {amount} erstattet.",
         "paylater_sms": "{store}: Sie zahlen {name} (Bestellung #{order}) erst, wenn er bereit ist. Erstattung: {amount}.",
         "received_subject": "Vielen Dank: {name} ist bezahlt",
         "received_intro": "Wir haben {amount} für {name} aus Bestellung #{order} erhalten. Der Versand erfolgt in Kürze.",
@@ -229,13 +245,16 @@ MESSAGES = {
         "shipped_sms": "{store}: {name} (Bestellung #{order}) wurde versandt.",
         "cancelled_subject": "{name} ist storniert",
         "cancelled_intro": "Wir haben {quantity} × {name} aus Bestellung #{order} storniert.",
-        "cancelled_refund": "Eine Erstattung von {amount} geht an Ihre ursprüngliche Zahlungsart.",
+        "cancelled_refund": "Wir haben eine Erstattung von {amount} an Ihre ursprüngliche Zahlungsart veranlasst und schreiben Ihnen, sobald sie erfolgt ist.",
+        "refund_subject": "Ihre Erstattung von {amount} ist erfolgt",
+        "refund_intro": "Wir haben {amount} für {name} aus Bestellung #{order} an Ihre ursprüngliche Zahlungsart erstattet.",
+        "refund_sms": "{store}: {amount} für {name} (Bestellung #{order}) erstattet.",
         "cancelled_no_refund": "Sie hatten noch nicht bezahlt, daher gibt es nichts zu erstatten.",
         "cancelled_by_store": "Ein Ihnen zustehender Betrag wird von {store} auf Ihre ursprüngliche Zahlungsart erstattet.",
         "cancelled_sms": "{store}: {name} (Bestellung #{order}) ist storniert. Erstattung: {amount}.",
         "switched_subject": "Sie haben zu {new_name} gewechselt",
         "switched_intro": "Wir haben {name} in Bestellung #{order} durch {new_name} ersetzt. Der Artikel ist vorrätig und wird in Kürze versandt.",
-        "switched_refund": "Wir erstatten die Differenz von {amount}.",
+        "switched_refund": "Wir haben die Erstattung der Differenz von {amount} veranlasst und schreiben Ihnen, sobald sie erfolgt ist.",
         "switched_pay": "Die Differenz von {amount} ist noch zu zahlen.",
         "switched_pay_by": "Zahlen Sie die Differenz von {amount} bis zum {deadline}, dann versenden wir.",
         "switched_sms": "{store}: Bestellung #{order} enthält jetzt {new_name} statt {name}.",
@@ -268,6 +287,12 @@ MESSAGES = {
         "label_tracking": "Numéro de suivi",
         "label_carrier": "Transporteur",
         "eta_unknown": "date encore inconnue",
+        "eta_delayed": "retardé — nouvelle date à venir",
+        "basis_delayed": "Le stock attendu est en retard et nous n'avons pas encore de nouvelle date. Nous vous écrirons dès que nous en aurons une.",
+        "why_delayed": "Le stock attendu n'est pas arrivé à la date prévue.",
+        "eta_delayed_subject": "Mise à jour : {name} est retardé",
+        "eta_delayed_sms": "{store} : {name} (commande n° {order}) est retardé ; nous vous donnerons une nouvelle date dès que possible.",
+        "time_in_zone": "{time} (heure de {zone})",
         "basis_inbound": {
             "one": "Cette date repose sur un arrivage prévu le {inbound}, en tenant compte des commandes passées avant la vôtre, plus {days} jour de préparation.",
             "other": "Cette date repose sur un arrivage prévu le {inbound}, en tenant compte des commandes passées avant la vôtre, plus {days} jours de préparation.",
@@ -317,7 +342,7 @@ MESSAGES = {
         "payment_intro_open": "{name} de la commande n° {order} est en stock. Réglez {amount} et nous l'expédions.",
         "paylater_subject": "Vous réglerez {name} quand il sera prêt",
         "paylater_intro": "{name} de la commande n° {order} garde sa place dans la file, et vous ne payez que lorsqu'il est prêt à partir.",
-        "paylater_refund": "Nous vous remboursons {amount} dès maintenant.",
+        "paylater_refund": "Nous vous avons remboursé {amount}.",
         "paylater_sms": "{store} : vous réglerez {name} (commande n° {order}) quand il sera prêt. Remboursement : {amount}.",
         "received_subject": "Merci : {name} est réglé",
         "received_intro": "Nous avons reçu {amount} pour {name} de la commande n° {order}. Il sera bientôt expédié.",
@@ -340,13 +365,16 @@ MESSAGES = {
         "shipped_sms": "{store} : {name} (commande n° {order}) a été expédié.",
         "cancelled_subject": "{name} est annulé",
         "cancelled_intro": "Nous avons annulé {quantity} × {name} de la commande n° {order}.",
-        "cancelled_refund": "Un remboursement de {amount} est en cours vers votre moyen de paiement d'origine.",
+        "cancelled_refund": "Nous avons demandé un remboursement de {amount} sur votre moyen de paiement d'origine et vous écrirons dès qu'il sera effectué.",
+        "refund_subject": "Votre remboursement de {amount} est effectué",
+        "refund_intro": "Nous avons remboursé {amount} pour {name} de la commande n° {order} sur votre moyen de paiement d'origine.",
+        "refund_sms": "{store} : {amount} remboursés pour {name} (commande n° {order}).",
         "cancelled_no_refund": "Vous ne l'aviez pas encore payé : il n'y a rien à rembourser.",
         "cancelled_by_store": "Toute somme qui vous est due est remboursée par {store} sur votre moyen de paiement d'origine.",
         "cancelled_sms": "{store} : {name} (commande n° {order}) est annulé. Remboursement : {amount}.",
         "switched_subject": "Vous avez choisi {new_name}",
         "switched_intro": "Nous avons remplacé {name} par {new_name} dans la commande n° {order}. Il est en stock et sera bientôt expédié.",
-        "switched_refund": "Nous vous remboursons la différence de {amount}.",
+        "switched_refund": "Nous avons demandé le remboursement de la différence de {amount} et vous écrirons dès qu'il sera effectué.",
         "switched_pay": "La différence de {amount} reste à régler.",
         "switched_pay_by": "Payez la différence de {amount} avant le {deadline} et nous l'expédierons.",
         "switched_sms": "{store} : la commande n° {order} contient désormais {new_name} au lieu de {name}.",
@@ -379,6 +407,12 @@ MESSAGES = {
         "label_tracking": "Número de seguimiento",
         "label_carrier": "Transportista",
         "eta_unknown": "fecha aún desconocida",
+        "eta_delayed": "retrasado — nueva fecha próximamente",
+        "basis_delayed": "El stock que esperábamos llega tarde y aún no tenemos una nueva fecha. Te escribiremos en cuanto la tengamos.",
+        "why_delayed": "El stock previsto no ha llegado en la fecha esperada.",
+        "eta_delayed_subject": "Actualización: {name} se retrasa",
+        "eta_delayed_sms": "{store}: {name} (pedido n.º {order}) se retrasa; te enviaremos una nueva fecha en cuanto la tengamos.",
+        "time_in_zone": "{time} (hora de {zone})",
         "basis_inbound": {
             "one": "Esta fecha se basa en la mercancía prevista para el {inbound}, contando los pedidos anteriores al tuyo, más {days} día de preparación.",
             "other": "Esta fecha se basa en la mercancía prevista para el {inbound}, contando los pedidos anteriores al tuyo, más {days} días de preparación.",
@@ -428,7 +462,7 @@ MESSAGES = {
         "payment_intro_open": "{name} del pedido n.º {order} está en stock. Paga {amount} y lo enviamos.",
         "paylater_subject": "Pagarás {name} cuando esté listo",
         "paylater_intro": "{name} del pedido n.º {order} mantiene su lugar en la cola y solo pagas cuando esté listo para enviarse.",
-        "paylater_refund": "Te devolvemos ahora {amount}.",
+        "paylater_refund": "Te hemos reembolsado {amount}.",
         "paylater_sms": "{store}: pagarás {name} (pedido n.º {order}) cuando esté listo. Reembolso: {amount}.",
         "received_subject": "Gracias: {name} está pagado",
         "received_intro": "Hemos recibido {amount} por {name} del pedido n.º {order}. Se enviará pronto.",
@@ -451,13 +485,16 @@ MESSAGES = {
         "shipped_sms": "{store}: {name} (pedido n.º {order}) se ha enviado.",
         "cancelled_subject": "{name} se ha cancelado",
         "cancelled_intro": "Hemos cancelado {quantity} × {name} del pedido n.º {order}.",
-        "cancelled_refund": "Te devolvemos {amount} a tu método de pago original.",
+        "cancelled_refund": "Hemos solicitado el reembolso de {amount} a tu método de pago original y te escribiremos cuando se haya hecho.",
+        "refund_subject": "Tu reembolso de {amount} está hecho",
+        "refund_intro": "Hemos reembolsado {amount} por {name} del pedido n.º {order} a tu método de pago original.",
+        "refund_sms": "{store}: {amount} reembolsados por {name} (pedido n.º {order}).",
         "cancelled_no_refund": "Aún no lo habías pagado, así que no hay nada que devolver.",
         "cancelled_by_store": "{store} te devolverá lo que corresponda a tu método de pago original.",
         "cancelled_sms": "{store}: {name} (pedido n.º {order}) se ha cancelado. Reembolso: {amount}.",
         "switched_subject": "Has cambiado a {new_name}",
         "switched_intro": "Hemos sustituido {name} por {new_name} en el pedido n.º {order}. Está en stock y se enviará pronto.",
-        "switched_refund": "Te devolvemos la diferencia de {amount}.",
+        "switched_refund": "Hemos solicitado el reembolso de la diferencia de {amount} y te escribiremos cuando se haya hecho.",
         "switched_pay": "Queda por pagar la diferencia de {amount}.",
         "switched_pay_by": "Paga la diferencia de {amount} antes del {deadline} y lo enviaremos.",
         "switched_sms": "{store}: el pedido n.º {order} lleva ahora {new_name} en lugar de {name}.",
@@ -510,7 +547,7 @@ class Translator:
 
     def money(self, amount: int, currency: str) -> str:
         """Integer minor units as the locale writes them: $45.00 in English, 45,00 $ elsewhere."""
-        digits = 0 if currency in ZERO_DECIMAL else 2
+        digits = exponent(currency)
         value = amount / (10 ** digits)
         number = f"{value:,.{digits}f}"
         symbol = SYMBOLS.get(currency, currency)

@@ -5,9 +5,10 @@ did, and each item is handled in its own transaction.
 Several workers may run the same job at the same moment: every message a job writes has a fixed
 dedupe key (unique in the outbox), so it is written once whoever gets there first."""
 import logging
+import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -15,7 +16,7 @@ from api.commerce import commerce_for
 from api.db import AppDatabase
 from api.domain import clock
 from api.domain.events import line_summary, notify, recipient, record
-from api.models import Line, OutboxMessage, PaymentRequestRecord, Refund, Store
+from api.models import Line, OutboxMessage, PaymentRequestRecord, Refund, Store, TimelineEvent
 
 log = logging.getLogger(__name__)
 REMINDER_BEFORE = timedelta(days=1)
@@ -72,7 +73,7 @@ def send_payment_reminders(database: AppDatabase) -> int:
 def _is_late(line: Line, threshold_days: int) -> bool:
     """The line's ETA is more than `threshold_days` past its first promise; an ETA that is now
     unknown counts from today."""
-    current = line.eta_date or clock.today()
+    current = line.eta_date if line.eta_source != "delayed" and line.eta_date else clock.today()
     return (current - line.first_promised_on).days > threshold_days
 
 
@@ -95,33 +96,46 @@ def grant_delay_incentives(database: AppDatabase) -> int:
             ]
         for line_id in candidates:
             try:
-                with database.transaction() as session:
-                    granted += _grant(session, store_id, line_id)
+                granted += _grant(database, store_id, line_id)
             except Exception:  # noqa: BLE001 - a platform failure for one line; retried next run
                 log.exception("Delay incentive for line %s failed", line_id)
     return granted
 
 
-def _grant(session: Session, store_id: int, line_id: int) -> int:
+def _grant(database: AppDatabase, store_id: int, line_id: int) -> int:
+    """The incentive (its code chosen by us) is committed first, the coupon made with no
+    transaction open, the message written once it exists. A run that fails half-way is finished
+    by the next with the same code, so a shopper never gets two coupons."""
     key = f"delay_incentive:{line_id}"
-    # Lock the line so two workers never both make a coupon for it (SQLite: BEGIN IMMEDIATE).
-    line = session.scalar(
-        select(Line).where(Line.id == line_id).with_for_update().execution_options(populate_existing=True)
-    )
-    if line is None or session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
-        return 0
-    store = session.get(Store, store_id)
-    policy = store.delay_incentive
-    free_shipping = policy.get("kind") == "free_shipping"
-    percent_off = None if free_shipping else int(policy.get("percent_off", 10))
-    code = commerce_for(store).create_coupon(session, store, line.order, line, percent_off, free_shipping)
-    data = {
-        "code": code, "kind": "free_shipping" if free_shipping else "discount", "percent_off": percent_off,
-        "first_promised_on": line.first_promised_on.isoformat(), "eta": line.eta,
-    }
-    record(session, line, "delay_incentive", data, shopper_visible=False)
-    return int(notify_once(session, store_id, "delay_incentive", key,
-                           {**recipient(line.order), **line_summary(line), **data}))
+    with database.transaction() as session:
+        # Lock the line so two workers never both grant it (SQLite: BEGIN IMMEDIATE).
+        line = session.scalar(
+            select(Line).where(Line.id == line_id).with_for_update().execution_options(populate_existing=True)
+        )
+        if line is None or session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+            return 0
+        store = session.get(Store, store_id)
+        granted = session.scalar(select(TimelineEvent).where(
+            TimelineEvent.line_pk == line.id, TimelineEvent.kind == "delay_incentive"))
+        if granted is not None:
+            data = granted.data
+        else:
+            policy = store.delay_incentive
+            free_shipping = policy.get("kind") == "free_shipping"
+            data = {
+                "code": "BD-" + secrets.token_hex(5).upper(),
+                "kind": "free_shipping" if free_shipping else "discount",
+                "percent_off": None if free_shipping else int(policy.get("percent_off", 10)),
+                "first_promised_on": line.first_promised_on.isoformat(), "eta": line.eta,
+            }
+            record(session, line, "delay_incentive", data, shopper_visible=False)
+        make_coupon = commerce_for(store).coupon_call(session, store, line.order, line, data["code"],
+                                                      data["percent_off"], data["kind"] == "free_shipping")
+    make_coupon()
+    with database.transaction() as session:
+        line = session.get(Line, line_id)
+        return int(notify_once(session, store_id, "delay_incentive", key,
+                               {**recipient(line.order), **line_summary(line), **data}))
 
 
 def send_merchant_digests(database: AppDatabase) -> int:
@@ -152,7 +166,8 @@ def digest(session: Session, store: Store, since: datetime, until: datetime) -> 
         .order_by(Line.id).options(joinedload(Line.order))
     ).all()
     overdue = session.scalars(
-        select(Line).where(Line.store_id == store.id, Line.state == "waiting", Line.eta_date < until.date())
+        select(Line).where(Line.store_id == store.id, Line.state == "waiting",
+                           or_(Line.eta_date < until.date(), Line.eta_source == "delayed"))
         .order_by(Line.eta_date, Line.id).options(joinedload(Line.order))
     ).all()
     refunds = session.scalars(
@@ -165,7 +180,8 @@ def digest(session: Session, store: Store, since: datetime, until: datetime) -> 
                 eta_date=line.first_promised_on.isoformat() if line.first_promised_on else None)
             for line in new
         ],
-        "overdue": [row(line, line.quantity_waiting, eta_date=line.eta_date.isoformat()) for line in overdue],
+        "overdue": [row(line, line.quantity_waiting, eta_date=line.eta_date.isoformat() if line.eta_date else None)
+                    for line in overdue],
         "refunds": [
             row(r.line, r.quantity, amount=r.amount, currency=r.currency, status=r.status, reason=r.reason)
             for r in refunds

@@ -7,12 +7,15 @@ value reaches the HTML through Jinja's autoescaping, so a product name, a mercha
 shopper's first name can never become markup."""
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy.orm import Session
 
+from api.domain.backorders import store_calendar, supply_curves
+from api.domain.dates import zone
+from api.domain.reasons import reason_text
 from api.models import Line, Store
 from api.notifications.catalog import Translator
 from api.tokens import order_link_token, unsubscribe_token
@@ -139,7 +142,20 @@ def _safe_url(url: str | None) -> str:
 
 
 def _eta_text(c: Context, eta: dict | None) -> str:
+    if (eta or {}).get("source") == "delayed":
+        return c.t("eta_delayed")
     return c.t.date((eta or {}).get("date"))
+
+
+def _arrival(c: Context, line: Line | None, ship_date: date) -> date:
+    """The expected date of the inbound shipment a ship date rests on: the latest one still to
+    come that gives that date (handling counts working days); else counted back."""
+    calendar = store_calendar(c.store)
+    if line is not None and c.session is not None:
+        for expected in sorted(supply_curves(c.session, [line.variant_pk])[line.variant_pk].points, reverse=True):
+            if calendar.ship_date(expected[0]) == ship_date:
+                return expected[0]
+    return ship_date - timedelta(days=c.store.handling_days)
 
 
 def _eta_basis(c: Context, eta: dict | None, line: Line | None) -> list[str]:
@@ -149,11 +165,13 @@ def _eta_basis(c: Context, eta: dict | None, line: Line | None) -> list[str]:
     notes = []
     if source == "inbound" and when:
         days = c.store.handling_days
-        inbound = date.fromisoformat(when) - timedelta(days=days)
+        inbound = _arrival(c, line, date.fromisoformat(when))
         if days:
             notes.append(c.t("basis_inbound", count=days, inbound=c.t.date(inbound), days=days))
         else:
             notes.append(c.t("basis_inbound_now", inbound=c.t.date(inbound)))
+    elif source == "delayed":
+        notes.append(c.t("basis_delayed"))
     elif source == "lead_time" and line is not None and line.variant.lead_time_days is not None:
         days = line.variant.lead_time_days
         notes.append(c.t("basis_lead_time", count=days, days=days))
@@ -161,8 +179,8 @@ def _eta_basis(c: Context, eta: dict | None, line: Line | None) -> list[str]:
         notes.append(c.t("basis_manual", store=c.store_name))
     else:
         notes.append(c.t("basis_unknown"))
-    if line is not None and line.variant.reason:
-        notes.append(c.t("reason", reason=line.variant.reason))
+    if line is not None and (reason := reason_text(line.variant.reason_code, line.variant.reason, c.t.lang)):
+        notes.append(c.t("reason", reason=reason))
     return notes
 
 
@@ -217,6 +235,8 @@ def _why(c: Context, old: dict, new: dict, earlier: bool) -> str:
     source = new.get("source")
     if source == "inbound":
         return c.t("why_earlier_inbound" if earlier else "why_later_inbound")
+    if source == "delayed":
+        return c.t("why_delayed")
     if source == "lead_time":
         return c.t("why_lead_time")
     if source == "manual":
@@ -229,18 +249,25 @@ def eta_changed(c: Context) -> Content:
     old_date, new_date = old.get("date"), new.get("date")
     # An unknown date counts as later than any date.
     earlier = new_date is not None and (old_date is None or new_date < old_date)
+    delayed = new.get("source") == "delayed"
     name, line = _line_name(c), c.line()
-    new_text, old_text = c.t.date(new_date), c.t.date(old_date)
+    new_text, old_text = _eta_text(c, new), _eta_text(c, old)
     after = [_why(c, old, new, earlier), *_eta_basis(c, new, line)]
+    if delayed:  # no new date to announce: say so, never "expected" on a date that has passed
+        subject = c.t("eta_delayed_subject", name=name)
+        sms = c.t("eta_delayed_sms", store=c.store_name, name=c.short(name), order=c.order)
+    else:
+        subject = c.t("eta_earlier_subject" if earlier else "eta_later_subject", name=name, eta=new_text)
+        sms = c.t("eta_sms", store=c.store_name, name=c.short(name), order=c.order, eta=new_text, old=old_text)
     return Content(
-        subject=c.t("eta_earlier_subject" if earlier else "eta_later_subject", name=name, eta=new_text),
+        subject=subject,
         intro=[c.t("eta_earlier_intro" if earlier else "eta_later_intro", order=c.order)],
         items=[Item(name=name, sku=c.payload.get("sku", ""), quantity=c.payload.get("quantity"), eta=new_text)],
         facts=[(c.t("label_old_eta"), old_text), (c.t("label_new_eta"), new_text)],
         after=after,
         action=(c.t("manage"), c.order_url()),
         footer=c.order_footer(),
-        sms=c.t("eta_sms", store=c.store_name, name=c.short(name), order=c.order, eta=new_text, old=old_text),
+        sms=sms,
     )
 
 
@@ -259,10 +286,13 @@ def allocated(c: Context) -> Content:
 
 
 def _deadline(c: Context) -> str:
+    """The payment-hold deadline where the store is, with its time: the moment the hold ends."""
     hold_until = c.payload.get("hold_until")
     if not hold_until:
         return c.t.date(None)
-    return c.t.date(datetime.fromisoformat(hold_until).date())
+    moment = datetime.fromisoformat(hold_until).replace(tzinfo=UTC).astimezone(zone(c.store.timezone))
+    return f"{c.t.date(moment.date())}, " + c.t("time_in_zone", time=moment.strftime("%H:%M"),
+                                                zone=c.store.timezone or "UTC")
 
 
 def payment_requested(c: Context) -> Content:
@@ -363,6 +393,52 @@ def cancelled(c: Context) -> Content:
         action=(c.t("manage"), c.order_url()),
         footer=c.order_footer(),
         sms=c.t("cancelled_sms", store=c.store_name, name=c.short(name), order=c.order, amount=money),
+    )
+
+
+def refund_made(c: Context) -> Content:
+    """The platform confirmed a refund: the amount it refunded."""
+    name = _line_name(c)
+    money = c.money(c.payload.get("amount"), c.payload.get("currency"))
+    return Content(
+        subject=c.t("refund_subject", amount=money),
+        intro=[c.t("refund_intro", amount=money, name=name, order=c.order)],
+        facts=[(c.t("label_amount"), money)],
+        action=(c.t("manage"), c.order_url()),
+        footer=c.order_footer(),
+        sms=c.t("refund_sms", store=c.store_name, amount=money, name=c.short(name), order=c.order),
+    )
+
+
+def refund_failed(c: Context) -> Content:
+    """For the merchant, in English, at once: a refund we could not make."""
+    p = c.payload
+    money = c.money(p.get("amount"), p.get("currency"))
+    return Content(
+        subject=f"Refund failed: order #{p.get('order_id')}, {money}",
+        intro=[f"The refund of {money} for {p.get('quantity')} × {p.get('name')} ({p.get('sku')}) "
+               f"in order #{p.get('order_id')} could not be made: {p.get('error')}",
+               "The shopper has not been told it was refunded. Please refund them in your store admin, "
+               "or contact them."],
+        facts=[("Order", f"#{p.get('order_id')}"), ("Amount", money), ("Reason", str(p.get("reason") or ""))],
+        footer="You receive this because your address is the merchant email in Backorder Desk.",
+        greet=False,
+        sms=f"{c.store_name}: refund of {money} for order #{p.get('order_id')} failed. See your email.",
+    )
+
+
+def order_edit_failed(c: Context) -> Content:
+    """For the merchant, in English, at once: a switch we could not make in the platform's order."""
+    p = c.payload
+    return Content(
+        subject=f"Order edit failed: order #{p.get('order_id')}",
+        intro=[f"The shopper switched {p.get('name')} ({p.get('sku')}) to {p.get('to_name')} in order "
+               f"#{p.get('order_id')}, but the order could not be edited: {p.get('error')}",
+               "Please edit the order in your store admin; any price difference owed is refunded once you do."],
+        facts=[("Order", f"#{p.get('order_id')}")],
+        footer="You receive this because your address is the merchant email in Backorder Desk.",
+        greet=False,
+        sms=f"{c.store_name}: order edit for #{p.get('order_id')} failed. See your email.",
     )
 
 
@@ -486,6 +562,23 @@ def merchant_digest(c: Context) -> Content:
     )
 
 
+def inbound_overdue(c: Context) -> Content:
+    """For the merchant, in English: an inbound shipment that has not arrived by its date. The
+    shoppers waiting on it see "delayed — new date to follow" until it gets a new date."""
+    p = c.payload
+    expected = c.t.date(p.get("expected_on"))
+    return Content(
+        subject=f"Inbound overdue: {p['quantity']} × {p['name'] or p['sku']}, expected {expected}",
+        intro=[f"The inbound shipment of {p['quantity']} × {p['name']} ({p['sku']}) expected on {expected} "
+               "has not been received. Shoppers waiting for it are told it is delayed, with a new date to "
+               "follow: give the shipment its new expected date, or receive it."],
+        facts=[("Variant", str(p["variant_id"])), ("Expected", expected), ("Units", str(p["quantity"]))],
+        footer="You receive this alert because your address is the merchant email in Backorder Desk.",
+        greet=False,
+        sms=f"{c.store_name}: inbound of {p['quantity']} × {p['sku']} due {expected} is overdue.",
+    )
+
+
 BUILDERS = {
     "backorder_placed": backorder_placed,
     "eta_changed": eta_changed,
@@ -501,7 +594,13 @@ BUILDERS = {
     "restock": restock,
     "delay_incentive": delay_incentive,
     "merchant_digest": merchant_digest,
+    "refund_made": refund_made,
+    "refund_failed": refund_failed,
+    "order_edit_failed": order_edit_failed,
+    "inbound_overdue": inbound_overdue,
 }
+# Messages for the merchant (in English, to the store's merchant email), not for a shopper.
+MERCHANT_EVENTS = {"merchant_digest", "refund_failed", "order_edit_failed", "inbound_overdue"}
 
 
 def brand(store: Store) -> dict:
@@ -514,7 +613,7 @@ def render(session: Session | None, store: Store, event: str, payload: dict, *, 
     builder = BUILDERS.get(event)
     if builder is None:
         raise RenderError(f"No message for event {event!r}.")
-    locale = "en" if event == "merchant_digest" else payload.get("locale")
+    locale = "en" if event in MERCHANT_EVENTS else payload.get("locale")
     c = Context(store, payload, Translator(locale), app_url.rstrip("/"), secret_keys, session)
     try:
         content = builder(c)
@@ -529,7 +628,7 @@ def render(session: Session | None, store: Store, event: str, payload: dict, *, 
     variables = {
         "content": content,
         "greeting": greeting,
-        "signoff": c.t("signoff", store=c.store_name) if event != "merchant_digest" else "",
+        "signoff": c.t("signoff", store=c.store_name) if event not in MERCHANT_EVENTS else "",
         "unsubscribe_label": c.t("unsubscribe"),
         "labels": {"quantity": c.t("label_quantity"), "eta": c.t("label_eta"), "sku": c.t("label_sku")},
         "brand": brand(store),

@@ -25,7 +25,7 @@ from api.db import AppDatabase
 from api.domain import clock
 from api.models import DeliveredMessage, OutboxMessage, Store
 from api.notifications import jobs as notification_jobs
-from api.notifications.render import Rendered, RenderError, render
+from api.notifications.render import MERCHANT_EVENTS, Rendered, RenderError, render
 from api.notifications.transports import (
     DeliveryError, SmsSettings, SmtpMailer, TwilioSms, build_email, message_id,
 )
@@ -77,7 +77,7 @@ def recipients(store: Store, row: OutboxMessage) -> list[tuple[str, str]]:
     for; email when none of them fits, so nobody is left uninformed."""
     payload = row.payload or {}
     email, phone = payload.get("email") or "", payload.get("phone") or ""
-    if row.event == "merchant_digest":
+    if row.event in MERCHANT_EVENTS:
         return [("email", email)] if email else []
     chosen = [(c, email if c == "email" else phone) for c in (store.notification_channels or [])
               if c in ("email", "sms") and (email if c == "email" else phone)]

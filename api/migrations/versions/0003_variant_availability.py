@@ -6,7 +6,6 @@ Create Date: 2026-12-01
 """
 from alembic import op
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 
 revision = '0003'
@@ -28,8 +27,8 @@ def upgrade() -> None:
     sa.Column('waiting', sa.BigInteger(), nullable=False),
     sa.Column('capacity', sa.Integer(), nullable=True),
     sa.Column('lead_time_days', sa.Integer(), nullable=True),
-    sa.Column('supply', sa.JSON(), nullable=False),
-    sa.Column('alternatives', sa.JSON(), nullable=False),
+    sa.Column('supply', sa.Text(), nullable=False),
+    sa.Column('alternatives', sa.Text(), nullable=False),
     sa.Column('category', sa.String(length=255), nullable=False),
     sa.Column('price', sa.BigInteger(), nullable=False),
     sa.Column('curated', sa.JSON(), nullable=False),
@@ -42,12 +41,8 @@ def upgrade() -> None:
     )
     op.create_index('ix_variant_availability_category', 'variant_availability', ['store_id', 'category', 'price'], unique=False)
     op.create_index('ix_variant_availability_product', 'variant_availability', ['store_id', 'product_id', 'variant_id'], unique=False)
-    # Every existing variant gets its row, computed by the same code that keeps it current.
-    from api.domain.availability import refresh_availability
-
-    session = Session(bind=op.get_bind())
-    refresh_availability(session, session.scalars(sa.text("SELECT id FROM variants")).all())
-    session.flush()
+    # Every existing variant gets its row in 0004, the head: the code that computes it reads the
+    # models as they are at the head, which later revisions extend.
 
 
 def downgrade() -> None:

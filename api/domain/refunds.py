@@ -1,0 +1,115 @@
+"""Sending the refunds owed (api/domain/payments.py writes them): a due job claims each in a
+short transaction, asks the platform with no transaction open, and records the answer in
+another. A retry carries the same key, and the adapter looks for that key among the order's
+refunds before asking again, so a refund is never lost and never paid twice. A decline (or a
+payment the platform cannot refund) is final: the refund is `failed` and the merchant is emailed
+at once. After MAX_REFUND_ATTEMPTS unanswered attempts it is `failed` too, rather than asked for
+forever. The shopper hears "refunded" only once the platform confirmed it, with the amount it
+refunded; a pay-later refund confirmed starts pay later."""
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.commerce import RefundResult, commerce_for
+from api.domain import clock
+from api.domain.actions import start_pay_later
+from api.domain.events import line_summary, notify, record
+from api.domain.payments import SENDING_LEASE, due_ids, retry_delay
+from api.models import Refund, Store
+
+MAX_REFUND_ATTEMPTS = 10  # about 15 hours of asking
+
+
+def send_due_refunds(database, limit: int = 100) -> int:
+    """Send every refund whose time has come, each on its own; returns how many are confirmed."""
+    return sum(send_refund(database, refund_id) for refund_id in due_ids(database, Refund, limit))
+
+
+def send_refund(database, refund_id: int) -> bool:
+    """Claim one refund (skipped when another worker holds it, or another refund of the same
+    order is being sent: the platform takes one at a time), ask the platform outside any
+    transaction, record the answer. True when it is confirmed now."""
+    now = clock.utcnow()
+    with database.transaction() as session:
+        refund = session.scalar(
+            select(Refund).where(Refund.id == refund_id, Refund.status.in_(("pending", "sending")),
+                                 Refund.next_attempt_at <= now).with_for_update(skip_locked=True))
+        if refund is None or session.scalar(select(Refund.id).where(
+                Refund.order_pk == refund.order_pk, Refund.id != refund.id, Refund.status == "sending",
+                Refund.next_attempt_at > now)) is not None:
+            return False
+        refund.status, refund.attempts, refund.next_attempt_at = "sending", refund.attempts + 1, now + SENDING_LEASE
+        store = session.get(Store, refund.store_id)
+        try:
+            call = commerce_for(store).refund_call(session, store, refund)
+        except Exception as exc:  # noqa: BLE001 - as a failed call: retried later
+            call = _failed(exc)
+    try:
+        result = call()
+    except Exception as exc:  # noqa: BLE001 - any platform failure leaves the refund to retry
+        result = _failed(exc)()
+    with database.transaction() as session:
+        refund = session.get(Refund, refund_id)
+        _settle(session, session.get(Store, refund.store_id), refund, result)
+        return refund.status == "confirmed"
+
+
+def _failed(error: Exception):
+    message = f"{type(error).__name__}: {error}"
+    return lambda: RefundResult(confirmed=False, error=message)
+
+
+def _settle(session: Session, store: Store, refund: Refund, result: RefundResult) -> None:
+    line = refund.line
+    if result.confirmed:
+        refund.status, refund.reference = "confirmed", result.reference
+        refund.confirmed_at, refund.last_error = clock.utcnow(), ""
+        if result.amount is not None:
+            refund.amount = result.amount  # what the platform refunded is what we record and tell
+        _after_confirmed(session, store, refund)
+        return
+    refund.last_error = result.error or "The platform did not confirm the refund."
+    refund.status, refund.next_attempt_at = "pending", clock.utcnow() + retry_delay(refund.attempts)
+    if result.reference:
+        refund.reference = result.reference
+    if result.final or refund.attempts >= MAX_REFUND_ATTEMPTS:
+        refund.status = "failed"
+        record(session, line, "refund_failed" if result.final else "refund_abandoned", {
+            "amount": refund.amount, "currency": refund.currency, "attempts": refund.attempts,
+            "error": refund.last_error,
+        }, shopper_visible=False)
+        alert_merchant(session, store, refund)
+
+
+def _after_confirmed(session: Session, store: Store, refund: Refund) -> None:
+    """A confirmed pay-later refund puts the line on pay later (stock already held for it now
+    needs paying); any other tells the shopper the money is back."""
+    line = refund.line
+    data = {"amount": refund.amount, "currency": refund.currency, "reason": refund.reason,
+            "attempts": refund.attempts}
+    if refund.reason == "pay_later":
+        start_pay_later(session, store, line, refund)
+        return
+    record(session, line, "refund_made", data, shopper_visible=refund.reason != "unwanted_payment")
+
+
+def refunds_of(session: Session, store: Store, status: str | None = None, limit: int = 200) -> list[dict]:
+    query = select(Refund).where(Refund.store_id == store.id).order_by(Refund.id.desc()).limit(limit)
+    if status:
+        query = query.where(Refund.status == status)
+    return [{
+        "id": r.id, "order_id": r.line.order.order_id, "line_id": r.line_pk, "name": r.line.name,
+        "reason": r.reason, "quantity": r.quantity, "amount": r.amount, "currency": r.currency,
+        "status": r.status, "attempts": r.attempts, "error": r.last_error, "created_at": r.created_at,
+        "confirmed_at": r.confirmed_at,
+    } for r in session.scalars(query)]
+
+
+def alert_merchant(session: Session, store: Store, refund: Refund) -> None:
+    """A refund we cannot make: the merchant is emailed now (not in tomorrow's digest), and it
+    is listed at GET /api/v1/admin/refunds?status=failed."""
+    line = refund.line
+    notify(session, store.id, "refund_failed", {
+        "email": store.merchant_email, "locale": "en", "order_id": line.order.order_id,
+        **line_summary(line), "refund_id": refund.id, "amount": refund.amount, "currency": refund.currency,
+        "quantity": refund.quantity, "reason": refund.reason, "error": refund.last_error,
+    }, dedupe_key=f"refund_failed:{refund.id}")

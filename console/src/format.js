@@ -1,0 +1,27 @@
+// Money and dates in the merchant's locale (the browser's), money in its own currency.
+const locale = (globalThis.navigator && navigator.language) || 'en-US';
+
+export function money(minor, currency) {
+  if (minor === null || minor === undefined) return '—';
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency: currency || 'USD' });
+  const digits = format.resolvedOptions().maximumFractionDigits;
+  return format.format(minor / 10 ** digits);
+}
+
+export function date(iso) {
+  if (!iso) return '—';
+  // A bare date (2026-12-04) is a calendar day: show it as that day wherever the browser is.
+  const value = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T00:00:00`) : new Date(iso);
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(value);
+}
+
+export function dateTime(iso) {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}
+
+export const number = (value) => (value === null || value === undefined ? '—' : new Intl.NumberFormat(locale).format(value));
+
+export function days(count) {
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: 'day', unitDisplay: 'long' }).format(count);
+}
