@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from api.domain import clock
+from api.domain.dates import add_working_days
 from api.models import OutboxMessage
 from shopper_support import NOW
 from test_admin_api import add_inbound, place, put_variant, receipt
@@ -14,6 +15,11 @@ TODAY = NOW.date()
 
 def day(n: int) -> str:
     return (TODAY + timedelta(days=n)).isoformat()
+
+
+def ships(n: int) -> str:
+    """The ETA of stock arriving in `n` days: plus one handling day, a working day (Mon-Fri)."""
+    return add_working_days(TODAY + timedelta(days=n), 1, [0, 1, 2, 3, 4]).isoformat()
 
 
 def get(client, headers, path, **query):
@@ -52,8 +58,8 @@ def test_overview_counts_what_waits_its_value_promises_inbound_and_failures(clie
     assert figures["inbound_next_7_days"] == {"shipments": 1, "units": 3, "until": day(7)}
     assert figures["failed_messages"] == 1
 
-    clock.freeze(NOW + timedelta(days=5))  # the cap's first promise (lead time: 2 + 1 days) has passed
-    assert get(client, shop, "/overview")["lines_past_first_promise"] == 2  # the cap, and the mug line promised day 4
+    clock.freeze(NOW + timedelta(days=7))  # the cap's first promise (lead time and handling) has passed
+    assert get(client, shop, "/overview")["lines_past_first_promise"] == 2  # the cap, and the mug line promised first
 
 
 def test_overview_of_an_empty_store(client, admin):
@@ -70,7 +76,7 @@ def test_backordered_variants_show_stock_queue_inbound_limit_and_next_eta(client
     assert (mug["sku"], mug["on_hand"], mug["waiting_units"], mug["waiting_lines"], mug["backorder_limit"]) == (
         "MUG-1", 0, 5, 3, 50)
     assert mug["next_inbound"] == {"expected_on": day(3), "quantity": 3}
-    assert mug["next_eta"] == {"date": day(4), "source": "inbound"}
+    assert mug["next_eta"] == {"date": ships(3), "source": "inbound"}
     assert (cap["sku"], cap["next_inbound"], cap["next_eta"]["source"]) == ("CAP-9", None, "lead_time")
 
 
@@ -103,8 +109,8 @@ def test_a_variants_queue_lists_lines_in_the_order_they_are_served(client, shop)
     first = queue["lines"][0]
     assert first["customer"] == {"id": 7, "email": "ada@example.com", "first_name": "Ada"}
     assert (first["quantity_allocated"], first["payment_mode"], first["placed_at"]) == (0, "pay_now", "2026-11-20T09:00:00Z")
-    assert first["eta"] == {"date": day(4), "source": "inbound"} and first["first_promised_on"] == day(4)
-    assert queue["lines"][2]["eta"] == {"date": day(21), "source": "inbound"}
+    assert first["eta"] == {"date": ships(3), "source": "inbound"} and first["first_promised_on"] == ships(3)
+    assert queue["lines"][2]["eta"] == {"date": ships(20), "source": "inbound"}
 
 
 def test_receipt_preview_names_the_lines_served_and_the_receipt_does_exactly_that(client, shop):
@@ -135,8 +141,8 @@ def test_inbound_date_change_preview_counts_the_shoppers_the_save_then_notifies(
     # 101 waits on that shipment; 102 and 103 on the later one, whose date stays
     assert (body["lines_moved"], body["shoppers_notified"], body["earlier"], body["later"]) == (1, 1, 0, 1)
     assert [line["order_id"] for line in body["lines"]] == [101]
-    assert body["lines"][0]["old_eta"] == {"date": day(4), "source": "inbound"}
-    assert body["lines"][0]["new_eta"] == {"date": day(11), "source": "inbound"}
+    assert body["lines"][0]["old_eta"] == {"date": ships(3), "source": "inbound"}
+    assert body["lines"][0]["new_eta"] == {"date": ships(10), "source": "inbound"}
 
     before = session.query(OutboxMessage).filter_by(event="eta_changed").count()
     session.rollback()  # end the read (the fixture's session writes, so it holds SQLite's lock)
@@ -150,7 +156,7 @@ def test_inbound_date_change_preview_counts_the_shoppers_the_save_then_notifies(
 def test_new_inbound_preview_counts_the_dates_it_would_bring_forward(client, shop):
     body = post(client, shop, "/variants/2/inbound/preview", {"expected_on": day(1), "quantity": 4}).get_json()
     assert (body["lines_moved"], body["shoppers_notified"], body["earlier"]) == (1, 1, 1)
-    assert body["lines"][0]["new_eta"] == {"date": day(2), "source": "inbound"}
+    assert body["lines"][0]["new_eta"] == {"date": ships(1), "source": "inbound"}
     assert get(client, shop, "/variants/2/inbound")["items"] == []  # nothing written
 
 
