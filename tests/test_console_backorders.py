@@ -1,13 +1,14 @@
 """The console's backorder routes: overview figures, variants with waiting units, a variant's
 queue, and previews that match what the receipt or inbound change then does."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from api.domain import clock
 from api.models import OutboxMessage
-from conftest import NOW
 from test_admin_api import add_inbound, place, put_variant, receipt
+
+NOW = datetime(2026, 11, 26, 12, 0)  # the suite's frozen clock (tests/conftest.py; importing it is ambiguous with e2e/)
 
 TODAY = NOW.date()
 

@@ -1,12 +1,13 @@
 """The merchant console's page and its sessions: the local console exchanges an admin API key
 for a short-lived session that the admin API accepts like the key, for that store only."""
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from api.domain import clock
-from conftest import NOW
+
+NOW = datetime(2026, 11, 26, 12, 0)  # the suite's frozen clock (tests/conftest.py; importing it is ambiguous with e2e/)
 
 
 def boot_of(page: str) -> dict:
