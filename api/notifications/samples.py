@@ -3,9 +3,9 @@ line for each event, dated from today, so the merchant sees what a shopper would
 from datetime import date, timedelta
 
 from api.notifications.catalog import LOCALES
-from api.notifications.render import BUILDERS
+from api.notifications.render import BUILDERS, MERCHANT_EVENTS
 
-MERCHANT_ONLY = {"merchant_digest"}  # written to the merchant, in English, by email only
+MERCHANT_ONLY = MERCHANT_EVENTS  # written to the merchant, in English, by email only
 
 
 def locales_of(event: str) -> list[str]:
@@ -48,5 +48,6 @@ def sample_payload(event: str, locale: str, today: date, currency: str = "EUR") 
         "delay_incentive": {"code": "SORRY-10", "kind": "discount", "percent_off": 10,
                             "first_promised_on": day(-7), "eta": {"date": day(10), "source": "inbound"}},
         "merchant_digest": {"date": day(0), "new_backorders": [], "overdue": [], "refunds": []},
+        "inbound_overdue": {"inbound_id": 0, "variant_id": 0, "expected_on": day(-2)},
     }
     return {**base, **extra.get(event, {})}
