@@ -1,12 +1,11 @@
 """The activity log: every change through the admin API (and so the console) says who, what, when."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from api.domain.console_sessions import open_session
 from api.models import Store
-
-NOW = datetime(2026, 11, 26, 12, 0)  # the suite's frozen clock (tests/conftest.py; importing it is ambiguous with e2e/)
+from shopper_support import NOW
 
 
 @pytest.fixture

@@ -6,9 +6,8 @@ import pytest
 
 from api.domain import clock
 from api.models import OutboxMessage
+from shopper_support import NOW
 from test_admin_api import add_inbound, place, put_variant, receipt
-
-NOW = datetime(2026, 11, 26, 12, 0)  # the suite's frozen clock (tests/conftest.py; importing it is ambiguous with e2e/)
 
 TODAY = NOW.date()
 

@@ -1,13 +1,12 @@
 """The merchant console's page and its sessions: the local console exchanges an admin API key
 for a short-lived session that the admin API accepts like the key, for that store only."""
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from api.domain import clock
-
-NOW = datetime(2026, 11, 26, 12, 0)  # the suite's frozen clock (tests/conftest.py; importing it is ambiguous with e2e/)
+from shopper_support import NOW
 
 
 def boot_of(page: str) -> dict:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from api.domain import clock
 from api.jobs import run_due_jobs
-from api.models import LocalLedgerEntry, OutboxMessage, Store, Variant
+from api.models import Line, LocalLedgerEntry, OutboxMessage, Store, Variant
 from api.notifications.render import render
 
 
@@ -31,6 +31,7 @@ def test_stock_for_a_pay_later_line_is_one_message_with_the_amount_and_the_deadl
     mine = shop.order(100, 1, 2, unit_price=1250)
     me = shop.session(7)
     assert shop.act(me, 100, mine, "payment-mode", {"mode": "pay_later"}).status_code == 200
+    run_due_jobs(app.extensions["database"])  # pay later starts once its refund is made
     before = len(messages(app))
     shop.receive(1, 2)
     [message] = messages(app)[before:]
@@ -84,3 +85,16 @@ def test_an_unpaid_switch_difference_ends_at_its_deadline_and_refunds_what_was_p
     text = rendered(app, expired).text
     assert "the difference was not paid in time" in text and "$200.00" in text
     assert run_due_jobs(app.extensions["database"])["expire_payment_holds"] == 0
+
+
+def test_a_switch_difference_whose_units_shipped_meanwhile_just_ends(shop, app):
+    me, body = dearer_switch(shop)
+    with transaction(app) as session:  # the merchant shipped it unpaid, in their own admin
+        line = session.get(Line, body["new_line_id"])
+        line.quantity_shipped, line.quantity_allocated, line.state = 1, 0, "shipped"
+    clock.freeze(NOW + timedelta(days=3, minutes=1))
+    assert run_due_jobs(app.extensions["database"])["expire_payment_holds"] == 1
+    assert shop.line(shop.session(7), 100, body["new_line_id"])["state"] == "shipped"
+    assert [m for m in messages(app) if m.event == "hold_expired"] == []
+    with transaction(app) as session:
+        assert session.scalar(select(LocalLedgerEntry.id)) is None  # nothing refunded

@@ -51,3 +51,12 @@ def test_a_skipped_test_fails_under_ci(pytester, monkeypatch):
 
     monkeypatch.setenv("CI", "false")
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(skipped=1, xfailed=1)
+
+
+def test_no_test_imports_from_conftest():
+    """`make test` collects tests/ and e2e/ together: `conftest` then names whichever of their
+    conftest files loaded last, so such an import breaks the whole run. Shared helpers live in
+    the *_support.py modules; fixtures need no import."""
+    importing = [str(file.relative_to(ROOT)) for folder in ("tests", "e2e") for file in (ROOT / folder).glob("*.py")
+                 if "from conftest import" in file.read_text(encoding="utf-8") and file.name != "test_self_contained.py"]
+    assert importing == []

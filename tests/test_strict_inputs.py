@@ -125,6 +125,12 @@ def test_integers_in_bodies_are_strict(shop, client, value):
     assert shop.line(shop.session(7), 100, line_id)["quantity_waiting"] == 5
 
 
+@pytest.mark.parametrize("value", [0, 1, "true", "yes", None])
+def test_booleans_in_bodies_are_strict(shop, client, value):
+    response = client.patch("/api/v1/admin/settings", json={"pay_later_enabled": value}, headers=shop.admin)
+    assert response.status_code == 422 and "pay_later_enabled" in response.get_json()["errors"]["json"]
+
+
 def test_brand_logo_url_is_https_only(shop, client):
     for bad in ("javascript:alert(1)", "http://cdn.example/logo.png", "data:image/png;base64,AAAA"):
         response = client.patch("/api/v1/admin/settings", json={"brand_logo_url": bad}, headers=shop.admin)

@@ -28,7 +28,6 @@ blp = Blueprint("shopper", __name__, url_prefix="/api/v1/me",
                 description="Shopper self-service (Authorization: Bearer <session token>)")
 
 
-
 def rate_limit(setting: str):
     """A Flask-Limiter limit read from the app's config (so each deployment tunes it)."""
     return limiter.limit(lambda: current_app.config[setting])

@@ -370,7 +370,12 @@ def _undo_unpaid_switch(session: Session, store: Store, payment: PaymentRequestR
     back what they paid for them (the old price: the difference was never paid)."""
     line = payment.line
     units = line.quantity_allocated
-    amount = _give_back(session, store, line, variant, units) if units else 0
+    if not units:  # shipped meanwhile (the merchant's choice): nothing to undo, the request ends
+        payment.status = "expired"
+        record(session, line, "payment_expired", {"amount": payment.amount, "currency": payment.currency},
+               shopper_visible=False)
+        return True
+    amount = _give_back(session, store, line, variant, units)
     payment.status = "expired"
     refund = issue_refund(session, store, line, units, amount, "switch_unpaid")
     record(session, line, "hold_expired", {

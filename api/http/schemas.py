@@ -489,8 +489,8 @@ class RefundOut(Schema):
     status = fields.String()
     attempts = fields.Integer()
     error = fields.String(metadata={"description": "Why it is not made yet, or why it failed."})
-    created_at = fields.DateTime()
-    confirmed_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    confirmed_at = UtcDateTime(allow_none=True)
 
 
 class RefundList(Schema):

@@ -48,6 +48,11 @@ def sample_payload(event: str, locale: str, today: date, currency: str = "EUR") 
         "delay_incentive": {"code": "SORRY-10", "kind": "discount", "percent_off": 10,
                             "first_promised_on": day(-7), "eta": {"date": day(10), "source": "inbound"}},
         "merchant_digest": {"date": day(0), "new_backorders": [], "overdue": [], "refunds": []},
+        "refund_made": {"amount": 9000, "reason": "cancel"},
+        "refund_failed": {"amount": 9000, "reason": "cancel", "refund_id": 0,
+                          "error": "The payment provider declined the refund: Card expired"},
+        "order_edit_failed": {"to_name": "Merino Tee, Navy, M", "amount": 500,
+                              "error": "BigCommerce did not confirm the order edit."},
         "inbound_overdue": {"inbound_id": 0, "variant_id": 0, "expected_on": day(-2)},
     }
     return {**base, **extra.get(event, {})}

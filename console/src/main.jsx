@@ -17,6 +17,16 @@ if (island) island.remove();
 const platform = boot.platform;
 const handedOver = boot.token ? boot : null;
 
+// BigDesign's Modal puts aria-labelledby (its heading) on an inner box, not on the element with
+// role="dialog", so screen readers announce a nameless dialog (axe: aria-dialog-name). Every
+// dialog that appears takes its heading's name here, in one place.
+new MutationObserver(() => {
+  for (const dialog of document.querySelectorAll('[role="dialog"]:not([aria-labelledby])')) {
+    const named = dialog.querySelector('[aria-labelledby]');
+    if (named) dialog.setAttribute('aria-labelledby', named.getAttribute('aria-labelledby'));
+  }
+}).observe(document.body, { childList: true, subtree: true });
+
 function KeyPrompt({ onSession, expired }) {
   const [key, setKey] = useState('');
   const [error, setError] = useState(null);
