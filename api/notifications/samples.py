@@ -53,5 +53,6 @@ def sample_payload(event: str, locale: str, today: date, currency: str = "EUR") 
                           "error": "The payment provider declined the refund: Card expired"},
         "order_edit_failed": {"to_name": "Merino Tee, Navy, M", "amount": 500,
                               "error": "BigCommerce did not confirm the order edit."},
+        "inbound_overdue": {"inbound_id": 0, "variant_id": 0, "expected_on": day(-2)},
     }
     return {**base, **extra.get(event, {})}
