@@ -97,6 +97,8 @@ export const PRODUCT = {
 // Account pages and guest order links.
 export const ACCOUNT = {
   en: {
+    r_pay_later_pending: "the change to pay later is on its way.",
+    ev_pay_later_requested: "Pay later asked for",
     close: "Close",
     backorders: "Your backorders",
     order: "Backorders in order #{id}",
@@ -166,6 +168,8 @@ export const ACCOUNT = {
     unavailable: "Backorder details are unavailable right now. Please try again later.",
   },
   de: {
+    r_pay_later_pending: "die Umstellung auf später zahlen läuft.",
+    ev_pay_later_requested: "Später zahlen angefragt",
     close: "Schließen",
     backorders: "Ihre Nachbestellungen",
     order: "Nachbestellt in Bestellung #{id}",
@@ -235,6 +239,8 @@ export const ACCOUNT = {
     unavailable: "Details zu Nachbestellungen sind gerade nicht verfügbar. Bitte später erneut versuchen.",
   },
   fr: {
+    r_pay_later_pending: "le passage au paiement différé est en cours.",
+    ev_pay_later_requested: "Paiement différé demandé",
     close: "Fermer",
     backorders: "Vos articles en réassort",
     order: "Réassort, commande n° {id}",
@@ -304,6 +310,8 @@ export const ACCOUNT = {
     unavailable: "Les détails du réassort sont indisponibles pour le moment. Réessayez plus tard.",
   },
   es: {
+    r_pay_later_pending: "el cambio a pago aplazado está en curso.",
+    ev_pay_later_requested: "Pago aplazado solicitado",
     close: "Cerrar",
     backorders: "Tus pedidos pendientes",
     order: "Bajo pedido en n.º {id}",
