@@ -67,7 +67,7 @@ def pay_later_held(shop, client, **settings) -> str:
     mine = shop.order(100, 1, 2, unit_price=1250)
     me = shop.session(7)
     shop.act(me, 100, mine, "payment-mode", {"mode": "pay_later"})
-    run_due_jobs(client.application.extensions["database"])  # pay later starts once refunded
+    run_due_jobs(client.application.extensions["database"])  # pay later starts once its refund is made
     shop.receive(1, 2)
     return shop.line(me, 100, mine)["payment_request"]["url"].removeprefix("http://app.test")
 
@@ -94,7 +94,7 @@ def test_a_guests_pay_page_links_back_with_their_signed_order_link(shop, client,
     token = client.post("/api/v1/stores/store-a/sessions", json={"order_link": link}).get_json()["token"]
     me = {"Authorization": f"Bearer {token}"}
     shop.act(me, 300, guest["lines"][0]["id"], "payment-mode", {"mode": "pay_later"})
-    run_due_jobs(app.extensions["database"])  # pay later starts once refunded
+    run_due_jobs(app.extensions["database"])  # pay later starts once its refund is made
     shop.receive(1, 1)
     url = shop.line(me, 300, guest["lines"][0]["id"])["payment_request"]["url"]
     html = client.get(url.removeprefix("http://app.test")).get_data(as_text=True)
