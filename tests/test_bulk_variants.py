@@ -55,7 +55,7 @@ def test_lead_time_set_in_bulk_gives_waiting_lines_a_date(client, shop):
     line_id = shop.order(10, 1, 2)
     assert bulk(client, shop.admin, [1], lead_time_days=10).status_code == 200
     line = shop.line(shop.session(), 10, line_id)
-    assert line["eta"] == {"date": "2026-12-08", "source": "lead_time"}  # 10 days (a Sunday), then a working day to pack
+    assert line["eta"] == {"date": "2026-12-08", "source": "lead_time"}  # Sun 6 Dec: Mon + 1 working day
 
 
 @pytest.mark.parametrize("locale,text", [

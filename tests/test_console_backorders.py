@@ -1,6 +1,6 @@
 """The console's backorder routes: overview figures, variants with waiting units, a variant's
 queue, and previews that match what the receipt or inbound change then does."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
