@@ -113,6 +113,10 @@ class Spec:
                 continue
             if location == "header":
                 continue
+            if name.endswith(":in") and schema.get("type") != "array":
+                # BigCommerce's `…:in` filters are described as a comma-separated list whose items
+                # have the declared type (the descriptions say so in words, not in the schema).
+                schema = {"type": "array", "items": schema}
             converted, error = _from_text(value, schema, document, self)
             if error:
                 problems.append(f"{where}: {location} parameter {name!r}={value!r}: {error}")
