@@ -48,6 +48,8 @@ def sample_payload(event: str, locale: str, today: date, currency: str = "EUR") 
         "delay_incentive": {"code": "SORRY-10", "kind": "discount", "percent_off": 10,
                             "first_promised_on": day(-7), "eta": {"date": day(10), "source": "inbound"}},
         "merchant_digest": {"date": day(0), "new_backorders": [], "overdue": [], "refunds": []},
+        "inbound_overdue": {"variant_id": 4711, "expected_on": day(-2), "quantity": 24},
+        "refund_failed": {"amount": 4500, "currency": currency, "reason": "The card was declined."},
         "refund_made": {"amount": 9000, "reason": "cancel"},
         "refund_failed": {"amount": 9000, "reason": "cancel", "refund_id": 0,
                           "error": "The payment provider declined the refund: Card expired"},
