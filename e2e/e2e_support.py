@@ -4,6 +4,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from api.jobs import run_due_jobs
 from api.models import Line, Order
 
 
@@ -18,6 +19,12 @@ def availability(demo, variant_id: int, quantity: int = 1) -> dict:
     with demo.app.test_client() as client:
         response = client.get(f"/api/v1/stores/demo-store/availability?variant_ids={variant_id}&quantity={quantity}")
     return response.get_json()["items"][0]
+
+
+def run_jobs(demo) -> None:
+    """What the worker does in the background, once: refunds, payment requests, holds."""
+    with demo.app.app_context():
+        run_due_jobs(demo.app.extensions["database"])
 
 
 def lines_of(demo, order_id: int) -> list[Line]:

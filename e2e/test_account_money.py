@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from playwright.sync_api import expect
 
-from e2e_support import lines_of, us_date, widget
+from e2e_support import lines_of, run_jobs, us_date, widget
 
 LOCALES = ["en", "de", "fr", "es"]
 # The widget's words the tests click or read, per language.
@@ -133,6 +133,7 @@ def test_a_held_pay_later_line_shows_the_amount_due_and_its_deadline(page, demo)
     shell.get_by_role("button", name="Pay later").click()
     panel.get_by_role("dialog").get_by_role("button", name="Confirm").click()
     expect(panel.locator("[role=status]")).to_have_text("Changed to pay later — refund $159.00")
+    run_jobs(demo)  # the refund is made; pay later takes effect
     receive(demo, 10501, 1)
     panel = open_order(page, demo, 1005)
     hold = next(line for line in lines_of(demo, 1005) if line.variant_id == 10501)

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from api.tokens import order_link_token
-from e2e_support import lines_of, us_date, widget
+from e2e_support import lines_of, run_jobs, us_date, widget
 
 
 def open_order(page, demo, order_id: int):
@@ -82,6 +82,10 @@ def test_pay_later_then_pay_now(page, demo):
     shell.get_by_role("button", name="Pay later").click()
     expect(panel.get_by_role("dialog")).to_contain_text("Refunded now: $159.00. To pay when it is ready: $159.00. You keep your place.")
     panel.get_by_role("dialog").get_by_role("button", name="Confirm").click()
+    expect(shell).to_contain_text("Pay later asked for")
+    run_jobs(demo)  # the refund is made; pay later takes effect
+    panel = open_order(page, demo, 1005)
+    shell = line_named(panel, "Drizzle Rain Shell — M")
     expect(shell).to_contain_text("You pay when it is ready.")
     expect(shell.get_by_role("button", name="Pay now")).to_be_visible()
     assert next(line for line in lines_of(demo, 1005) if line.variant_id == 10501).payment_mode == "pay_later"
