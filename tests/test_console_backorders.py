@@ -35,9 +35,6 @@ def post(client, headers, path, body):
 @pytest.fixture
 def shop(client, admin):
     """Two backordered variants: a mug (3 lines queued, inbound due) and a cap (one EUR line)."""
-    # A store that packs every day, so dates here are calendar days (working days: tests/test_dates.py).
-    assert client.patch("/api/v1/admin/settings", json={"working_days": [0, 1, 2, 3, 4, 5, 6]},
-                        headers=admin).status_code == 200
     put_variant(client, admin, 1, sku="MUG-1", name="Blue mug", backorders_enabled=True, backorder_limit=50)
     put_variant(client, admin, 2, sku="CAP-9", name="Red cap", backorders_enabled=True, lead_time_days=2)
     put_variant(client, admin, 3, sku="TEE-1", name="Plain tee", on_hand=4)

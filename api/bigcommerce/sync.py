@@ -23,7 +23,7 @@ from api.bigcommerce.money import to_minor
 from api.db import AppDatabase
 from api.domain import clock
 from api.domain.actions import mark_paid
-from api.domain.backorders import OrderLineIn, ingest_order, lock_variant
+from api.domain.backorders import PAY_LATER, OrderLineIn, ingest_order, lock_variant
 from api.domain.catalog import receive_inbound_from_platform, save_variant
 from api.domain.errors import NotFound
 from api.domain.fulfilment import cancel_units, ship_units
@@ -349,7 +349,9 @@ def _update(session: Session, store: Store, local: Order, order: dict, products:
                 done.append("edited in store")
         if status_id in RESTOCKED:
             platform_restocked(session, store, lock_variant(session, store, line.variant_id), line)
-        if status_id in ENDED:
+        # Our own pay-later refund can refund the whole order, and BigCommerce then calls it
+        # Refunded: those units keep their place, since the shopper pays for them when ready.
+        if status_id in ENDED and not (status_id == REFUNDED and line.payment_mode == PAY_LATER):
             reason = "refunded_in_store" if status_id == REFUNDED else "cancelled_in_store"
             unshipped = line.quantity - line.quantity_shipped - line.quantity_cancelled
             if cancel_units(session, store, line, unshipped, reason=reason):
