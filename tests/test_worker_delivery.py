@@ -65,6 +65,7 @@ def test_smtp_down_is_retried_with_backoff_then_failed_and_shown_to_the_merchant
     assert failed.status_code == 200
     [item] = failed.get_json()["items"]
     assert (item["event"], item["recipient"], item["order_id"]) == ("backorder_placed", "ada@example.com", 1)
+    assert item["channels"] == ["email"]
     assert item["dedupe_key"] == row.dedupe_key and "SMTP 127.0.0.1" in item["last_error"]
     assert client.get("/api/v1/admin/outbox?status=failed").status_code == 401
     assert client.get("/api/v1/admin/outbox?status=lost", headers=admin).status_code == 422

@@ -10,6 +10,7 @@ from api.domain.errors import NotFound
 from api.http.context import admin_store, session
 from api.http.schemas import Pagination, StrictInteger, UtcDateTime
 from api.models import OutboxMessage
+from api.notifications.worker import recipients
 
 blp = Blueprint("outbox", __name__, url_prefix="/api/v1/admin", description="Notifications outbox")
 
@@ -33,6 +34,12 @@ class OutboxItem(Schema):
     sent_at = UtcDateTime(allow_none=True)
     order_id = StrictInteger(allow_none=True, attribute="payload.order_id")
     recipient = fields.Method("_recipient")
+    channels = fields.Method("_channels", metadata={
+        "type": "array", "items": {"type": "string", "enum": ["email", "sms"]},
+        "description": "Where it goes: the store's chosen channels the recipient has an address for."})
+
+    def _channels(self, message):
+        return [channel for channel, _ in recipients(admin_store(), message)]
 
     def _recipient(self, message):
         payload = message.payload or {}

@@ -32,6 +32,7 @@ function Outbox({ params }) {
   const columns = [
     { header: 'Event', hash: 'event', render: (message) => message.event.replace(/_/g, ' ') },
     { header: 'Recipient', hash: 'recipient', render: (message) => message.recipient || '—' },
+    { header: 'Channel', hash: 'channel', render: (message) => (message.channels || []).map((c) => (c === 'sms' ? 'SMS' : 'Email')).join(', ') || '—' },
     { header: 'Order', hash: 'order', render: (message) => message.order_id ?? '—' },
     { header: 'Status', hash: 'status', render: (message) => statusBadge(message.status) },
     { header: 'Attempts', hash: 'attempts', align: 'right', render: (message) => number(message.attempts) },
