@@ -183,3 +183,6 @@ def test_a_bulk_edit_of_the_reason_shows_on_the_storefront_product_page(page, de
     expect(box.locator(".badge")).to_be_visible()
     page.locator(".form-option", has_text=re.compile("^M$")).click()  # a size that is backordered
     expect(box.locator(".reason")).to_have_text("Our supplier is running late")
+    page.goto(f"{demo.url}/demo/products/101?locale=de")  # and in the shopper's language
+    page.locator(".form-option", has_text=re.compile("^M$")).click()
+    expect(widget(page, "product").locator(".reason")).to_have_text("Unser Lieferant ist in Verzug")

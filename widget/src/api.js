@@ -1,6 +1,6 @@
 // The API client: JSON over fetch. Callers catch every failure; an error carries the HTTP status
 // (none when the API could not be reached) and the API's reason code when it gave one.
-export function apiClient(base, store) {
+export function apiClient(base, store, lang) {
   const storePath = '/api/v1/stores/' + encodeURIComponent(store);
   const call = async (path, body, token, key) => {
     const headers = body ? { 'Content-Type': 'application/json' } : {};
@@ -14,7 +14,7 @@ export function apiClient(base, store) {
   return {
     call,
     storePath,
-    availability: (ids, quantity) => call(`${storePath}/availability?product_ids=${ids}&quantity=${quantity}`),
+    availability: (ids, quantity) => call(`${storePath}/availability?product_ids=${ids}&quantity=${quantity}&locale=${lang}`),
     subscribe: (body) => call(storePath + '/restock-subscriptions', body),
   };
 }

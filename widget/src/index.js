@@ -33,7 +33,7 @@ function start(script, api) {
   const chunk = (name) => loadChunk(config.origin, name + '-' + locale.lang);
   const ctx = {
     ...locale, // lang (for strings) and tag (for Intl)
-    api: apiClient(config.origin, config.store),
+    api: apiClient(config.origin, config.store, locale.lang), // the merchant's reason comes in the page's language
     clientId: config.clientId,
     today: localToday,
     emit,
