@@ -47,8 +47,11 @@ from api.domain.availability import refresh_availability  # noqa: E402
 from api.domain.backorders import receive  # noqa: E402
 from api.domain.bulk import insert_rows  # noqa: E402
 from api.domain.stores import create_store  # noqa: E402
+from api.commerce import use_adapters  # noqa: E402
+from api.commerce.bigcommerce import BigCommerceAdapter  # noqa: E402
+from api.commerce.local import LocalAdapter  # noqa: E402
 from api.models import (  # noqa: E402
-    Base, BigCommerceInstallation, InboundShipment, Line, Order, Store, Variant,
+    Base, BigCommerceInstallation, InboundShipment, Line, Order, PurchaseOrder, Store, Variant,
 )
 
 STORE = "bench-store"
@@ -88,13 +91,19 @@ def seed_catalog(engine, variants: int) -> float:
              "currency": "USD", "url": f"https://shop.example/p/{i // 2}", "image_url": "",
              "category": CATEGORIES[i % len(CATEGORIES)], "on_hand": 5 if i % 3 == 0 else 0,
              "backorders_enabled": i % 3 == 1, "backorder_limit": None,
-             "lead_time_days": 20 if i % 6 == 1 else None, "message": "", "reason": "",
+             "lead_time_days": 20 if i % 6 == 1 else None, "message": "", "reason": "", "reason_code": "",
              "alternatives": [], "updated_at": now}
             for i in range(variants)
         ])
         pks = dict(session.execute(select(Variant.variant_id, Variant.id)).all())
+        # Inbound stock is a purchase order's lines: one order per arrival date.
+        orders = {days: PurchaseOrder(store_id=store_id, supplier="Bench supplier", expected_on=TODAY + timedelta(days=days))
+                  for days in (10, 30)}
+        session.add_all(orders.values())
+        session.flush()
         insert_rows(session, InboundShipment.__table__, [
             {"store_id": store_id, "variant_pk": pks[FIRST_VARIANT + i], "quantity": quantity,
+             "purchase_order_id": orders[days].id,
              "expected_on": TODAY + timedelta(days=days), "received_on": None, "quantity_received": None,
              "created_at": now}
             for i in range(1, variants, 3) for quantity, days in ((5, 10), (20, 30))
@@ -331,6 +340,8 @@ def run(name: str, url: str, variants: int, options) -> list[list[str]]:
 
 
 def main() -> None:
+    # The receipt runs the domain outside an app: the edge's choice of adapters is made here.
+    use_adapters({"local": LocalAdapter, "bigcommerce": BigCommerceAdapter})
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL"),
                         help="a scratch PostgreSQL database (it is emptied); default $BENCH_POSTGRES_URL")
