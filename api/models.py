@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -54,6 +55,10 @@ class Store(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     working_days: Mapped[list] = mapped_column(JSON, default=lambda: [0, 1, 2, 3, 4])
     etas_recomputed_on: Mapped[date | None] = mapped_column(Date, default=None)  # the nightly job
+    # reordering: the chance a supplier's lead time passes without a stock-out (safety stock)
+    service_level: Mapped[float] = mapped_column(Float, default=0.95)
+    forecasts_computed_on: Mapped[date | None] = mapped_column(Date, default=None)  # the nightly job
+    reorder_drafted_on: Mapped[date | None] = mapped_column(Date, default=None)  # the daily job
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     api_keys: Mapped[list[AdminApiKey]] = relationship(back_populates="store")
@@ -138,6 +143,8 @@ class Variant(Base):
     # Shoppers read it translated into their language; "other" shows `reason` instead.
     reason_code: Mapped[str] = mapped_column(String(30), default="")
     alternatives: Mapped[list] = mapped_column(JSON, default=list)  # curated variant ids, in order
+    supplier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("suppliers.id", ondelete="SET NULL"), default=None, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -184,19 +191,46 @@ class StockWriteback(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
 
+class Supplier(Base):
+    """Who a store buys from: how long they take, and the quantities they sell in. A supplier
+    opted in to automatic reordering gets a draft purchase order from the daily job whenever its
+    variants fall to their reorder point; with `auto_send` the job approves (and sends) it too."""
+
+    __tablename__ = "suppliers"
+    __table_args__ = (UniqueConstraint("store_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), default="")
+    lead_time_days: Mapped[int] = mapped_column(Integer, default=14)
+    minimum_order_quantity: Mapped[int] = mapped_column(Integer, default=1)
+    pack_size: Mapped[int] = mapped_column(Integer, default=1)
+    auto_reorder: Mapped[bool] = mapped_column(Boolean, default=False)
+    auto_send: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
 class PurchaseOrder(Base):
     """Inbound stock ordered from one supplier: its lines are the inbound shipments. Every inbound
-    shipment belongs to one (the inbound routes of a variant create a single-line order)."""
+    shipment belongs to one (the inbound routes of a variant create a single-line order). A draft
+    (from the reorder job) promises nothing to shoppers until it is approved."""
 
     __tablename__ = "purchase_orders"
     __table_args__ = (Index("ix_purchase_orders_store_status", "store_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
-    supplier: Mapped[str] = mapped_column(String(200), default="")
+    supplier: Mapped[str] = mapped_column(String(200), default="")  # the supplier's name, as given
+    supplier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("suppliers.id", ondelete="SET NULL"), default=None, index=True)
     reference: Mapped[str] = mapped_column(String(200), default="")
     expected_on: Mapped[date | None] = mapped_column(Date, default=None)
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | partly_received | received | cancelled
+    # draft | open | partly_received | received | cancelled
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    origin: Mapped[str] = mapped_column(String(20), default="merchant")  # merchant | reorder
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
@@ -287,6 +321,7 @@ class Order(Base):
     phone: Mapped[str] = mapped_column(String(20), default="")  # E.164, for SMS notifications
     currency: Mapped[str] = mapped_column(String(3))
     placed_at: Mapped[datetime] = mapped_column(DateTime)
+    total: Mapped[int] = mapped_column(BigInteger, default=0)  # what the shopper paid, minor units
     # False when the order was paid (even in part) with store credit or a gift certificate: the
     # platform offers no way back to the shopper's card, so no automatic refund can be promised.
     refundable: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -332,6 +367,10 @@ class Line(Base):
     first_promised_on: Mapped[date | None] = mapped_column(Date, default=None)
     # A lead-time ETA counts from the day it was promised, so it moves only for a cause.
     lead_time_from: Mapped[date | None] = mapped_column(Date, default=None)
+    # When its last waiting unit was allocated, and when its last unit shipped (for the wait and
+    # the ETA accuracy the merchant is shown); None until then.
+    allocated_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    shipped_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="lines")
@@ -351,6 +390,49 @@ class Line(Base):
             return None
         shown = self.eta_date if self.eta_source != "delayed" else None
         return {"date": shown.isoformat() if shown else None, "source": self.eta_source}
+
+
+class Sale(Base):
+    """Units of one variant on one order, for every order the app sees, backordered or not: the
+    sales history that forecasts demand and attributes orders to restock alerts. One row per
+    platform order item, so an order seen twice (webhook, sync, history import) counts once."""
+
+    __tablename__ = "sales"
+    __table_args__ = (
+        UniqueConstraint("store_id", "order_id", "item_id"),
+        Index("ix_sales_variant_day", "variant_pk", "day"),
+        Index("ix_sales_store_placed", "store_id", "placed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    order_id: Mapped[int] = mapped_column(BigInteger)  # the platform's order number
+    item_id: Mapped[int] = mapped_column(BigInteger)  # the platform's order item (line) id
+    variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"))
+    placed_at: Mapped[datetime] = mapped_column(DateTime)
+    day: Mapped[date] = mapped_column(Date)  # placed_at's date in the store's time zone
+    quantity: Mapped[int] = mapped_column(Integer)
+    revenue: Mapped[int] = mapped_column(BigInteger)  # paid for these units, minor units
+    currency: Mapped[str] = mapped_column(String(3))
+    customer_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    email: Mapped[str] = mapped_column(String(320), default="")  # lower case
+    phone: Mapped[str] = mapped_column(String(20), default="")  # E.164
+
+
+class DemandForecast(Base):
+    """A variant's weekly demand forecast, made by the nightly job from its sales history."""
+
+    __tablename__ = "demand_forecasts"
+    __table_args__ = (Index("ix_demand_forecasts_store", "store_id"),)
+
+    variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"), primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    method: Mapped[str] = mapped_column(String(40))
+    computed_on: Mapped[date] = mapped_column(Date)
+    weeks: Mapped[list] = mapped_column(JSON)  # [[week start (ISO date), units], ...], ahead
+    weekly_demand: Mapped[float] = mapped_column(Float)  # the mean of the weeks ahead
+    # Spread of weekly demand around the forecast (from its in-sample errors), for safety stock.
+    weekly_deviation: Mapped[float] = mapped_column(Float)
 
 
 class TimelineEvent(Base):
@@ -597,6 +679,8 @@ class BigCommerceInstallation(Base):
     # Orders modified up to here are applied (stock reconciliation catches up from here first).
     orders_synced_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     stock_reconciled_on: Mapped[date | None] = mapped_column(Date, default=None)  # the nightly job
+    # `backorder-desk sync --days N`: where the order-history import has got to, so it resumes
+    history_import: Mapped[dict] = mapped_column(JSON, default=dict)
 
     store: Mapped[Store] = relationship()
 
