@@ -39,13 +39,16 @@ class BigCommerceAdapter:
         more than was paid for them; a switch refunds the price difference on the order; an
         unwanted payment gives its paying order back in full. The key travels in the refund's
         reason: before asking, and after an answer lost, the order's refunds are searched for it,
-        so a refund is never paid twice."""
+        so a refund is never paid twice. A refund under the key that the provider declined moved
+        no money: once its decline is recorded (`refund.reference`), the merchant's retry asks
+        again. Failures are final (`final=True`) unless asking again may help: no answer, a
+        server error, a gateway down, rate limited or busy (see `_transient`)."""
         line = refund.line
         client = client_for(session, store)
         paying = _paying_request(session, line, refund)
         order_id = paying.paid_order_id if paying is not None else line.order.order_id
         marker = f"Backorder Desk {refund.key}"
-        currency, amount = refund.currency, refund.amount
+        currency, amount, known_decline = refund.currency, refund.amount, refund.reference
         if refund.reason == "unwanted_payment":
             item = None
         elif refund.reason == "switch" or line.external_id is None:
@@ -56,7 +59,7 @@ class BigCommerceAdapter:
 
         def call() -> RefundResult:
             try:
-                earlier = _refund_with_marker(client, order_id, marker)
+                earlier = _refund_with_marker(client, order_id, marker, known_decline)
                 if earlier is not None:
                     return _outcome(earlier, currency)
                 items = [item] if item is not None else _whole_order(client, order_id, currency, marker)
@@ -80,12 +83,13 @@ class BigCommerceAdapter:
                     answer = client.post(f"/v3/orders/{order_id}/payment_actions/refunds",
                                          {"items": items, "payments": payments})["data"]
                 except BigCommerceError as error:
-                    answer = _refund_with_marker(client, order_id, marker) if error.outcome_unknown else None
+                    answer = (_refund_with_marker(client, order_id, marker, known_decline)
+                              if error.outcome_unknown else None)
                     if answer is None:
                         raise
                 return _outcome(answer, currency)
             except BigCommerceError as error:
-                return RefundResult(confirmed=False, error=str(error))
+                return RefundResult(confirmed=False, error=str(error), final=not _transient(error))
 
         return call
 
@@ -199,17 +203,37 @@ def _paying_request(session: Session, line: Line, refund: Refund | None) -> Paym
     )
 
 
-def _refund_with_marker(client: BigCommerceClient, order_id: int, marker: str) -> dict | None:
+def _transient(error: BigCommerceError) -> bool:
+    """Asking again later may help: no answer (the marker is looked for first), a server or
+    gateway error, rate limited, or another refund of the order still being processed (409).
+    Any other refusal (422: more than is left to refund, a guest's store credit; 401/403: the
+    app lost its access) gets the same answer until someone acts: the merchant is told at once."""
+    return error.outcome_unknown or error.status in (408, 409, 429)
+
+
+def _declined(refund: dict) -> bool:
+    return any(p.get("is_declined") for p in refund.get("payments") or [])
+
+
+def _refund_with_marker(client: BigCommerceClient, order_id: int, marker: str, known_decline: str = "") -> dict | None:
+    """What an earlier attempt under `marker` got: a refund that moved money, if any (never pay
+    again); otherwise a decline newer than `known_decline` (the id of the decline already
+    recorded), which answers an attempt whose reply was lost; None when nothing is to be found."""
     answer = client.get(f"/v3/orders/{order_id}/payment_actions/refunds") or {}
-    for refund in answer.get("data") or []:
-        if any(marker in (item.get("reason") or "") for item in refund.get("items") or []):
-            return refund
-    return None
+    ours = [r for r in answer.get("data") or []
+            if any(marker in (item.get("reason") or "") for item in r.get("items") or [])]
+    paid = [r for r in ours if not _declined(r)]
+    if paid:
+        return paid[0]
+    seen = int(known_decline) if known_decline.isdigit() else 0
+    fresh = [r for r in ours if int(r["id"]) > seen]
+    return fresh[-1] if fresh else None
 
 
 def _outcome(refund: dict, currency: str) -> RefundResult:
     """A refund BigCommerce holds: made, with the amount it gave back, unless the payment
-    provider declined it (a decline is final: asking again gets the same answer)."""
+    provider declined it (a decline is final: asking again at once gets the same answer; the
+    merchant retries once the cause is settled)."""
     declined = [p for p in refund.get("payments") or [] if p.get("is_declined")]
     if declined:
         message = "; ".join(p.get("declined_message") or "declined" for p in declined)
