@@ -148,6 +148,7 @@ def test_a_declined_refund_retried_by_the_merchant_is_paid_once(client, session,
     run_jobs(client.application)
     failed = refund_of(session)
     assert failed.status == "failed"
+    assert client.get("/api/v1/admin/overview", headers=merchant()).get_json()["failed_refunds"] == 1
 
     response = retry(client, merchant(), failed.id)
 
@@ -161,6 +162,7 @@ def test_a_declined_refund_retried_by_the_merchant_is_paid_once(client, session,
     assert bigcommerce.order_products[250][0]["quantity_refunded"] == 1
     assert [r["status"] for r in client.get("/api/v1/admin/refunds", headers=merchant()).get_json()["items"]] \
         == ["confirmed"]
+    assert client.get("/api/v1/admin/overview", headers=merchant()).get_json()["failed_refunds"] == 0
     kinds = session.scalars(select(TimelineEvent.kind).where(TimelineEvent.line_pk == refund.line_pk)).all()
     assert kinds.count("refund_retried") == 1 and kinds.count("refund_made") == 1
 
@@ -267,3 +269,19 @@ def test_a_pay_later_refund_whose_line_was_served_since_cannot_be_retried(client
     assert response.status_code == 409, response.get_json()
     assert refund_of(session).status == "failed"
     assert paid_refunds(bigcommerce) == []
+
+
+def test_a_failed_refund_the_merchant_then_made_by_hand_cannot_be_retried(client, session, bigcommerce, merchant):
+    cancelled_order(client, session, bigcommerce)
+    bigcommerce.decline_next_refund()
+    run_jobs(client.application)
+    by_hand = bigcommerce.merchant_refund(250, bigcommerce.order_products[250][0]["id"], 1)
+    deliver(client, bigcommerce, "store/order/refund/created",
+            {"type": "order", "id": 250, "refund": {"refund_id": by_hand["id"]}})
+    run_jobs(client.application)
+
+    response = retry(client, merchant(), refund_of(session).id)
+
+    assert response.status_code == 409, response.get_json()
+    assert "refunded otherwise" in response.get_json()["message"]
+    assert len(paid_refunds(bigcommerce)) == 1  # the merchant's own

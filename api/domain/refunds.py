@@ -23,7 +23,7 @@ from api.domain.actions import start_pay_later
 from api.domain.backorders import ALLOCATED, PAY_LATER, WAITING
 from api.domain.errors import Conflict, NotFound
 from api.domain.events import line_summary, notify, record
-from api.domain.payments import SENDING_LEASE, due_ids, retry_delay
+from api.domain.payments import SENDING_LEASE, due_ids, paid_for, retry_delay
 from api.models import Refund, Store
 
 MAX_REFUND_ATTEMPTS = 10  # transient failures: about 15 hours of asking
@@ -122,8 +122,9 @@ def retry_refund(session: Session, store: Store, refund_id: int) -> Refund:
     """The merchant asks again for a failed refund (the card was replaced, the gateway is back):
     pending again, with a fresh set of attempts, under the same key, so the due job first looks
     whether an earlier attempt got through and never pays twice. NotFound for another store's
-    refund; Conflict when it is not failed, or when it is a pay-later refund whose line has
-    moved on (shipped, cancelled, switched, or already paying later): nothing is owed any more."""
+    refund; Conflict when it is not failed, or no longer owed: a pay-later refund whose line has
+    moved on (shipped, cancelled, switched, or already paying later), or a refund the shopper
+    already had otherwise (a refund made by hand in the store admin is recorded on the line)."""
     refund = session.scalar(select(Refund).where(Refund.id == refund_id, Refund.store_id == store.id)
                             .with_for_update())
     if refund is None:
@@ -133,6 +134,11 @@ def retry_refund(session: Session, store: Store, refund_id: int) -> Refund:
     line = refund.line
     if refund.reason == "pay_later" and (line.state not in (WAITING, ALLOCATED) or line.payment_mode == PAY_LATER):
         raise Conflict(f"Refund {refund_id} is no longer owed: the line was served or changed since.")
+    if refund.payment_pk is None and refund.amount > paid_for(session, line):
+        # A failed refund is not counted as owed: what is left is less only when the shopper was
+        # refunded otherwise meanwhile (by hand in the store admin, say).
+        raise Conflict(f"Refund {refund_id} is more than is left of what the shopper paid for this line: "
+                       "they were refunded otherwise meanwhile.")
     record(session, line, "refund_retried", {
         "amount": refund.amount, "currency": refund.currency, "attempts": refund.attempts,
         "error": refund.last_error,
