@@ -1,8 +1,10 @@
 """The BigCommerce adapter of the commerce port: refunds through the V3 payment actions, order
-edits through V2, payment requests as server-side carts with a checkout link, coupons through the
-Marketing API. Refunds and order edits are prepared in a transaction and made after it ends, by a
-due job (one at a time per job run, so refunds on one order go one at a time as BigCommerce
-requires); none is ever sent again before looking whether the first attempt did it."""
+edits through V2, payment requests as server-side carts with a checkout link (and a free-shipping
+coupon on the checkout), coupons through the Marketing API. Refunds and order edits are prepared
+in a transaction and made after it ends, by a due job (one at a time per job run, so refunds on
+one order go one at a time as BigCommerce requires); none is ever sent again before looking
+whether the first attempt did it."""
+import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -97,7 +99,17 @@ class BigCommerceAdapter:
         """A cart for the shopper holding what they are asked to pay for, and its checkout link.
         Prices go in without tax, the discount the shopper had already taken off: checkout adds
         the tax, once. The order placed from it carries the cart id, which is how the payment is
-        recognised. (A cart whose answer is lost is left unused: it moves no money.)"""
+        recognised.
+
+        A pay-later cart's checkout carries a single-use free-shipping coupon (Marketing API,
+        applied with the Checkouts API): the shopper paid shipping with the original order. Its
+        code is chosen here, in the transaction that claims the request, so every attempt uses
+        the same one; it is looked up before it is made, so it is made once.
+
+        A cart is made anew on each attempt. When a later step fails, the cart just made is
+        deleted. When the answer to the cart itself is lost, that cart cannot be found (carts
+        cannot be listed): it is harmless, for nobody has its id or link, it carries no coupon,
+        no order can pay the request through it, and BigCommerce deletes it once it expires."""
         client = client_for(session, store)
         line, order, quantity, amount = payment.line, payment.line.order, payment.quantity, payment.amount
         without_tax = scaled(amount, line.unit_price, line.unit_price_ex_tax or line.unit_price)
@@ -105,16 +117,29 @@ class BigCommerceAdapter:
             item = {"line_items": [{"product_id": line.product_id, "variant_id": line.variant_id,
                                     "quantity": quantity,
                                     "list_price": to_major(without_tax, line.currency) / quantity}]}
+            if not payment.coupon_code:
+                payment.coupon_code = f"BD-SHIP-{secrets.token_hex(8).upper()}"
+            coupon = _coupon_body(f"Backorder Desk shipping paid {order.order_id}-{line.id}",
+                                  payment.coupon_code, free_shipping=True)
         else:  # a price difference (a dearer switch): one custom item for the amount
             item = {"custom_items": [{"sku": f"BD-DIFF-{line.id}", "name": f"Price difference: {line.name}"[:250],
                                       "quantity": 1, "list_price": to_major(without_tax, line.currency)}]}
+            coupon = None
         body = {**item, "currency": {"code": line.currency}, "locale": order.locale or "en"}
         if order.customer_id:
             body["customer_id"] = order.customer_id
 
         def call() -> PaymentRequest:
+            if coupon is not None:
+                _make_coupon(client, coupon)
             cart = client.post("/v3/carts", body)["data"]
-            urls = client.post(f"/v3/carts/{cart['id']}/redirect_urls", {})["data"]
+            try:
+                if coupon is not None:
+                    client.post(f"/v3/checkouts/{cart['id']}/coupons", {"coupon_code": coupon["code"]})
+                urls = client.post(f"/v3/carts/{cart['id']}/redirect_urls", {})["data"]
+            except BigCommerceError:
+                _delete_cart(client, cart["id"])
+                raise
             return PaymentRequest(url=urls["checkout_url"], reference=cart["id"])
 
         return call
@@ -159,31 +184,46 @@ class BigCommerceAdapter:
         """A single-use coupon (Marketing API) for the delayed shopper's next order. Looked up by
         its code before it is made, and after an answer lost, so it is never made twice."""
         client = client_for(session, store)
-        body = {
-            "name": f"Backorder Desk delay {order.order_id}-{line.id}"[:100],
-            "code": code,
-            "type": "free_shipping" if free_shipping else "percentage_discount",
-            "amount": "0" if free_shipping else str(percent_off or 0),
-            "applies_to": {"entity": "categories", "ids": [0]},  # 0: every category
-            "enabled": True,
-            "max_uses": 1,
-            "max_uses_per_customer": 1,
-            "expires": bigcommerce_date(clock.utcnow() + timedelta(days=COUPON_DAYS)),
-        }
+        body = _coupon_body(f"Backorder Desk delay {order.order_id}-{line.id}", code,
+                            free_shipping=free_shipping, percent_off=percent_off)
+        return lambda: _make_coupon(client, body)
 
-        def made() -> bool:
-            return bool(client.get("/v2/coupons", {"code": code}))
 
-        def call() -> None:
-            if made():
-                return
-            try:
-                client.post("/v2/coupons", body)
-            except BigCommerceError as error:
-                if not (error.outcome_unknown and made()):
-                    raise
+def _coupon_body(name: str, code: str, *, free_shipping: bool, percent_off: int | None = None) -> dict:
+    return {
+        "name": name[:100],
+        "code": code,
+        "type": "free_shipping" if free_shipping else "percentage_discount",
+        "amount": "0" if free_shipping else str(percent_off or 0),
+        "applies_to": {"entity": "categories", "ids": [0]},  # 0: every category
+        "enabled": True,
+        "max_uses": 1,
+        "max_uses_per_customer": 1,
+        "expires": bigcommerce_date(clock.utcnow() + timedelta(days=COUPON_DAYS)),
+    }
 
-        return call
+
+def _make_coupon(client: BigCommerceClient, body: dict) -> None:
+    """Make the coupon unless it exists: looked up by its code first, and after an answer lost."""
+    def made() -> bool:
+        return bool(client.get("/v2/coupons", {"code": body["code"]}))
+
+    if made():
+        return
+    try:
+        client.post("/v2/coupons", body)
+    except BigCommerceError as error:
+        if not (error.outcome_unknown and made()):
+            raise
+
+
+def _delete_cart(client: BigCommerceClient, cart_id: str) -> None:
+    """A cart made by an attempt that failed after it: nobody gets its link, so it goes (if this
+    fails too, it is left to expire: it moves no money and cannot pay the request)."""
+    try:
+        client.request("DELETE", f"/v3/carts/{cart_id}")
+    except BigCommerceError:
+        pass
 
 
 def _paying_request(session: Session, line: Line, refund: Refund | None) -> PaymentRequestRecord | None:
