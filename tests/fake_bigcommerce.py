@@ -466,7 +466,7 @@ class FakeBigCommerce:
 
     def checkout(self, cart_id: str, order_id: int, *, shipping: int = 995, status_id: int = 11) -> dict:
         """The shopper checks out a cart in the storefront and pays: an order carrying the cart's
-        id, its items at their list price (tax added as for any order), shipping at `shipping`
+        id, its catalog items at their list price (tax added as for any order), shipping at `shipping`
         (minor units) unless a free-shipping coupon was applied to the checkout, every coupon
         applied used up once. The cart is gone afterwards, as BigCommerce converts it."""
         cart = self.carts.pop(cart_id)
