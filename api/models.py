@@ -594,6 +594,10 @@ class PaymentRequestRecord(Base):
     paid_item_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     # Units of the line shipped through that paying order (its shipments are the line's).
     quantity_shipped: Mapped[int] = mapped_column(Integer, default=0)
+    # The platform's single-use coupon that takes shipping off the request's checkout (the shopper
+    # paid shipping with the original order); chosen before the first attempt, so every attempt
+    # uses the same one and never makes a second. Empty where the platform needs none.
+    coupon_code: Mapped[str] = mapped_column(String(50), default="")
 
     line: Mapped[Line] = relationship()
 

@@ -17,7 +17,7 @@ def expire_console_sessions(demo):
         session.execute(update(ConsoleSession).values(expires_at=clock.utcnow() - timedelta(seconds=1)))
 
 
-PAGES = ["Overview", "Backorders", "Purchase orders", "Products", "Messages", "Settings", "Activity"]
+PAGES = ["Overview", "Backorders", "Refunds", "Purchase orders", "Products", "Messages", "Settings", "Activity"]
 
 
 def test_the_control_panel_opens_the_console_with_the_users_session(page, demo):

@@ -15,7 +15,7 @@ from api.notifications.worker import Worker
 from console_support import frame_app, go, open_console
 from e2e_support import widget
 
-SCOPES = "store_v2_orders store_v2_products store_inventory store_v2_information_read_only store_content_checkout store_cart store_v2_marketing"
+SCOPES = "store_v2_orders store_v2_products store_inventory store_v2_information_read_only store_content_checkout store_cart store_checkouts store_v2_marketing"
 
 
 def run_jobs(app):

@@ -10,6 +10,8 @@ status, with transitions (`set_status`: cancelling or declining restocks); refun
 share of what was paid, never more than is left, offered to the card only when the order was not
 paid with store credit or a gift certificate; refunds the provider declines (`is_declined`);
 requests done and their answer lost (`lose_answer`); refunds made by the merchant; shipments;
+payment carts checked out by the shopper (`checkout`: shipping charged unless a free-shipping
+coupon was applied to the checkout, tax added once, single-use coupons used up);
 display (`currency_code`) and transactional (`default_currency_code`) currencies; the store
 information (currency, time zone); and stock as BigCommerce keeps it: a level per variant
 (inventory items) that checkout takes every ordered unit from, that cancelling restocks, that
@@ -36,8 +38,8 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SPEC_DIR = Path(__file__).resolve().parent / "bigcommerce_specs"  # copied from BigCommerce: see its README
 SPEC_FILES = {
     "v2": ["orders.v2.oas2.yml", "marketing.v2.yml", "store_information.v2.yml"],
-    "v3": ["webhooks.v3.yml", "scripts.v3.yml", "orders.v3.yml", "carts.v3.yml", "inventory.v3.yml",
-           "products_catalog.v3.yml", "product-variants_catalog.v3.yml"],
+    "v3": ["webhooks.v3.yml", "scripts.v3.yml", "orders.v3.yml", "carts.v3.yml", "checkouts.v3.yml",
+           "inventory.v3.yml", "products_catalog.v3.yml", "product-variants_catalog.v3.yml"],
 }
 # Fields of BigCommerce's native backorders beta (README: platform facts) that the 2026-04
 # descriptions do not list yet.
@@ -254,6 +256,10 @@ STATUSES = {0: "Incomplete", 1: "Pending", 2: "Shipped", 3: "Partially Shipped",
 NO_CARD = {"storecredit": "Store Credit", "giftcertificate": "Gift Certificate"}
 
 
+# Paths the fake refuses (403) to a token without their scope, as BigCommerce does.
+SCOPE_OF_PATH = {"/checkouts": "store_checkouts"}
+
+
 def _rfc2822(moment: datetime) -> str:
     return format_datetime(moment.replace(tzinfo=UTC), usegmt=True).replace("GMT", "+0000")
 
@@ -267,6 +273,7 @@ class FakeBigCommerce:
         self.failures: list[dict] = []
         self.codes: dict[str, tuple[str, str]] = {}
         self.tokens: dict[str, str] = {}
+        self.scopes: dict[str, set[str]] = {}  # store hash -> the scopes its token was granted
         self.hooks: dict[int, dict] = {}
         self.scripts: dict[str, dict] = {}
         self.products: dict[int, dict] = {}
@@ -276,6 +283,7 @@ class FakeBigCommerce:
         self.order_products: dict[int, list[dict]] = {}
         self.refunds: dict[int, list[dict]] = {}
         self.carts: dict[str, dict] = {}
+        self.checkout_coupons: dict[str, list[str]] = {}  # cart (checkout) id -> coupon codes applied
         self.coupons: list[dict] = []
         # The store as configured in its control panel: currency (transactional), display
         # currency of storefront orders, tax (a rate, and whether catalog prices include it), time zone.
@@ -456,6 +464,21 @@ class FakeBigCommerce:
         self.refunds.setdefault(order_id, []).append(refund)
         return refund
 
+    def checkout(self, cart_id: str, order_id: int, *, shipping: int = 995, status_id: int = 11) -> dict:
+        """The shopper checks out a cart in the storefront and pays: an order carrying the cart's
+        id, its catalog items at their list price (tax added as for any order), shipping at `shipping`
+        (minor units) unless a free-shipping coupon was applied to the checkout, every coupon
+        applied used up once. The cart is gone afterwards, as BigCommerce converts it."""
+        cart = self.carts.pop(cart_id)
+        coupons = [c for c in self.coupons if c["code"] in self.checkout_coupons.pop(cart_id, [])]
+        free_shipping = any(c["type"] == "free_shipping" for c in coupons)
+        for coupon in coupons:
+            coupon["num_uses"] += 1
+        lines = [{"variant_id": item["variant_id"], "quantity": item["quantity"],
+                  "price": round(item["list_price"] * 100)} for item in cart["line_items"]["physical_items"]]
+        return self.add_order(order_id, lines, customer_id=cart["customer_id"], cart_id=cart_id,
+                              shipping=0 if free_shipping else shipping, status_id=status_id)
+
     def calls_to(self, method: str, path_pattern: str) -> list[dict]:
         pattern = re.compile(path_pattern)
         return [c for c in self.calls if c["method"] == method and pattern.search(c["path"])]
@@ -484,6 +507,9 @@ class FakeBigCommerce:
             store_hash, version, path = match.groups()
             if request.headers.get("X-Auth-Token") != fake.tokens.get(store_hash):
                 return jsonify({"status": 401, "title": "Unauthorized"}), 401
+            needed = next((scope for prefix, scope in SCOPE_OF_PATH.items() if path.startswith(prefix)), None)
+            if needed and needed not in fake.scopes.get(store_hash, set()):
+                return jsonify({"status": 403, "title": f"This token lacks the scope {needed}"}), 403
             problems = fake.spec.check_request(version, request.method, path, request.args.to_dict(),
                                                request.headers, body, bool(request.data))
             if problems:
@@ -520,6 +546,7 @@ class FakeBigCommerce:
             if body["context"] != f"stores/{store_hash}":
                 return jsonify({"error": "invalid_grant"}), 400
             fake.tokens[store_hash] = "tok_" + uuid.uuid4().hex
+            fake.scopes[store_hash] = set(scope.split())
             return jsonify({"access_token": fake.tokens[store_hash], "scope": scope,
                             "user": {"id": 24654, "username": "owner", "email": "owner@shop.example"},
                             "owner": {"id": 24654, "username": "owner", "email": "owner@shop.example"},
@@ -771,6 +798,40 @@ class FakeBigCommerce:
             fake.carts[cart_id] = cart
             return {"data": cart, "meta": {}}, 201
 
+        @app.delete(prefix + "/v3/carts/<cart_id>")
+        def delete_cart(store_hash, cart_id):
+            if fake.carts.pop(cart_id, None) is None:
+                return jsonify({"status": 404, "title": "Cart not found"}), 404
+            fake.checkout_coupons.pop(cart_id, None)
+            return "", 204
+
+        # checkouts (a checkout's id is its cart's)
+        @app.post(prefix + "/v3/checkouts/<cart_id>/coupons")
+        def apply_coupon(store_hash, cart_id):
+            cart = fake.carts.get(cart_id)
+            if cart is None:
+                return jsonify({"status": 404, "title": "Checkout not found"}), 404
+            code = request.json["coupon_code"]
+            coupon = next((c for c in fake.coupons if c["code"] == code), None)
+            if coupon is None or not coupon.get("enabled", True) \
+                    or coupon["num_uses"] >= (coupon.get("max_uses") or 10**9):
+                return jsonify({"status": 400, "title": "The coupon code is not valid."}), 400
+            applied = fake.checkout_coupons.setdefault(cart_id, [])
+            if code in applied:
+                return jsonify({"status": 400, "title": "The coupon code is already applied."}), 400
+            applied.append(code)
+            subtotal = cart["base_amount"]
+            return {"data": {
+                "id": cart_id, "cart": {k: v for k, v in cart.items() if k != "locale"},
+                "consignments": [], "taxes": [], "fees": [], "promotions": [],
+                "coupons": [{"id": c["id"], "code": c["code"], "coupon_type": c["type"], "display_name": c["name"],
+                             "discounted_amount": 0} for c in fake.coupons if c["code"] in applied],
+                "shipping_cost_total_inc_tax": 0, "shipping_cost_total_ex_tax": 0,
+                "handling_cost_total_inc_tax": 0, "handling_cost_total_ex_tax": 0, "tax_total": 0,
+                "subtotal_inc_tax": subtotal, "subtotal_ex_tax": subtotal, "grand_total": subtotal,
+                "created_time": cart["created_time"], "updated_time": cart["updated_time"], "version": 1},
+                "meta": {}}
+
         @app.post(prefix + "/v3/carts/<cart_id>/redirect_urls")
         def redirect_urls(store_hash, cart_id):
             if cart_id not in fake.carts:
@@ -810,7 +871,8 @@ def fake_bigcommerce():
 # --- wiring the app to the fake --------------------------------------------------------------
 
 CLIENT_ID, CLIENT_SECRET = "bd-client-id", "bd-client-secret-of-at-least-32-bytes"
-SCOPES = "store_v2_orders store_v2_products store_inventory store_content_checkout store_cart store_v2_marketing"
+SCOPES = ("store_v2_orders store_v2_products store_inventory store_content_checkout store_cart store_checkouts "
+          "store_v2_marketing")
 
 
 @pytest.fixture

@@ -234,7 +234,7 @@ def test_a_nightly_reconciliation_finds_stock_changed_without_a_webhook(client, 
 
 
 def test_install_without_the_inventory_modify_scope_is_refused(client, session, bigcommerce):
-    scope = "store_v2_orders store_v2_products store_inventory_read_only"
+    scope = "store_v2_orders store_v2_products store_inventory_read_only store_checkouts"
     code = bigcommerce.authorize("abc123", scope)
     response = client.get("/bigcommerce/auth", query_string={"code": code, "scope": scope, "context": "stores/abc123"})
     assert response.status_code >= 400 and "store_inventory" in response.get_data(as_text=True)

@@ -65,7 +65,7 @@ def test_overview_counts_what_waits_its_value_promises_inbound_and_failures(clie
 def test_overview_of_an_empty_store(client, admin):
     figures = get(client, admin, "/overview")
     assert figures == {"units_waiting": 0, "lines_waiting": 0, "backordered_value": [], "oldest_wait": None,
-                       "lines_past_first_promise": 0, "failed_messages": 0,
+                       "lines_past_first_promise": 0, "failed_messages": 0, "failed_refunds": 0,
                        "inbound_next_7_days": {"shipments": 0, "units": 0, "until": day(7)}}
 
 

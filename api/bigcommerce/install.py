@@ -31,8 +31,10 @@ WEBHOOK_SCOPES = (
 )
 WEBHOOK_SECRET_HEADER = "X-Backorder-Desk-Secret"
 # Inventory at the modify level: receipts, cancels and expired holds are written back to
-# BigCommerce's stock (read-only would leave the two counts apart).
-REQUIRED_SCOPES = ("store_inventory",)
+# BigCommerce's stock (read-only would leave the two counts apart). Checkouts at the modify level:
+# a payment cart's checkout gets its free-shipping coupon (without it, the shopper would pay
+# shipping a second time).
+REQUIRED_SCOPES = ("store_inventory", "store_checkouts")
 SCRIPT_NAME = "Backorder Desk widget"
 
 

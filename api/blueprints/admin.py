@@ -9,7 +9,7 @@ from api.blueprints.console import start_session
 from api.domain import catalog
 from api.domain.errors import Conflict
 from api.domain.backorders import OrderLineIn, backorder_queue, ingest_order, receive
-from api.domain.refunds import refunds_of
+from api.domain.refunds import refund_view, refunds_of, retry_refund
 from api.domain.stores import update_settings
 from api.http import schemas
 from api.http.admin_routes import admin_blueprint, documented
@@ -221,3 +221,18 @@ def get_refunds(query):
     """Refunds owed and made, newest first; `?status=failed` lists those the merchant must settle
     (declined by the payment provider, or never confirmed)."""
     return {"items": refunds_of(session(), admin_store(), query.get("status"))}
+
+
+@blp.route("/refunds/<int:refund_id>/retry", methods=["POST"])
+@idempotent
+@blp.response(200, schemas.RefundOut)
+@blp.doc(parameters=[KEY_PARAMETER])
+@_errors(400, 401, 404, 409, 422)
+def post_refund_retry(refund_id):
+    """Ask again for a failed refund (once its cause is settled: a new card, the gateway back).
+
+    It is pending again, with a fresh set of attempts, and a due job sends it under its same
+    key: the job first looks whether an earlier attempt got through, so it is never paid twice.
+    409 when the refund is not failed, or is a pay-later refund whose line has moved on (nothing
+    is owed any more). To settle it by hand instead, refund the shopper in the store admin."""
+    return refund_view(retry_refund(session(), admin_store(), refund_id))

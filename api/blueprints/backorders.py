@@ -39,6 +39,7 @@ class Overview(Schema):
     lines_past_first_promise = fields.Integer(metadata={"description": "Waiting lines whose first promised date has passed."})
     inbound_next_7_days = fields.Nested(InboundSoon)
     failed_messages = fields.Integer()
+    failed_refunds = fields.Integer(metadata={"description": "Refunds that failed: to retry, or to refund by hand."})
 
 
 class NextInbound(Schema):

@@ -1,8 +1,10 @@
 """The BigCommerce adapter of the commerce port: refunds through the V3 payment actions, order
-edits through V2, payment requests as server-side carts with a checkout link, coupons through the
-Marketing API. Refunds and order edits are prepared in a transaction and made after it ends, by a
-due job (one at a time per job run, so refunds on one order go one at a time as BigCommerce
-requires); none is ever sent again before looking whether the first attempt did it."""
+edits through V2, payment requests as server-side carts with a checkout link (and a free-shipping
+coupon on the checkout), coupons through the Marketing API. Refunds and order edits are prepared
+in a transaction and made after it ends, by a due job (one at a time per job run, so refunds on
+one order go one at a time as BigCommerce requires); none is ever sent again before looking
+whether the first attempt did it."""
+import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -39,13 +41,16 @@ class BigCommerceAdapter:
         more than was paid for them; a switch refunds the price difference on the order; an
         unwanted payment gives its paying order back in full. The key travels in the refund's
         reason: before asking, and after an answer lost, the order's refunds are searched for it,
-        so a refund is never paid twice."""
+        so a refund is never paid twice. A refund under the key that the provider declined moved
+        no money: once its decline is recorded (`refund.reference`), the merchant's retry asks
+        again. Failures are final (`final=True`) unless asking again may help: no answer, a
+        server error, a gateway down, rate limited or busy (see `_transient`)."""
         line = refund.line
         client = client_for(session, store)
         paying = _paying_request(session, line, refund)
         order_id = paying.paid_order_id if paying is not None else line.order.order_id
         marker = f"Backorder Desk {refund.key}"
-        currency, amount = refund.currency, refund.amount
+        currency, amount, known_decline = refund.currency, refund.amount, refund.reference
         if refund.reason == "unwanted_payment":
             item = None
         elif refund.reason == "switch" or line.external_id is None:
@@ -56,7 +61,7 @@ class BigCommerceAdapter:
 
         def call() -> RefundResult:
             try:
-                earlier = _refund_with_marker(client, order_id, marker)
+                earlier = _refund_with_marker(client, order_id, marker, known_decline)
                 if earlier is not None:
                     return _outcome(earlier, currency)
                 items = [item] if item is not None else _whole_order(client, order_id, currency, marker)
@@ -80,12 +85,13 @@ class BigCommerceAdapter:
                     answer = client.post(f"/v3/orders/{order_id}/payment_actions/refunds",
                                          {"items": items, "payments": payments})["data"]
                 except BigCommerceError as error:
-                    answer = _refund_with_marker(client, order_id, marker) if error.outcome_unknown else None
+                    answer = (_refund_with_marker(client, order_id, marker, known_decline)
+                              if error.outcome_unknown else None)
                     if answer is None:
                         raise
                 return _outcome(answer, currency)
             except BigCommerceError as error:
-                return RefundResult(confirmed=False, error=str(error))
+                return RefundResult(confirmed=False, error=str(error), final=not _transient(error))
 
         return call
 
@@ -93,7 +99,17 @@ class BigCommerceAdapter:
         """A cart for the shopper holding what they are asked to pay for, and its checkout link.
         Prices go in without tax, the discount the shopper had already taken off: checkout adds
         the tax, once. The order placed from it carries the cart id, which is how the payment is
-        recognised. (A cart whose answer is lost is left unused: it moves no money.)"""
+        recognised.
+
+        A pay-later cart's checkout carries a single-use free-shipping coupon (Marketing API,
+        applied with the Checkouts API): the shopper paid shipping with the original order. Its
+        code is chosen here, in the transaction that claims the request, so every attempt uses
+        the same one; it is looked up before it is made, so it is made once.
+
+        A cart is made anew on each attempt. When a later step fails, the cart just made is
+        deleted. When the answer to the cart itself is lost, that cart cannot be found (carts
+        cannot be listed): it is harmless, for nobody has its id or link, it carries no coupon,
+        no order can pay the request through it, and BigCommerce deletes it once it expires."""
         client = client_for(session, store)
         line, order, quantity, amount = payment.line, payment.line.order, payment.quantity, payment.amount
         without_tax = scaled(amount, line.unit_price, line.unit_price_ex_tax or line.unit_price)
@@ -101,16 +117,29 @@ class BigCommerceAdapter:
             item = {"line_items": [{"product_id": line.product_id, "variant_id": line.variant_id,
                                     "quantity": quantity,
                                     "list_price": to_major(without_tax, line.currency) / quantity}]}
+            if not payment.coupon_code:
+                payment.coupon_code = f"BD-SHIP-{secrets.token_hex(8).upper()}"
+            coupon = _coupon_body(f"Backorder Desk shipping paid {order.order_id}-{line.id}",
+                                  payment.coupon_code, free_shipping=True)
         else:  # a price difference (a dearer switch): one custom item for the amount
             item = {"custom_items": [{"sku": f"BD-DIFF-{line.id}", "name": f"Price difference: {line.name}"[:250],
                                       "quantity": 1, "list_price": to_major(without_tax, line.currency)}]}
+            coupon = None
         body = {**item, "currency": {"code": line.currency}, "locale": order.locale or "en"}
         if order.customer_id:
             body["customer_id"] = order.customer_id
 
         def call() -> PaymentRequest:
+            if coupon is not None:
+                _make_coupon(client, coupon)
             cart = client.post("/v3/carts", body)["data"]
-            urls = client.post(f"/v3/carts/{cart['id']}/redirect_urls", {})["data"]
+            try:
+                if coupon is not None:
+                    client.post(f"/v3/checkouts/{cart['id']}/coupons", {"coupon_code": coupon["code"]})
+                urls = client.post(f"/v3/carts/{cart['id']}/redirect_urls", {})["data"]
+            except BigCommerceError:
+                _delete_cart(client, cart["id"])
+                raise
             return PaymentRequest(url=urls["checkout_url"], reference=cart["id"])
 
         return call
@@ -155,31 +184,46 @@ class BigCommerceAdapter:
         """A single-use coupon (Marketing API) for the delayed shopper's next order. Looked up by
         its code before it is made, and after an answer lost, so it is never made twice."""
         client = client_for(session, store)
-        body = {
-            "name": f"Backorder Desk delay {order.order_id}-{line.id}"[:100],
-            "code": code,
-            "type": "free_shipping" if free_shipping else "percentage_discount",
-            "amount": "0" if free_shipping else str(percent_off or 0),
-            "applies_to": {"entity": "categories", "ids": [0]},  # 0: every category
-            "enabled": True,
-            "max_uses": 1,
-            "max_uses_per_customer": 1,
-            "expires": bigcommerce_date(clock.utcnow() + timedelta(days=COUPON_DAYS)),
-        }
+        body = _coupon_body(f"Backorder Desk delay {order.order_id}-{line.id}", code,
+                            free_shipping=free_shipping, percent_off=percent_off)
+        return lambda: _make_coupon(client, body)
 
-        def made() -> bool:
-            return bool(client.get("/v2/coupons", {"code": code}))
 
-        def call() -> None:
-            if made():
-                return
-            try:
-                client.post("/v2/coupons", body)
-            except BigCommerceError as error:
-                if not (error.outcome_unknown and made()):
-                    raise
+def _coupon_body(name: str, code: str, *, free_shipping: bool, percent_off: int | None = None) -> dict:
+    return {
+        "name": name[:100],
+        "code": code,
+        "type": "free_shipping" if free_shipping else "percentage_discount",
+        "amount": "0" if free_shipping else str(percent_off or 0),
+        "applies_to": {"entity": "categories", "ids": [0]},  # 0: every category
+        "enabled": True,
+        "max_uses": 1,
+        "max_uses_per_customer": 1,
+        "expires": bigcommerce_date(clock.utcnow() + timedelta(days=COUPON_DAYS)),
+    }
 
-        return call
+
+def _make_coupon(client: BigCommerceClient, body: dict) -> None:
+    """Make the coupon unless it exists: looked up by its code first, and after an answer lost."""
+    def made() -> bool:
+        return bool(client.get("/v2/coupons", {"code": body["code"]}))
+
+    if made():
+        return
+    try:
+        client.post("/v2/coupons", body)
+    except BigCommerceError as error:
+        if not (error.outcome_unknown and made()):
+            raise
+
+
+def _delete_cart(client: BigCommerceClient, cart_id: str) -> None:
+    """A cart made by an attempt that failed after it: nobody gets its link, so it goes (if this
+    fails too, it is left to expire: it moves no money and cannot pay the request)."""
+    try:
+        client.request("DELETE", f"/v3/carts/{cart_id}")
+    except BigCommerceError:
+        pass
 
 
 def _paying_request(session: Session, line: Line, refund: Refund | None) -> PaymentRequestRecord | None:
@@ -199,17 +243,37 @@ def _paying_request(session: Session, line: Line, refund: Refund | None) -> Paym
     )
 
 
-def _refund_with_marker(client: BigCommerceClient, order_id: int, marker: str) -> dict | None:
+def _transient(error: BigCommerceError) -> bool:
+    """Asking again later may help: no answer (the marker is looked for first), a server or
+    gateway error, rate limited, or another refund of the order still being processed (409).
+    Any other refusal (422: more than is left to refund, a guest's store credit; 401/403: the
+    app lost its access) gets the same answer until someone acts: the merchant is told at once."""
+    return error.outcome_unknown or error.status in (408, 409, 429)
+
+
+def _declined(refund: dict) -> bool:
+    return any(p.get("is_declined") for p in refund.get("payments") or [])
+
+
+def _refund_with_marker(client: BigCommerceClient, order_id: int, marker: str, known_decline: str = "") -> dict | None:
+    """What an earlier attempt under `marker` got: a refund that moved money, if any (never pay
+    again); otherwise a decline newer than `known_decline` (the id of the decline already
+    recorded), which answers an attempt whose reply was lost; None when nothing is to be found."""
     answer = client.get(f"/v3/orders/{order_id}/payment_actions/refunds") or {}
-    for refund in answer.get("data") or []:
-        if any(marker in (item.get("reason") or "") for item in refund.get("items") or []):
-            return refund
-    return None
+    ours = [r for r in answer.get("data") or []
+            if any(marker in (item.get("reason") or "") for item in r.get("items") or [])]
+    paid = [r for r in ours if not _declined(r)]
+    if paid:
+        return paid[0]
+    seen = int(known_decline) if known_decline.isdigit() else 0
+    fresh = [r for r in ours if int(r["id"]) > seen]
+    return fresh[-1] if fresh else None
 
 
 def _outcome(refund: dict, currency: str) -> RefundResult:
     """A refund BigCommerce holds: made, with the amount it gave back, unless the payment
-    provider declined it (a decline is final: asking again gets the same answer)."""
+    provider declined it (a decline is final: asking again at once gets the same answer; the
+    merchant retries once the cause is settled)."""
     declined = [p for p in refund.get("payments") or [] if p.get("is_declined")]
     if declined:
         message = "; ".join(p.get("declined_message") or "declined" for p in declined)

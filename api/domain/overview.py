@@ -12,7 +12,7 @@ from api.domain.backorders import (
 )
 from api.domain.catalog import get_variant
 from api.domain.errors import NotFound
-from api.models import InboundShipment, Line, OutboxMessage, PurchaseOrder, Store, Variant
+from api.models import InboundShipment, Line, OutboxMessage, PurchaseOrder, Refund, Store, Variant
 
 WAITING_UNITS = Line.quantity - Line.quantity_allocated - Line.quantity_shipped - Line.quantity_cancelled
 INBOUND_HORIZON_DAYS = 7
@@ -60,6 +60,8 @@ def overview(session: Session, store: Store) -> dict:
         "lines_past_first_promise": past_promise,
         "inbound_next_7_days": {"shipments": shipments, "units": int(inbound_units), "until": horizon},
         "failed_messages": failed,
+        "failed_refunds": session.scalar(
+            select(func.count()).select_from(Refund).where(Refund.store_id == store.id, Refund.status == "failed")),
     }
 
 

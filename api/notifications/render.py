@@ -418,8 +418,9 @@ def refund_failed(c: Context) -> Content:
         subject=f"Refund failed: order #{p.get('order_id')}, {money}",
         intro=[f"The refund of {money} for {p.get('quantity')} × {p.get('name')} ({p.get('sku')}) "
                f"in order #{p.get('order_id')} could not be made: {p.get('error')}",
-               "The shopper has not been told it was refunded. Please refund them in your store admin, "
-               "or contact them."],
+               "The shopper has not been told it was refunded. Once the cause is settled, retry it on "
+               "the Refunds page of Backorder Desk (it is paid once, however often you retry), or "
+               "refund the shopper by hand in your store admin."],
         facts=[("Order", f"#{p.get('order_id')}"), ("Amount", money), ("Reason", str(p.get("reason") or ""))],
         footer="You receive this because your address is the merchant email in Backorder Desk.",
         greet=False,

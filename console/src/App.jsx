@@ -2,7 +2,7 @@
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import styled from 'styled-components';
 import { Box, Flex, Text } from '@bigcommerce/big-design';
-import { AssignmentIcon, HomeIcon, InsertChartIcon, NotificationsIcon, ProductsIcon, ReceiptIcon, SettingsIcon } from '@bigcommerce/big-design-icons';
+import { AssignmentIcon, HomeIcon, InsertChartIcon, NotificationsIcon, ProductsIcon, ReceiptIcon, SettingsIcon, UndoIcon } from '@bigcommerce/big-design-icons';
 import { useRoute } from './router.js';
 import { Loading } from './ui.jsx';
 
@@ -10,6 +10,7 @@ import { Loading } from './ui.jsx';
 const PAGES = [
   { path: 'overview', icon: HomeIcon, title: 'Overview', page: lazy(() => import('./pages/Overview.jsx')) },
   { path: 'backorders', icon: AssignmentIcon, title: 'Backorders', page: lazy(() => import('./pages/Backorders.jsx')) },
+  { path: 'refunds', icon: UndoIcon, title: 'Refunds', page: lazy(() => import('./pages/Refunds.jsx')) },
   { path: 'purchase-orders', icon: ReceiptIcon, title: 'Purchase orders', page: lazy(() => import('./pages/PurchaseOrders.jsx')) },
   { path: 'products', icon: ProductsIcon, title: 'Products', page: lazy(() => import('./pages/Products.jsx')) },
   { path: 'messages', icon: NotificationsIcon, title: 'Messages', page: lazy(() => import('./pages/Messages.jsx')) },

@@ -49,6 +49,8 @@ export default function Overview() {
                 detail="waiting beyond the date the shopper was first given" />
               <Figure to={href('/purchase-orders')} label="Inbound in the next 7 days" value={`${number(inbound.units)} units`} detail={`in ${number(inbound.shipments)} shipments, until ${date(inbound.until)}`} />
               <Figure to={href('/messages', { status: 'failed' })} label="Failed messages" value={number(figures.failed_messages)} />
+              <Figure to={href('/refunds')} label="Failed refunds" value={number(figures.failed_refunds)}
+                detail={figures.failed_refunds ? 'not paid: retry them, or refund by hand' : 'every refund owed is paid or on its way'} />
             </Grid>
           );
         }}
