@@ -1,16 +1,16 @@
 """payment cart coupon: the single-use free-shipping coupon a BigCommerce payment cart's checkout
 carries (the shopper paid shipping with the original order)
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
