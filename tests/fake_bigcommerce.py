@@ -13,7 +13,9 @@ requests done and their answer lost (`lose_answer`); refunds made by the merchan
 display (`currency_code`) and transactional (`default_currency_code`) currencies; the store
 information (currency, time zone); and stock as BigCommerce keeps it: a level per variant
 (inventory items) that checkout takes every ordered unit from, that cancelling restocks, that
-order edits move, and that relative inventory adjustments (`adjustments`) change.
+order edits (the app's, or the merchant's: `edit`) move, that refunds do not restock, and that
+relative inventory adjustments (`adjustments`) change; the two inventory settings that decide
+whether edits and cancels move stock can be turned off (docs/stock-events.md).
 
 A request that breaks the descriptions is answered 400 and its problem kept in `errors`; the
 `fake_bigcommerce` fixture fails the test when any were kept."""
@@ -285,8 +287,9 @@ class FakeBigCommerce:
         self.declines: list[str] = []  # messages of the next refund payments the provider declines
         self.lost_answers: list[dict] = []  # requests done, then answered 504 (the answer lost)
         self.adjustments: list[dict] = []  # relative inventory adjustments applied, in order
-        # Inventory settings (GET /v3/settings/inventory): whether an order edit moves stock.
-        self.edit_order_stock_adjustment = True
+        # The store's inventory settings (GET /v3/settings/inventory): whether an order edit moves
+        # stock, and whether cancelling restocks. A refund never restocks (docs/stock-events.md).
+        self.edit_order_stock_adjustment = self.refund_order_stock_adjustment = True
         self.rate_limit_headers = {"X-Rate-Limit-Requests-Left": "149", "X-Rate-Limit-Time-Reset-Ms": "30000",
                                    "X-Rate-Limit-Time-Window-Ms": "30000", "X-Rate-Limit-Requests-Quota": "150"}
         self._ids = itertools.count(1000)
@@ -406,9 +409,10 @@ class FakeBigCommerce:
 
     def set_status(self, order_id: int, status_id: int) -> None:
         """The merchant (or the payment provider) moves an order on. Cancelling or declining puts
-        the units not shipped back in stock, as BigCommerce does."""
+        the units not shipped back in stock, as BigCommerce does with the store's inventory setting
+        "adjust stock when an order is refunded or cancelled" (`refund_order_stock_adjustment`) on."""
         order = self.orders[order_id]
-        if status_id in (5, 6) and order["status_id"] not in (0, 5, 6):
+        if status_id in (5, 6) and order["status_id"] not in (0, 5, 6) and self.refund_order_stock_adjustment:
             for product in self.order_products[order_id]:
                 self.available[product["variant_id"]] += product["quantity"] - product["quantity_shipped"]
         order.update(status_id=status_id, status=STATUSES[status_id])
