@@ -412,7 +412,7 @@ def _update_product(session: Session, store: Store, local: Order, status_id: int
         if (product is not None and status_id in PAID and ordered > baseline
                 and not any(line.state == SWITCHED for line in lines)):
             add_units(session, store, local, _line_in(product, ordered - baseline, currency,
-                                                      backordered_before=sum(l.quantity_backordered for l in lines)))
+                                                      backordered_before=sum(line.quantity_backordered for line in lines)))
             done.append("added in store")
         first.platform_quantity = ordered
     for line in lines:
