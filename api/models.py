@@ -342,6 +342,10 @@ class Line(Base):
     order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id"))
     external_id: Mapped[int | None] = mapped_column(BigInteger, default=None)  # platform line id
+    # The quantity of that platform order product when we last applied its order, kept on the
+    # product's first line: a rise since then is an edit made in the store admin. None: not seen
+    # since this column came (the line's own quantity stands in).
+    platform_quantity: Mapped[int | None] = mapped_column(Integer, default=None)
     product_id: Mapped[int] = mapped_column(BigInteger)
     variant_id: Mapped[int] = mapped_column(BigInteger)
     name: Mapped[str] = mapped_column(String(255), default="")

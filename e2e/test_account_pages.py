@@ -1,9 +1,14 @@
 """Account pages: the signed-in demo customer's order list and order details, the cancel, switch
 and pay-later flows behind accessible dialogs, and a guest's order link."""
 import re
+from datetime import timedelta
 
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from api.domain.backorders import recompute_store
+from api.domain.dates import store_today
+from api.models import InboundShipment, Store, Variant
 from api.tokens import order_link_token
 from e2e_support import lines_of, run_jobs, us_date, widget
 
@@ -36,6 +41,26 @@ def test_order_details_show_state_eta_queue_and_history(page, demo):
     expect(runner).to_contain_text("1 ahead of you in the queue.")
     runner.get_by_text("History").click()
     expect(runner.locator("ol li").first).to_contain_text("Ordered")
+
+
+def test_a_line_whose_stock_is_overdue_reads_delayed_with_a_new_date_to_follow(page, demo):
+    # Trail Runner 42's inbound stock did not arrive by its expected date; the nightly recompute ran.
+    with demo.app.app_context(), demo.app.extensions["database"].transaction() as session:
+        store = session.scalar(select(Store).where(Store.hash == "demo-store"))
+        for inbound in session.scalars(select(InboundShipment).join(Variant, InboundShipment.variant_pk == Variant.id)
+                                       .where(Variant.store_id == store.id, Variant.variant_id == 11001)):
+            inbound.expected_on = store_today(store) - timedelta(days=2)
+        recompute_store(session, store)
+    assert [line.eta for line in lines_of(demo, 1005) if line.variant_id == 11001] == [
+        {"date": None, "source": "delayed"}]
+
+    panel = open_order(page, demo, 1005)
+    runner = line_named(panel, "Trail Runner 2 — 42")
+    expect(runner.locator(".eta")).to_have_text("Delayed — new date to follow")
+    page.goto(f"{demo.url}/demo/account.php?action=order_status")
+    item = page.locator(".account-listItem").filter(has_text="Order #1005")
+    expect(item.locator("[data-backorder-desk=summary]")).to_have_text("Waiting 3 waiting · Delayed — new date to follow")
+    assert page.errors == []
 
 
 def test_cancel_dialog_traps_focus_closes_on_escape_and_cancels(page, demo):

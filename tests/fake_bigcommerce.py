@@ -15,7 +15,9 @@ coupon was applied to the checkout, tax added once, single-use coupons used up);
 display (`currency_code`) and transactional (`default_currency_code`) currencies; the store
 information (currency, time zone); and stock as BigCommerce keeps it: a level per variant
 (inventory items) that checkout takes every ordered unit from, that cancelling restocks, that
-order edits move, and that relative inventory adjustments (`adjustments`) change.
+order edits (the app's, or the merchant's: `edit`) move, that refunds do not restock, and that
+relative inventory adjustments (`adjustments`) change; the two inventory settings that decide
+whether edits and cancels move stock can be turned off (docs/stock-events.md).
 
 A request that breaks the descriptions is answered 400 and its problem kept in `errors`; the
 `fake_bigcommerce` fixture fails the test when any were kept."""
@@ -293,6 +295,9 @@ class FakeBigCommerce:
         self.declines: list[str] = []  # messages of the next refund payments the provider declines
         self.lost_answers: list[dict] = []  # requests done, then answered 504 (the answer lost)
         self.adjustments: list[dict] = []  # relative inventory adjustments applied, in order
+        # The store's inventory settings (GET /v3/settings/inventory): whether an order edit moves
+        # stock, and whether cancelling restocks. A refund never restocks (docs/stock-events.md).
+        self.edit_order_stock_adjustment = self.refund_order_stock_adjustment = True
         self.rate_limit_headers = {"X-Rate-Limit-Requests-Left": "149", "X-Rate-Limit-Time-Reset-Ms": "30000",
                                    "X-Rate-Limit-Time-Window-Ms": "30000", "X-Rate-Limit-Requests-Quota": "150"}
         self._ids = itertools.count(1000)
@@ -412,9 +417,10 @@ class FakeBigCommerce:
 
     def set_status(self, order_id: int, status_id: int) -> None:
         """The merchant (or the payment provider) moves an order on. Cancelling or declining puts
-        the units not shipped back in stock, as BigCommerce does."""
+        the units not shipped back in stock, as BigCommerce does with the store's inventory setting
+        "adjust stock when an order is refunded or cancelled" (`refund_order_stock_adjustment`) on."""
         order = self.orders[order_id]
-        if status_id in (5, 6) and order["status_id"] not in (0, 5, 6):
+        if status_id in (5, 6) and order["status_id"] not in (0, 5, 6) and self.refund_order_stock_adjustment:
             for product in self.order_products[order_id]:
                 self.available[product["variant_id"]] += product["quantity"] - product["quantity_shipped"]
         order.update(status_id=status_id, status=STATUSES[status_id])
@@ -426,6 +432,51 @@ class FakeBigCommerce:
                                                 "quantity": quantity, "reason": "Refunded by the merchant"}],
                                    self._product_amount(product, quantity),
                                    [{"provider_id": "braintree", "amount": 0, "offline": False}])
+
+    def edit(self, order_id: int, changes: list[dict]) -> None:
+        """An order edit (the app's PUT /v2/orders/{id}, or the merchant's in the control panel):
+        `changes` as PUT's `products`: {id, quantity} sets an order product's quantity (0 removes
+        it), {product_id, variant_id, quantity} adds one. With the store's inventory setting
+        "adjust stock levels when an order is edited" (`edit_order_stock_adjustment`, on unless a
+        test turns it off) the edit moves stock as checkout does: removed units return, added
+        ones are taken."""
+        products = self.order_products[order_id]
+        moved = 1 if self.edit_order_stock_adjustment else 0
+        for change in changes:
+            if "id" in change:
+                existing = next(p for p in products if p["id"] == change["id"])
+                self.available[existing["variant_id"]] += (existing["quantity"] - change["quantity"]) * moved
+                existing["quantity"] = change["quantity"]
+                self._price_product(existing)
+            else:
+                variant = self.variants[change["variant_id"]]
+                self.available[variant["id"]] -= change["quantity"] * moved
+                product = {
+                    "id": next(self._ids), "order_id": order_id, "product_id": change["product_id"],
+                    "variant_id": variant["id"], "name": self.products[variant["product_id"]]["name"],
+                    "sku": variant["sku"], "type": "physical", "quantity": change["quantity"],
+                    "price_inc_tax": f"{variant['price']:.4f}", "price_ex_tax": f"{variant['price']:.4f}",
+                    "base_price": f"{variant['price']:.4f}", "applied_discounts": [], "refund_amount": "0.0000",
+                    "quantity_shipped": 0, "quantity_refunded": 0, "is_refunded": False,
+                }
+                self._price_product(product)
+                products.append(product)
+        self.order_products[order_id] = [p for p in products if p["quantity"] > 0]
+        order = self.orders[order_id]
+        order["items_total"] = sum(p["quantity"] for p in self.order_products[order_id])
+        order["date_modified"] = _rfc2822(datetime.now(UTC))
+
+    @staticmethod
+    def _price_product(product: dict) -> None:
+        """An edited product's totals follow its quantity at its unit price (any discount it had
+        scaled with it)."""
+        quantity = product["quantity"]
+        inc, ex = float(product["price_inc_tax"]), float(product["price_ex_tax"])
+        before = float(product.get("total_inc_tax") or 0)
+        discounted = float(product.get("discounted_total_inc_tax") or before)
+        kept = discounted / before if before else 1.0
+        product.update(total_inc_tax=_money(inc * quantity * 100), total_ex_tax=_money(ex * quantity * 100),
+                       discounted_total_inc_tax=_money(inc * quantity * kept * 100))
 
     def ship(self, order_id: int, order_product_id: int, quantity: int) -> None:
         """A shipment of `quantity` units of one order product."""
@@ -691,28 +742,7 @@ class FakeBigCommerce:
 
         @app.put(prefix + "/v2/orders/<int:order_id>")
         def edit_order(store_hash, order_id):
-            # An order edit moves stock as checkout does: removed units return, added ones are taken.
-            products = fake.order_products[order_id]
-            for change in request.json.get("products", []):
-                if "id" in change:
-                    existing = next(p for p in products if p["id"] == change["id"])
-                    fake.available[existing["variant_id"]] += existing["quantity"] - change["quantity"]
-                    existing["quantity"] = change["quantity"]
-                else:
-                    variant = fake.variants[change["variant_id"]]
-                    fake.available[variant["id"]] -= change["quantity"]
-                    products.append({
-                        "id": next(fake._ids), "order_id": order_id, "product_id": change["product_id"],
-                        "variant_id": variant["id"], "name": fake.products[variant["product_id"]]["name"],
-                        "sku": variant["sku"], "type": "physical", "quantity": change["quantity"],
-                        "price_inc_tax": f"{variant['price']:.4f}", "price_ex_tax": f"{variant['price']:.4f}",
-                        "base_price": f"{variant['price']:.4f}",
-                        "total_inc_tax": f"{variant['price'] * change['quantity']:.4f}",
-                        "discounted_total_inc_tax": f"{variant['price'] * change['quantity']:.4f}",
-                        "applied_discounts": [], "refund_amount": "0.0000",
-                        "quantity_shipped": 0, "quantity_refunded": 0, "is_refunded": False,
-                    })
-            fake.order_products[order_id] = [p for p in products if p["quantity"] > 0]
+            fake.edit(order_id, request.json.get("products", []))
             return fake.orders[order_id]
 
         @app.get(prefix + "/v2/orders/<int:order_id>/products")

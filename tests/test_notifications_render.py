@@ -90,6 +90,31 @@ def test_dates_and_money_are_written_the_way_each_language_writes_them():
     assert Translator("pt-BR").lang == "en"  # a language we do not speak falls back to English
 
 
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("event", ["backorder_placed", "eta_changed", "delay_incentive"])
+def test_a_delayed_line_reads_delayed_with_a_new_date_to_follow_never_date_unknown(app, event, locale):
+    delayed = {"date": None, "source": "delayed"}
+    values = {"backorder_placed": {"lines": [{**payload("backorder_placed")["lines"][0], "eta": delayed}]},
+              "eta_changed": {"new_eta": delayed}, "delay_incentive": {"eta": delayed}}[event]
+    rendered = render(None, store(), event, payload(event, locale, **values), app_url="http://app.test",
+                      secret_keys=SECRET)
+    words = Translator(locale)
+    # The same words as the widget's (widget/src/strings.js, `delayed_tail`).
+    assert words("eta_delayed") in rendered.text
+    assert words("eta_unknown") not in rendered.text
+
+
+def test_the_widget_words_a_delayed_date_as_the_emails_do_in_every_language():
+    import re
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parent.parent / "widget" / "src" / "strings.js").read_text()
+    product = source[source.index("export const PRODUCT"):source.index("export const ACCOUNT")]
+    widget = dict(zip(re.findall(r"^  (\w\w): \{", product, re.M),
+                      re.findall(r'^    delayed_tail: "([^"]+)",', product, re.M)))
+    assert widget == {locale: Translator(locale)("eta_delayed") for locale in LOCALES}
+
+
 def test_messages_are_personalised_and_store_branded(app):
     rendered = render(None, store(), "allocated", payload("allocated", first_name="Grace"),
                       app_url="http://app.test", secret_keys=SECRET)

@@ -23,13 +23,15 @@ from api.bigcommerce.money import to_minor
 from api.db import AppDatabase
 from api.domain import clock
 from api.domain.actions import mark_paid
-from api.domain.backorders import PAY_LATER, OrderLineIn, ingest_order, lock_variant
+from api.domain.backorders import PAY_LATER, SWITCHED, OrderLineIn, ingest_order, lock_variant
 from api.domain.catalog import receive_inbound_from_platform, save_variant
 from api.domain.errors import NotFound
-from api.domain.fulfilment import cancel_units, ship_units
+from api.domain.fulfilment import add_units, cancel_units, ship_units
 from api.domain.payments import refund_unwanted_payment
 from api.domain.stock import owe_platform, platform_restocked, reconcile_level
-from api.models import BigCommerceInstallation, Line, Order, PaymentRequestRecord, Refund, Store, Variant
+from api.models import (
+    BigCommerceInstallation, Line, Order, OrderEdit, PaymentRequestRecord, Refund, Store, Variant,
+)
 
 log = logging.getLogger(__name__)
 
@@ -308,7 +310,7 @@ def _ingest(session: Session, store: Store, order: dict, products: list[dict]) -
         return "no catalog items"
     billing = order.get("billing_address") or {}
     customer_id = int(order.get("customer_id") or 0) or None  # 0 is a guest
-    ingest_order(
+    recorded = ingest_order(
         session, store,
         order_id=int(order["id"]), currency=currency, lines=lines, customer_id=customer_id,
         email=(billing.get("email") or "")[:320], first_name=(billing.get("first_name") or "")[:200],
@@ -316,37 +318,104 @@ def _ingest(session: Session, store: Store, order: dict, products: list[dict]) -
         enforce_limit=False,  # BigCommerce has already taken (and charged) this order
         refundable=refundable(order),
     )
+    for line in recorded.lines:  # each order product's quantity as first seen: later rises are edits
+        line.platform_quantity = line.quantity
     return "ingested"
 
 
 def _update(session: Session, store: Store, local: Order, order: dict, products: list[dict]) -> str:
     """Bring a known order up to date with BigCommerce: units shipped; units the merchant
-    refunded or removed from the order in the store admin leave the queue; a whole order
-    cancelled, declined or refunded cancels every unit not shipped. Lines are handled in
-    variant order, since each locks its variant and every other locker goes in that order."""
+    refunded or removed from the order in the store admin leave the queue; units the merchant
+    added there (a raised quantity, a new product) join it at the back; a whole order cancelled,
+    declined or refunded cancels every unit not shipped. Order products are handled in variant
+    order, since each locks its variant and every other locker goes in that order."""
     status_id = int(order.get("status_id") or 0)
-    by_id = {p["id"]: p for p in products}
     refunded = _merchant_refunds(session, store, local, order)
+    ours = {line.external_id: line.variant_id for line in local.lines if line.external_id is not None}
+    currency = local.currency
+    known = set(session.scalars(select(Variant.variant_id).where(
+        Variant.store_id == store.id, Variant.variant_id.in_([p.get("variant_id") for p in products]))))
+    switching_in = _switched_in_unlinked(session, local)
+    work = {(variant_id, external_id) for external_id, variant_id in ours.items()}
+    work |= {(p["variant_id"], p["id"]) for p in products
+             if p.get("variant_id") in known and p["id"] not in ours and p["variant_id"] not in switching_in}
+    by_id = {p["id"]: p for p in products}
     done = []
-    for line in sorted(local.lines, key=lambda line: (line.variant_id, line.id)):
-        if line.external_id is None:
-            continue
-        product = by_id.get(line.external_id)
-        if product is not None:
-            shipped = int(product.get("quantity_shipped") or 0)
-            if shipped > line.quantity_shipped:
-                if ship_units(session, store, line, shipped - line.quantity_shipped):
-                    done.append("shipped")
-        if refunded.get(line.external_id):
-            if cancel_units(session, store, line, refunded[line.external_id], reason="refunded_in_store"):
+    for variant_id, external_id in sorted(work):
+        lock_variant(session, store, variant_id)
+        # Read after the lock: a concurrent delivery of the same order may have just applied it.
+        lines = list(session.scalars(
+            select(Line).where(Line.order_pk == local.id, Line.external_id == external_id)
+            .order_by(Line.id).execution_options(populate_existing=True)))
+        done += _update_product(session, store, local, status_id, lines, by_id.get(external_id),
+                                refunded.get(external_id, 0), currency)
+    return ", ".join(sorted(set(done))) or "up to date"
+
+
+def _switched_in_unlinked(session: Session, local: Order) -> set[int]:
+    """Variants our own switches are adding to the order whose new product we have not linked to
+    its line yet (the edit is being made, or its answer not recorded yet): BigCommerce's product
+    for one of them is ours, not an edit by the merchant."""
+    return set(session.scalars(
+        select(Line.variant_id).join(OrderEdit, OrderEdit.new_line_pk == Line.id)
+        .where(OrderEdit.order_pk == local.id, OrderEdit.status != "failed", Line.external_id.is_(None))))
+
+
+def _update_product(session: Session, store: Store, local: Order, status_id: int, lines: list[Line],
+                    product: dict | None, refunded: int, currency: str) -> list[str]:
+    """One BigCommerce order product against our lines for it (the line made at checkout, and one
+    line per later rise in the store admin), its variant locked."""
+    done = []
+    if not lines:  # a product the merchant added to the order in the store admin
+        if status_id in PAID and int(product.get("quantity") or 0) > 0:
+            line = add_units(session, store, local, _line_in(product, int(product["quantity"]), currency))
+            line.platform_quantity = int(product["quantity"])
+            done.append("added in store")
+        return done
+    first, newest_first = lines[0], sorted(lines, key=lambda line: line.id, reverse=True)
+    ordered = 0 if product is None else int(product.get("quantity") or 0)
+    shipped = 0 if product is None else int(product.get("quantity_shipped") or 0)
+    more = shipped - sum(line.quantity_shipped for line in lines)
+    for line in lines:  # held units first within each line; the earliest line first
+        if more > 0:
+            units = ship_units(session, store, line, more)
+            more -= units
+            if units:
+                done.append("shipped")
+    for line in newest_first:  # a refund gives up the units that joined last first
+        if refunded > 0:
+            waiting = line.quantity_waiting
+            units = cancel_units(session, store, line, refunded, reason="refunded_in_store")
+            refunded -= units
+            if units:
                 done.append("refunded in store")
-        # An order edit in the store admin lowering the quantity (or removing the product):
-        # what our line still counts beyond what the order now holds is cancelled.
-        ordered = 0 if product is None else int(product.get("quantity") or 0)
-        removed = line.quantity - line.quantity_cancelled - max(ordered, line.quantity_shipped)
-        if removed > 0 and status_id not in ENDED:
-            if cancel_units(session, store, line, removed, reason="edited_in_store"):
-                done.append("edited in store")
+                # A refund in the store admin does not restock (BigCommerce's "Processing Refunds"):
+                # units that were only waiting never existed, and BigCommerce still counts them
+                # as sold until told otherwise (docs/stock-events.md).
+                owe_platform(session, store, lock_variant(session, store, line.variant_id),
+                             min(units, waiting), "refunded in store", line)
+    if status_id not in ENDED:
+        # An edit lowering the quantity (or removing the product): what our lines still count
+        # beyond what the order now holds is cancelled, the units that joined last first. Our own
+        # switches set their old product to zero; their old line is already `switched`.
+        removed = sum(line.quantity - line.quantity_cancelled for line in lines) - max(
+            ordered, sum(line.quantity_shipped for line in lines))
+        for line in newest_first:
+            if removed > 0:
+                units = cancel_units(session, store, line, removed, reason="edited_in_store")
+                removed -= units
+                if units:
+                    done.append("edited in store")
+        # An edit raising the quantity: the extra units are a new line at the back of the queue.
+        # A product whose line we switched away is no longer the shopper's to grow.
+        baseline = first.platform_quantity if first.platform_quantity is not None else first.quantity
+        if (product is not None and status_id in PAID and ordered > baseline
+                and not any(line.state == SWITCHED for line in lines)):
+            add_units(session, store, local, _line_in(product, ordered - baseline, currency,
+                                                      backordered_before=sum(line.quantity_backordered for line in lines)))
+            done.append("added in store")
+        first.platform_quantity = ordered
+    for line in lines:
         if status_id in RESTOCKED:
             platform_restocked(session, store, lock_variant(session, store, line.variant_id), line)
         # Our own pay-later refund can refund the whole order, and BigCommerce then calls it
@@ -356,14 +425,29 @@ def _update(session: Session, store: Store, local: Order, order: dict, products:
             unshipped = line.quantity - line.quantity_shipped - line.quantity_cancelled
             if cancel_units(session, store, line, unshipped, reason=reason):
                 done.append("cancelled")
-    return ", ".join(sorted(set(done))) or "up to date"
+    return done
+
+
+def _line_in(product: dict, quantity: int, currency: str, backordered_before: int = 0) -> OrderLineIn:
+    """`quantity` units of an order product as a new line; BigCommerce's `quantity_backordered`
+    (when it says) counts the whole product, so what our lines already have backordered is not
+    counted again."""
+    backordered = product.get("quantity_backordered")
+    return OrderLineIn(
+        variant_id=product["variant_id"], quantity=quantity, **paid_prices(product, currency),
+        external_id=product["id"],
+        quantity_backordered=None if backordered is None else int(backordered) - backordered_before,
+    )
 
 
 def _merchant_refunds(session: Session, store: Store, local: Order, order: dict) -> dict[int, int]:
     """Refunds made in the store admin (those without our marker), each recorded once as a
     confirmed refund of the line, so our own refunds never give that money back again.
     Returns the units each order product lost to the refunds recorded now."""
-    lines = {line.external_id: line for line in local.lines if line.external_id is not None}
+    lines: dict[int, Line] = {}  # each order product's first line holds its refunds
+    for line in sorted(local.lines, key=lambda line: line.id):
+        if line.external_id is not None:
+            lines.setdefault(line.external_id, line)
     units: dict[int, int] = {}
     for refund in order.get("refunds") or []:
         items = refund.get("items") or []
@@ -399,7 +483,7 @@ def _ordered_units(products: list[dict]) -> dict[int, int]:
 
 def sync_order(database: AppDatabase, store_id: int, order_id: int, order: dict | None = None) -> str:
     """Fetch one order and apply it; variants it names that we do not mirror yet are imported
-    first (their stock already has this order deducted)."""
+    first (their stock already has this order's units deducted)."""
     with database.transaction(write=False) as session:
         store = session.get(Store, store_id)
         client = client_for(session, store)
@@ -415,9 +499,10 @@ def sync_order(database: AppDatabase, store_id: int, order_id: int, order: dict 
     with database.transaction() as session:
         store = session.get(Store, store_id)
         if records:
-            is_new = int(order.get("status_id") or 0) in PAID and session.scalar(
-                select(Order.id).where(Order.store_id == store_id, Order.order_id == order_id)) is None
-            apply_catalog(session, store, records, ordered=_ordered_units(products) if is_new else None)
+            # Every unit of a variant new to us is one this order takes (ingested, or added to an
+            # order we hold by an edit in the store admin) once it is paid.
+            paid = int(order.get("status_id") or 0) in PAID
+            apply_catalog(session, store, records, ordered=_ordered_units(products) if paid else None)
         return apply_order(session, store, order, products)
 
 

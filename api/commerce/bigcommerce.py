@@ -145,15 +145,20 @@ class BigCommerceAdapter:
         return call
 
     def edit_call(self, session: Session, store: Store, edit: OrderEdit) -> EditCall:
-        """The order edit: the old product's quantity to zero, the new variant added. Before
-        sending, and after an answer lost, the order's products are read: the new variant there
-        as a product none of our lines has means the edit was made, and is not made again."""
+        """The order edit: the old product's quantity down by the line's units, the new variant
+        added. Before sending, and after an answer lost, the order's products are read: the new
+        variant there as a product none of our lines has means the edit was made, and is not made
+        again."""
         client = client_for(session, store)
         order_id, old, new = edit.old_line.order.order_id, edit.old_line, edit.new_line
         ours = {line.external_id for line in edit.old_line.order.lines if line.external_id is not None}
         products = [{"product_id": new.product_id, "variant_id": new.variant_id, "quantity": new.quantity}]
         if old.external_id is not None:
-            products.insert(0, {"id": old.external_id, "product_id": old.product_id, "quantity": 0})
+            # The old product keeps what other lines still count of it (units the merchant added
+            # to it in the store admin are a line of their own): zero when the line was all of it.
+            kept = sum(line.quantity - line.quantity_cancelled for line in old.order.lines
+                       if line.external_id == old.external_id and line.id != old.id)
+            products.insert(0, {"id": old.external_id, "product_id": old.product_id, "quantity": kept})
 
         def made() -> int | None:
             for product in client.v2_pages(f"/v2/orders/{order_id}/products"):

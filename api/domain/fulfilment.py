@@ -1,16 +1,18 @@
-"""What the store platform did to an order outside the app: units shipped, and lines cancelled or
-refunded in the store's own admin. The platform already moved the money, so nothing is refunded
-here; the shopper is told (`shipped`, `cancelled`) and the queue moves up."""
+"""What the store platform did to an order outside the app: units shipped, lines cancelled or
+refunded in the store's own admin, and units added to an order there. The platform already moved
+the money, so nothing is refunded here; the shopper is told (`shipped`, `cancelled`,
+`backorder_placed`) and the queue moves."""
 from sqlalchemy.orm import Session
 
+from api.domain import clock
 from api.domain.backorders import (
-    CANCELLED, SHIPPED, SWITCHED, WAITING, allocate, clear_eta, lock_variant, recompute_etas,
-    settle_state,
+    CANCELLED, PAY_NOW, SHIPPED, SWITCHED, WAITING, OrderLineIn, allocate, clear_eta, lock_variant,
+    recompute_etas, settle_state,
 )
-from api.domain.events import record
+from api.domain.events import line_summary, notify, record, recipient
 from api.domain.payments import open_payment
-from api.domain.stock import RELEASED, SHIPPED as SHIPPED_UNITS, move
-from api.models import Line, Store
+from api.domain.stock import ADJUSTED, ALLOCATED as TAKEN, RELEASED, SHIPPED as SHIPPED_UNITS, move
+from api.models import Line, Order, Store
 
 
 def ship_units(session: Session, store: Store, line: Line, quantity: int) -> int:
@@ -63,3 +65,40 @@ def cancel_units(session: Session, store: Store, line: Line, quantity: int, *, r
     if not allocate(session, store, variant):
         recompute_etas(session, store, variant)
     return units
+
+
+def add_units(session: Session, store: Store, order: Order, added: OrderLineIn) -> Line:
+    """Units the merchant added to an order in the store admin (a raised quantity, a new
+    product): a new line of the order, as if ordered now. What is on hand serves it; the rest
+    joins the back of the queue (`queued_at` is now): those units were not promised at checkout,
+    so everyone already waiting stays ahead of them. Like an order arriving, the platform has
+    already taken (and charged) them, so no backorder limit refuses them."""
+    variant = lock_variant(session, store, added.variant_id)
+    if added.quantity_backordered is not None:
+        backordered = max(0, min(added.quantity_backordered, added.quantity))
+    else:
+        backordered = added.quantity - min(variant.on_hand, added.quantity)
+    line = Line(
+        store_id=store.id, variant_pk=variant.id, external_id=added.external_id, product_id=variant.product_id,
+        variant_id=variant.variant_id, name=variant.name, sku=variant.sku, quantity=added.quantity,
+        quantity_backordered=backordered, quantity_allocated=added.quantity - backordered, quantity_shipped=0,
+        quantity_cancelled=0, payment_mode=PAY_NOW, unit_price=added.unit_price,
+        unit_price_ex_tax=added.unit_price_ex_tax, list_price=added.list_price, currency=order.currency,
+        queued_at=clock.utcnow(), state=WAITING,
+    )
+    settle_state(line)
+    order.lines.append(line)
+    session.flush()
+    taken = added.quantity - backordered
+    if taken > variant.on_hand:  # the platform sold units on hand that we had not counted yet
+        move(session, variant, ADJUSTED, taken - variant.on_hand, note="sold by the platform from stock")
+    move(session, variant, TAKEN, taken, line=line, note="added in the store admin")
+    recompute_etas(session, store, variant)
+    record(session, line, "placed", {"quantity_backordered": backordered, "eta": line.eta,
+                                     "added_in_store": True}, shopper_visible=False)
+    if backordered:
+        notify(session, store.id, "backorder_placed", {
+            **recipient(order),
+            "lines": [{**line_summary(line), "quantity_backordered": backordered, "eta": line.eta}],
+        })
+    return line

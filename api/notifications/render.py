@@ -520,7 +520,7 @@ def restock(c: Context) -> Content:
 def delay_incentive(c: Context) -> Content:
     name = _line_name(c)
     code = c.payload["code"]
-    promised, eta = c.t.date(c.payload.get("first_promised_on")), c.t.date((c.payload.get("eta") or {}).get("date"))
+    promised, eta = c.t.date(c.payload.get("first_promised_on")), _eta_text(c, c.payload.get("eta"))
     if c.payload.get("kind") == "free_shipping":
         offer = c.t("incentive_free_shipping", code=code)
     else:

@@ -35,9 +35,10 @@ function unitParts(t, lines) {
 }
 
 // One phrase for several waiting lines: their date when they share it, else the latest with
-// "dates vary"; "date unknown" as soon as one has none.
+// "dates vary"; "delayed" as soon as one is, "date unknown" as soon as one has none.
 function etaSummary(t, tag, today, waiting) {
   const etas = waiting.map((line) => line.eta);
+  if (etas.some((eta) => eta && eta.source === 'delayed')) return t('delayed');
   if (etas.some((eta) => !eta || !eta.date || eta.source === 'unknown')) return t('unknown');
   const latest = etas.reduce((a, b) => (a.date < b.date ? b : a));
   return etas.every((eta) => eta.date === latest.date) ? etaPhrase(latest, t, tag, today) : t('eta_vary', { when: etaPhrase(latest, t, tag, today, true) });

@@ -36,9 +36,11 @@ export function formatMoney(minor, currency, tag) {
 }
 
 // The ETA as a phrase: full ("Ships around 12 Dec") or the tail used inside other sentences
-// ("around 12 Dec"). A lead-time ETA is a range of weeks, never a made-up date.
+// ("around 12 Dec"). A lead-time ETA is a range of weeks, never a made-up date; a delayed one
+// (the stock it rested on is overdue) says so, with no date until a new one is known.
 export function etaPhrase(eta, t, tag, todayIso, tail = false) {
   let when;
+  if (eta && eta.source === 'delayed') return t(tail ? 'delayed_tail' : 'delayed');
   if (!eta || !eta.date || eta.source === 'unknown') return t(tail ? 'later' : 'unknown');
   if (eta.source === 'lead_time') {
     const weeks = Math.max(Math.floor(daysBetween(todayIso, eta.date) / 7), 1);

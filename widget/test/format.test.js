@@ -42,6 +42,24 @@ test('an unknown ETA says so, never a made-up date', () => {
   assert.equal(etaPhrase(null, en, 'en', TODAY, true), 'later (date unknown)');
 });
 
+test('a delayed ETA says delayed, with a new date to follow, in every language', () => {
+  const delayed = { date: null, source: 'delayed' };
+  assert.equal(etaPhrase(delayed, en, 'en', TODAY), 'Delayed — new date to follow');
+  assert.equal(etaPhrase(delayed, en, 'en', TODAY, true), 'delayed — new date to follow');
+  assert.equal(etaPhrase(delayed, translator(PRODUCT.de), 'de', TODAY), 'Verspätet – neues Datum folgt');
+  assert.equal(etaPhrase(delayed, translator(PRODUCT.fr), 'fr', TODAY), 'Retardé — nouvelle date à venir');
+  assert.equal(etaPhrase(delayed, translator(PRODUCT.es), 'es', TODAY), 'Retrasado — nueva fecha próximamente');
+  // A delayed line keeps the date it missed for the merchant; the shopper is never shown it.
+  assert.equal(etaPhrase({ date: '2026-11-20', source: 'delayed' }, en, 'en', TODAY), 'Delayed — new date to follow');
+});
+
+test('a product page whose stock is overdue says delayed, also for the part that must wait', () => {
+  const overdue = { state: 'backorder', available_on_hand: 2, eta: { date: null, source: 'delayed' } };
+  const words = stockWording(overdue, 5, en, 'en', TODAY);
+  assert.equal(words.eta, 'Delayed — new date to follow');
+  assert.equal(words.partial, '2 ship now, 3 delayed — new date to follow');
+});
+
 const backorder = { state: 'backorder', available_on_hand: 2, eta: { date: '2026-12-12', source: 'inbound' } };
 
 test('partial stock: what ships now and when the rest follows', () => {
