@@ -1,16 +1,16 @@
 """platform quantity: the quantity of a line's platform order product when its order was last
 applied, so a quantity raised in the store admin is recognised once
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
