@@ -40,7 +40,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SPEC_DIR = Path(__file__).resolve().parent / "bigcommerce_specs"  # copied from BigCommerce: see its README
 SPEC_FILES = {
     "v2": ["orders.v2.oas2.yml", "marketing.v2.yml", "store_information.v2.yml"],
-    "v3": ["webhooks.v3.yml", "scripts.v3.yml", "orders.v3.yml", "carts.v3.yml", "checkouts.v3.yml",
+    "v3": ["webhooks.v3.yml", "scripts.v3.yml", "orders.v3.yml", "carts.v3.yml", "checkout_coupons.ours.yml",
            "inventory.v3.yml", "products_catalog.v3.yml", "product-variants_catalog.v3.yml"],
 }
 # Fields of BigCommerce's native backorders beta (README: platform facts) that the 2026-04
