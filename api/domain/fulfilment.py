@@ -2,6 +2,7 @@
 refunded in the store's own admin, and units added to an order there. The platform already moved
 the money, so nothing is refunded here; the shopper is told (`shipped`, `cancelled`,
 `backorder_placed`) and the queue moves."""
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.domain import clock
@@ -12,7 +13,7 @@ from api.domain.backorders import (
 from api.domain.events import line_summary, notify, record, recipient
 from api.domain.payments import open_payment
 from api.domain.stock import ADJUSTED, ALLOCATED as TAKEN, RELEASED, SHIPPED as SHIPPED_UNITS, move
-from api.models import Line, Order, Store
+from api.models import Line, Order, Store, TimelineEvent
 
 
 def ship_units(session: Session, store: Store, line: Line, quantity: int) -> int:
@@ -32,11 +33,23 @@ def ship_units(session: Session, store: Store, line: Line, quantity: int) -> int
     settle_state(line)
     if line.state != WAITING:
         clear_eta(line)
+    if line.state == SHIPPED:  # its last unit shipped now (for the ETA accuracy the merchant sees)
+        line.shipped_at = clock.utcnow()
     move(session, variant, SHIPPED_UNITS, units, line=line, note="shipped by the platform")
     record(session, line, "shipped", {"quantity": units, "state": line.state})
     if from_waiting or was_waiting:
         recompute_etas(session, store, variant)  # the lines behind it may move up
     return units
+
+
+def note_last_shipment(session: Session, line: Line) -> None:
+    """After units of a partly shipped line are cancelled: if nothing is left to ship, its last
+    unit went with its latest shipment, which becomes its ship time."""
+    if line.state == SHIPPED and line.shipped_at is None:
+        line.shipped_at = session.scalar(
+            select(TimelineEvent.created_at)
+            .where(TimelineEvent.line_pk == line.id, TimelineEvent.kind == "shipped")
+            .order_by(TimelineEvent.created_at.desc(), TimelineEvent.id.desc()).limit(1))
 
 
 def cancel_units(session: Session, store: Store, line: Line, quantity: int, *, reason: str) -> int:
@@ -55,6 +68,7 @@ def cancel_units(session: Session, store: Store, line: Line, quantity: int, *, r
     settle_state(line)
     if line.state != WAITING:
         clear_eta(line)
+    note_last_shipment(session, line)
     payment = open_payment(session, line)
     if payment is not None and line.state == CANCELLED:
         payment.status = "cancelled"
