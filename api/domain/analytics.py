@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import (
-    Date, DateTime, Integer, and_, case, cast, column, distinct, func, literal, select, type_coerce, union, values,
+    Date, DateTime, Integer, and_, case, cast, distinct, func, literal, literal_column, select, text, type_coerce,
+    union,
 )
 from sqlalchemy.orm import Session
 
@@ -129,8 +130,15 @@ class Calendar:
             rows.append((day_number(day), day_number(period_start(day, range_.granularity)),
                          self.utc_midnight(day), self.utc_midnight(following)))
             day = following
-        self.days = values(column("day", Integer), column("period", Integer), column("starts", DateTime),
-                           column("ends", DateTime), name="calendar").data(rows).cte("calendar")
+        # Written out here rather than as bound parameters: a year is 365 rows of numbers and
+        # times we made, and compiling them as 1,460 parameters took longer than the queries.
+        moment = "TIMESTAMP '{:%Y-%m-%d %H:%M:%S}'" if self.postgres else "'{:%Y-%m-%d %H:%M:%S.%f}'"
+        table = ", ".join(f"({day}, {period}, {moment.format(starts)}, {moment.format(ends)})"
+                          for day, period, starts, ends in rows)
+        self.days = select(
+            literal_column("column1", Integer).label("day"), literal_column("column2", Integer).label("period"),
+            literal_column("column3", DateTime).label("starts"), literal_column("column4", DateTime).label("ends"),
+        ).select_from(text(f"(VALUES {table}) AS local_days")).cte("calendar")
         if not self.postgres:
             self._offsets = _offset_changes(
                 self.zone, self.start - timedelta(days=OFFSET_HISTORY_DAYS), self.end + timedelta(days=1))
@@ -239,7 +247,7 @@ def store_currency(session: Session, store: Store) -> str:
     found = session.scalar(select(BigCommerceInstallation.currency)
                            .where(BigCommerceInstallation.store_id == store.id))
     found = found or session.scalar(select(Line.currency).where(Line.store_id == store.id)
-                                    .order_by(Line.id.desc()).limit(1))
+                                    .order_by(Line.queued_at.desc()).limit(1))
     found = found or session.scalar(select(Variant.currency).where(Variant.store_id == store.id).limit(1))
     return found or "USD"
 
@@ -259,12 +267,6 @@ def report(session: Session, store: Store, range_: Range) -> dict:
     }
 
 
-def _placed_in_range(store: Store, calendar: Calendar):
-    """Backordered lines whose order was placed in the range (ix_lines_store_placed)."""
-    return and_(Line.store_id == store.id, Line.queued_at >= calendar.start, Line.queued_at < calendar.end,
-                Line.quantity_backordered > 0)
-
-
 def _lines_on(calendar: Calendar, store: Store, moment):
     """The calendar's days joined to the store's lines whose `moment` falls on them."""
     return calendar.days.join(Line, and_(Line.store_id == store.id, calendar.during(moment)))
@@ -276,54 +278,47 @@ def _least(a, b):
 
 def _demand_and_outcomes(session, store, calendar, range_, currency) -> tuple[dict, dict]:
     days = calendar.days.c
-    placed = _lines_on(calendar, store, Line.queued_at)
-    backordered = Line.quantity_backordered > 0
-    # Which of a line's backordered units met which outcome. Units still waiting are backordered
-    # ones (what stock covered was set aside when the order came); of the others, cancelled
-    # units are counted first (a cancel takes waiting units), then units set aside, and the rest
-    # shipped. A switched line's backordered units all count as switched.
-    waiting_units = Line.quantity - Line.quantity_allocated - Line.quantity_shipped - Line.quantity_cancelled
-    lines = select(
-        days.period.label("period"),
-        Line.quantity_backordered.label("units"),
-        case((Line.currency == currency, Line.quantity_backordered * Line.unit_price), else_=0).label("revenue"),
-        (Line.state == SWITCHED).label("switched"),
-        _least(Line.quantity_backordered, waiting_units).label("waiting"),
-        Line.quantity_cancelled.label("cancelled"),
-        Line.quantity_allocated.label("allocated"),
-    ).select_from(placed).where(backordered).subquery()
-    after_cancels = select(
-        lines.c.period, lines.c.units, lines.c.revenue, lines.c.switched, lines.c.waiting,
-        _least(lines.c.cancelled, lines.c.units - lines.c.waiting).label("cancelled"), lines.c.allocated,
-    ).subquery()
-    c = after_cancels.c
+    # Which of a line's backordered units met which outcome. A line backordered in full: its own
+    # units. In part: units still waiting are backordered ones (what stock covered was set aside
+    # when the order came); of the others, cancelled units are counted first (a cancel takes
+    # waiting units), then units set aside, and the rest shipped. A switched line's backordered
+    # units all count as switched.
+    backordered, allocated, cancelled = Line.quantity_backordered, Line.quantity_allocated, Line.quantity_cancelled
+    waiting = Line.quantity - allocated - Line.quantity_shipped - cancelled
+    waiting_part = _least(backordered, waiting)
+    cancelled_part = _least(cancelled, backordered - waiting_part)
+    allocated_part = _least(allocated, backordered - waiting_part - cancelled_part)
+    switched = Line.state == SWITCHED
+    in_full = backordered == Line.quantity
 
-    def unless_switched(value):
-        return func.sum(case((c.switched, 0), else_=value))
+    def outcome(whole, part):
+        return func.sum(case((switched, 0), (in_full, whole), else_=part))
 
     by_period = defaultdict(lambda: defaultdict(int))
     units = dict.fromkeys(OUTCOMES, 0)
     line_count = 0
-    for period, count, backordered_units, revenue, switched, waiting, cancelled, allocated in session.execute(
-        select(c.period, func.count(), func.sum(c.units), func.sum(c.revenue),
-               func.sum(case((c.switched, c.units), else_=0)), unless_switched(c.waiting),
-               unless_switched(c.cancelled), unless_switched(_least(c.allocated, c.units - c.waiting - c.cancelled)))
-        .group_by(c.period)
+    for period, count, backordered_units, revenue, *outcome_units in session.execute(
+        select(days.period.label("period"), func.count(), func.sum(backordered),
+               func.sum(case((Line.currency == currency, backordered * Line.unit_price), else_=0)),
+               func.sum(case((switched, backordered), else_=0)), outcome(waiting, waiting_part),
+               outcome(cancelled, cancelled_part), outcome(allocated, allocated_part))
+        .select_from(_lines_on(calendar, store, Line.queued_at)).where(backordered > 0).group_by("period")
     ):
         figures = by_period[from_day_number(period)]
         figures["backordered_units"] += int(backordered_units)
         figures["backordered_revenue"] += int(revenue)
         line_count += count
-        for name, value in (("switched", switched), ("waiting", waiting), ("cancelled", cancelled),
-                            ("allocated", allocated)):
+        for name, value in zip(("switched", "waiting", "cancelled", "allocated"), outcome_units):
             units[name] += int(value)
-        units["shipped"] += int(backordered_units - switched - waiting - cancelled - allocated)
+        units["shipped"] += int(backordered_units) - sum(int(value) for value in outcome_units)
 
-    # Orders holding a backordered unit, each once, with what the shopper paid for the order.
-    orders = select(days.period, Line.order_pk).select_from(placed).where(backordered).distinct().subquery()
+    # Orders holding a backordered unit, with what the shopper paid for the order.
+    holds_backorder = select(Line.id).where(Line.order_pk == Order.id, Line.quantity_backordered > 0).exists()
     for period, count, total in session.execute(
-        select(orders.c.period, func.count(), func.sum(case((Order.currency == currency, Order.total), else_=0)))
-        .select_from(orders).join(Order, Order.id == orders.c.order_pk).group_by(orders.c.period)
+        select(days.period.label("period"), func.count(),
+               func.sum(case((Order.currency == currency, Order.total), else_=0)))
+        .select_from(calendar.days.join(Order, and_(Order.store_id == store.id, calendar.during(Order.placed_at))))
+        .where(holds_backorder).group_by("period")
     ):
         by_period[from_day_number(period)]["orders_with_backorders"] += count
         by_period[from_day_number(period)]["orders_with_backorders_revenue"] += int(total)
@@ -333,20 +328,24 @@ def _demand_and_outcomes(session, store, calendar, range_, currency) -> tuple[di
               for period in periods(range_)]
     totals = {name: sum(item[name] for item in series) for name in fields}
 
-    in_range = _placed_in_range(store, calendar)
+    # From the refunds and payments (few, and the store's own) to their lines: the lines are
+    # matched by id and placement time only, so no database starts from the lines instead.
+    in_range = and_(Line.queued_at >= calendar.start, Line.queued_at < calendar.end, Line.quantity_backordered > 0)
+    refunds = select(Refund.line_pk, Refund.reason, func.sum(Refund.amount).label("amount")) \
+        .where(Refund.store_id == store.id, Refund.status == "confirmed", Refund.reason.in_(REFUND_REASONS),
+               Refund.currency == currency).group_by(Refund.line_pk, Refund.reason).subquery()
     refunded, pay_later_lines = session.execute(
-        select(func.coalesce(func.sum(case((Refund.currency == currency, Refund.amount), else_=0)), 0),
-               func.count(distinct(case((Refund.reason == PAY_LATER, Refund.line_pk)))))
-        .join(Line, Line.id == Refund.line_pk)
-        .where(Refund.store_id == store.id, Refund.status == "confirmed", Refund.reason.in_(REFUND_REASONS), in_range)
+        select(func.coalesce(func.sum(refunds.c.amount), 0),
+               func.count(distinct(case((refunds.c.reason == PAY_LATER, refunds.c.line_pk)))))
+        .select_from(refunds).join(Line, Line.id == refunds.c.line_pk).where(in_range)
     ).one()
-    paid_lines, paid_back = session.execute(
-        select(func.count(distinct(PaymentRequestRecord.line_pk)),
-               func.coalesce(func.sum(case((PaymentRequestRecord.currency == currency, PaymentRequestRecord.amount),
-                                           else_=0)), 0))
-        .join(Line, Line.id == PaymentRequestRecord.line_pk)
+    payments = select(PaymentRequestRecord.line_pk, func.sum(PaymentRequestRecord.amount).label("amount")) \
         .where(PaymentRequestRecord.store_id == store.id, PaymentRequestRecord.purpose == PAY_LATER,
-               PaymentRequestRecord.status == "paid", in_range)
+               PaymentRequestRecord.status == "paid", PaymentRequestRecord.currency == currency) \
+        .group_by(PaymentRequestRecord.line_pk).subquery()
+    paid_lines, paid_back = session.execute(
+        select(func.count(), func.coalesce(func.sum(payments.c.amount), 0))
+        .select_from(payments).join(Line, Line.id == payments.c.line_pk).where(in_range)
     ).one()
     # A pay-later line's price counts as refunded until its shopper pays it again.
     refunded = max(0, int(refunded) - int(paid_back))
@@ -376,20 +375,24 @@ def _eta_accuracy(session, store, calendar, range_) -> dict:
     ):
         per_period[from_day_number(period)][value] += count
 
-    # Per product and per supplier from one pass: (product, supplier, days late) → lines.
-    per_product, per_supplier, names = (defaultdict(lambda: defaultdict(int)), defaultdict(lambda: defaultdict(int)),
-                                        {})
-    for product_id, supplier_id, value, count, name in session.execute(
-        select(Line.product_id, Variant.supplier_id, late, func.count(), func.max(Line.name))
-        .select_from(shipped.join(Variant, Variant.id == Line.variant_pk)).where(promised)
-        .group_by(Line.product_id, Variant.supplier_id, "late")
+    # Per product and per supplier from one pass by variant (each has one product and supplier).
+    # (From ix_lines_store_shipped alone.)
+    per_variant = defaultdict(lambda: defaultdict(int))
+    for variant_pk, value, count in session.execute(
+        select(Line.variant_pk, late, func.count()).select_from(shipped).where(promised)
+        .group_by(Line.variant_pk, "late")
     ):
-        per_product[product_id][value] += count
-        per_supplier[supplier_id][value] += count
-        names[product_id] = max(names.get(product_id, ""), name)
+        per_variant[variant_pk][value] += count
+    per_product, per_supplier, product_names = (defaultdict(lambda: defaultdict(int)),
+                                                defaultdict(lambda: defaultdict(int)), {})
+    for variant_pk, product_id, supplier_id, name in _variants(session, per_variant):
+        for value, count in per_variant[variant_pk].items():
+            per_product[product_id][value] += count
+            per_supplier[supplier_id][value] += count
+        product_names[product_id] = min(product_names.get(product_id, name), name)
     supplier_names = _supplier_names(session, store)
 
-    by_product = [{"product_id": product_id, "name": names[product_id], **_lateness(histogram)}
+    by_product = [{"product_id": product_id, "name": product_names[product_id], **_lateness(histogram)}
                   for product_id, histogram in per_product.items()]
     by_product.sort(key=lambda item: (-item["lines_shipped"], item["product_id"]))
     by_supplier = [{"supplier_id": supplier_id, "supplier": supplier_names.get(supplier_id), **_lateness(histogram)}
@@ -404,6 +407,15 @@ def _eta_accuracy(session, store, calendar, range_) -> dict:
         "by_supplier": by_supplier,
         "waiting_past_promise": waiting_past_promise,
     }
+
+
+def _variants(session, pks) -> list[tuple[int, int, int | None, str]]:
+    """(id, product id, supplier id, name) of these variants, a thousand at a time."""
+    pks, found = sorted(pks), []
+    for start in range(0, len(pks), 1000):
+        found += session.execute(select(Variant.id, Variant.product_id, Variant.supplier_id, Variant.name)
+                                 .where(Variant.id.in_(pks[start:start + 1000]))).all()
+    return found
 
 
 def _supplier_names(session, store) -> dict[int, str]:
