@@ -3,14 +3,14 @@ waited, what restock alerts brought and how suppliers kept their dates — over 
 day, ISO week (from Monday) or month in the store's time zone. README "Insights" says what each
 figure means.
 
-Every figure is an SQL aggregate over indexed columns (migration 0008), the same SQL on SQLite
-and PostgreSQL:
+Every figure is an SQL aggregate over indexed columns (migration 0008):
 
-- Periods: a small table of the range's local days (a CTE of VALUES: each day, its period and
-  the UTC moments it starts and ends, worked out here with zoneinfo) is joined to the stored UTC
-  times on their index, one range per day. Rows are bucketed by the store's calendar with no date
-  arithmetic per row, which is what makes 100,000 lines fast on SQLite (it has no time-zone
-  database) as well as on PostgreSQL.
+- Periods: the store's UTC offsets over the range (and 5 years before it) are worked out here
+  with zoneinfo, daylight saving included. On SQLite, which has no time-zone database, the range's
+  local days are a small table (VALUES: each day, its period and the UTC moments it starts and
+  ends) joined to the stored UTC times on their index, one range per day: rows are bucketed with
+  no date arithmetic per row. PostgreSQL plans that join badly, so there each row in the range is
+  shifted by the offset of its moment (a CASE over the few changes) and bucketed by its date.
 - Medians and 90th percentiles come from histograms: SQL counts the lines per (group, whole
   days) and Python interpolates between order statistics exactly as PostgreSQL's
   percentile_cont does. Exact, one code path, and small (lines differ by a few hundred day
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import (
-    Date, DateTime, Integer, and_, case, cast, distinct, func, literal, literal_column, select, text, type_coerce,
-    union,
+    Date, DateTime, Integer, and_, case, cast, distinct, func, literal, literal_column, select, text, true,
+    type_coerce, union,
 )
 from sqlalchemy.orm import Session
 
@@ -45,7 +45,7 @@ OUTCOMES = ("shipped", "allocated", "cancelled", "switched", "waiting")
 # and the price of a line moved to pay later (less what its shopper then paid).
 REFUND_REASONS = ("cancel", "switch", "pay_later")
 PAY_LATER = "pay_later"
-# How far before the range the SQLite offset table reaches, for the placement times of lines
+# How far before the range the table of UTC offsets reaches, for the placement times of lines
 # allocated in the range (a wait longer than this is counted with the oldest offset known).
 OFFSET_HISTORY_DAYS = 5 * 366
 EPOCH = date(1970, 1, 1)  # days are counted from it in SQL
@@ -113,17 +113,31 @@ def from_day_number(number: int) -> date:
 # --- the store's calendar in SQL ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Bucketed:
+    """Rows to aggregate (`source` filtered by `where`), each with the number of its local day
+    and of its period's first day (days since 1970-01-01)."""
+    source: object
+    where: object
+    day: object
+    period: object
+
+
 class Calendar:
-    """The store's calendar for SQL: `days`, the range's local days as a table to join on a
-    stored time (`during`), with each day's number and its period's first day's number; and the
-    local day number of a stored time or a date, row by row, where a join cannot do (the day an
+    """The store's calendar for SQL: rows bucketed by the local day and period of a stored time
+    (`bucket`); and the local day number of a stored time or of a date, row by row (the day an
     allocated line's order was placed, which may be long before the range)."""
 
     def __init__(self, session: Session, store: Store, range_: Range):
         self.postgres = session.get_bind().dialect.name == "postgresql"
         self.zone = zone(store.timezone)
+        self.granularity = range_.granularity
         self.start = self.utc_midnight(range_.first)
         self.end = self.utc_midnight(range_.last + timedelta(days=1))
+        self._offsets = _offset_changes(
+            self.zone, self.start - timedelta(days=OFFSET_HISTORY_DAYS), self.end + timedelta(days=1))
+        if self.postgres:
+            return
         rows, day = [], range_.first
         while day <= range_.last:
             following = day + timedelta(days=1)
@@ -132,34 +146,54 @@ class Calendar:
             day = following
         # Written out here rather than as bound parameters: a year is 365 rows of numbers and
         # times we made, and compiling them as 1,460 parameters took longer than the queries.
-        moment = "TIMESTAMP '{:%Y-%m-%d %H:%M:%S}'" if self.postgres else "'{:%Y-%m-%d %H:%M:%S.%f}'"
-        table = ", ".join(f"({day}, {period}, {moment.format(starts)}, {moment.format(ends)})"
+        table = ", ".join(f"({day}, {period}, '{starts:%Y-%m-%d %H:%M:%S.%f}', '{ends:%Y-%m-%d %H:%M:%S.%f}')"
                           for day, period, starts, ends in rows)
         self.days = select(
             literal_column("column1", Integer).label("day"), literal_column("column2", Integer).label("period"),
             literal_column("column3", DateTime).label("starts"), literal_column("column4", DateTime).label("ends"),
         ).select_from(text(f"(VALUES {table}) AS local_days")).cte("calendar")
-        if not self.postgres:
-            self._offsets = _offset_changes(
-                self.zone, self.start - timedelta(days=OFFSET_HISTORY_DAYS), self.end + timedelta(days=1))
 
     def utc_midnight(self, day: date) -> datetime:
         local = datetime.combine(day, time(0), tzinfo=self.zone)
         return local.astimezone(UTC).replace(tzinfo=None)
 
-    def during(self, moment):
-        """Join condition: the stored time falls on the calendar's day (an index range each)."""
-        return and_(moment >= self.days.c.starts, moment < self.days.c.ends)
+    def bucket(self, table, store_column, store_id: int, moment) -> "Bucketed":
+        """A table's rows of the store whose `moment` falls in the range, with the local day
+        and period of each. SQLite: the calendar's days joined on the time's index, one range
+        each. PostgreSQL (which plans that join badly): the rows in the range, each shifted by
+        the store's offset at that moment."""
+        if self.postgres:
+            day = self.local_day(moment)
+            if self.granularity == WEEK:
+                period = day - (day + 3) % 7  # day 0, 1 January 1970, was a Thursday
+            elif self.granularity == MONTH:
+                period = cast(func.date_trunc("month", moment + self._offset(moment)), Date) - literal(EPOCH, Date)
+            else:
+                period = day
+            return Bucketed(table, and_(store_column == store_id, moment >= self.start, moment < self.end), day, period)
+        days = self.days.c
+        return Bucketed(self.days.join(table, and_(store_column == store_id, moment >= days.starts,
+                                                   moment < days.ends)),
+                        true(), days.day, days.period)
+
+    def _offset(self, moment):
+        """How far ahead of UTC the store's clock was at a stored time: seconds on SQLite, an
+        interval on PostgreSQL (a CASE over the changes, newest first: most rows are recent)."""
+        (_, first), *changes = self._offsets
+
+        def as_sql(seconds: int):
+            return literal(timedelta(seconds=seconds)) if self.postgres else literal(seconds)
+
+        if not changes:
+            return as_sql(first)
+        return case(*[(moment >= since, as_sql(seconds)) for since, seconds in reversed(changes)],
+                    else_=as_sql(first))
 
     def local_day(self, moment):
         """The number of the store's local day a stored time falls on."""
         if self.postgres:
-            return cast(func.timezone(self.zone.key, func.timezone("UTC", moment)), Date) - literal(EPOCH, Date)
-        (_, first), *changes = self._offsets
-        # Newest first: most rows are recent and match the first branch.
-        offset = case(*[(moment >= since, seconds) for since, seconds in reversed(changes)], else_=first) \
-            if changes else literal(first)
-        return (cast(func.strftime("%s", moment), Integer) + offset) // SECONDS_PER_DAY
+            return cast(moment + self._offset(moment), Date) - literal(EPOCH, Date)
+        return (cast(func.strftime("%s", moment), Integer) + self._offset(moment)) // SECONDS_PER_DAY
 
     def date_number(self, day):
         """The number of a date column's day."""
@@ -267,9 +301,9 @@ def report(session: Session, store: Store, range_: Range) -> dict:
     }
 
 
-def _lines_on(calendar: Calendar, store: Store, moment):
-    """The calendar's days joined to the store's lines whose `moment` falls on them."""
-    return calendar.days.join(Line, and_(Line.store_id == store.id, calendar.during(moment)))
+def _lines_by(calendar: Calendar, store: Store, moment) -> Bucketed:
+    """The store's lines whose `moment` falls in the range, by local day and period."""
+    return calendar.bucket(Line, Line.store_id, store.id, moment)
 
 
 def _least(a, b):
@@ -277,7 +311,7 @@ def _least(a, b):
 
 
 def _demand_and_outcomes(session, store, calendar, range_, currency) -> tuple[dict, dict]:
-    days = calendar.days.c
+    placed = _lines_by(calendar, store, Line.queued_at)
     # Which of a line's backordered units met which outcome. A line backordered in full: its own
     # units. In part: units still waiting are backordered ones (what stock covered was set aside
     # when the order came); of the others, cancelled units are counted first (a cancel takes
@@ -298,11 +332,11 @@ def _demand_and_outcomes(session, store, calendar, range_, currency) -> tuple[di
     units = dict.fromkeys(OUTCOMES, 0)
     line_count = 0
     for period, count, backordered_units, revenue, *outcome_units in session.execute(
-        select(days.period.label("period"), func.count(), func.sum(backordered),
+        select(placed.period.label("period"), func.count(), func.sum(backordered),
                func.sum(case((Line.currency == currency, backordered * Line.unit_price), else_=0)),
                func.sum(case((switched, backordered), else_=0)), outcome(waiting, waiting_part),
                outcome(cancelled, cancelled_part), outcome(allocated, allocated_part))
-        .select_from(_lines_on(calendar, store, Line.queued_at)).where(backordered > 0).group_by("period")
+        .select_from(placed.source).where(placed.where, backordered > 0).group_by("period")
     ):
         figures = by_period[from_day_number(period)]
         figures["backordered_units"] += int(backordered_units)
@@ -314,11 +348,11 @@ def _demand_and_outcomes(session, store, calendar, range_, currency) -> tuple[di
 
     # Orders holding a backordered unit, with what the shopper paid for the order.
     holds_backorder = select(Line.id).where(Line.order_pk == Order.id, Line.quantity_backordered > 0).exists()
+    orders = calendar.bucket(Order, Order.store_id, store.id, Order.placed_at)
     for period, count, total in session.execute(
-        select(days.period.label("period"), func.count(),
+        select(orders.period.label("period"), func.count(),
                func.sum(case((Order.currency == currency, Order.total), else_=0)))
-        .select_from(calendar.days.join(Order, and_(Order.store_id == store.id, calendar.during(Order.placed_at))))
-        .where(holds_backorder).group_by("period")
+        .select_from(orders.source).where(orders.where, holds_backorder).group_by("period")
     ):
         by_period[from_day_number(period)]["orders_with_backorders"] += count
         by_period[from_day_number(period)]["orders_with_backorders_revenue"] += int(total)
@@ -363,14 +397,13 @@ def _demand_and_outcomes(session, store, calendar, range_, currency) -> tuple[di
 def _eta_accuracy(session, store, calendar, range_) -> dict:
     """Backordered lines shipped in the range (by their ship date in the store's time zone)
     that had been promised a date, against the first date promised."""
-    days = calendar.days.c
-    shipped = _lines_on(calendar, store, Line.shipped_at)
-    promised = and_(Line.quantity_backordered > 0, Line.first_promised_on.is_not(None))
-    late = (days.day - calendar.date_number(Line.first_promised_on)).label("late")
+    shipped = _lines_by(calendar, store, Line.shipped_at)
+    promised = and_(shipped.where, Line.quantity_backordered > 0, Line.first_promised_on.is_not(None))
+    late = (shipped.day - calendar.date_number(Line.first_promised_on)).label("late")
 
     per_period = defaultdict(lambda: defaultdict(int))
     for period, value, count in session.execute(
-        select(days.period.label("period"), late, func.count()).select_from(shipped).where(promised)
+        select(shipped.period.label("period"), late, func.count()).select_from(shipped.source).where(promised)
         .group_by("period", "late")
     ):
         per_period[from_day_number(period)][value] += count
@@ -379,7 +412,7 @@ def _eta_accuracy(session, store, calendar, range_) -> dict:
     # (From ix_lines_store_shipped alone.)
     per_variant = defaultdict(lambda: defaultdict(int))
     for variant_pk, value, count in session.execute(
-        select(Line.variant_pk, late, func.count()).select_from(shipped).where(promised)
+        select(Line.variant_pk, late, func.count()).select_from(shipped.source).where(promised)
         .group_by(Line.variant_pk, "late")
     ):
         per_variant[variant_pk][value] += count
@@ -430,13 +463,13 @@ def _by_supplier_name(item: dict):
 def _wait(session, store, calendar, range_) -> dict:
     """Days from the order to the allocation of a backordered line's last waiting unit, for lines
     allocated in the range (by allocation date), both dates in the store's time zone."""
-    days = calendar.days.c
-    waited = (days.day - calendar.local_day(Line.queued_at)).label("waited")
+    allocated = _lines_by(calendar, store, Line.allocated_at)
+    waited = (allocated.day - calendar.local_day(Line.queued_at)).label("waited")
     per_period = defaultdict(lambda: defaultdict(int))
     overall = defaultdict(int)
     for period, value, count in session.execute(
-        select(days.period.label("period"), waited, func.count())
-        .select_from(_lines_on(calendar, store, Line.allocated_at)).where(Line.quantity_backordered > 0)
+        select(allocated.period.label("period"), waited, func.count())
+        .select_from(allocated.source).where(allocated.where, Line.quantity_backordered > 0)
         .group_by("period", "waited")
     ):
         per_period[from_day_number(period)][value] += count
