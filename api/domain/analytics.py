@@ -18,6 +18,7 @@ Every figure is an SQL aggregate over indexed columns (migration 0008):
   move 100,000 rows."""
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import (
@@ -208,9 +209,11 @@ class Calendar:
         return type_coerce(func.strftime("%Y-%m-%d %H:%M:%f", moment, f"+{days} days"), DateTime)
 
 
+@lru_cache(maxsize=64)
 def _offset_changes(tz, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
     """[(naive UTC moment, seconds ahead of UTC)]: the offset from `start` on, then each change
-    up to `end`. Looked for every 12 hours, then pinned to the second by bisection."""
+    up to `end`. Looked for every 12 hours, then pinned to the second by bisection; kept for the
+    next request over the same range (the caller must not change the list)."""
 
     def offset(moment: datetime) -> int:
         return int(moment.replace(tzinfo=UTC).astimezone(tz).utcoffset().total_seconds())
