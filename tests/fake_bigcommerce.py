@@ -259,9 +259,10 @@ STATUSES = {0: "Incomplete", 1: "Pending", 2: "Shipped", 3: "Partially Shipped",
 NO_CARD = {"storecredit": "Store Credit", "giftcertificate": "Gift Certificate"}
 
 
-# Paths the fake refuses (403) to a token without their scope, as BigCommerce does (Settings V3:
-# "Information & Settings", read-only is enough to read).
-SCOPE_OF_PATH = {"/checkouts": "store_checkouts", "/settings": "store_v2_information_read_only"}
+# Paths the fake refuses (403) to a token without their scope, as BigCommerce does (the store
+# information and Settings V3: "Information & Settings", read-only is enough to read).
+SCOPE_OF_PATH = {"/checkouts": "store_checkouts", "/store": "store_v2_information_read_only",
+                 "/settings": "store_v2_information_read_only"}
 
 
 def _rfc2822(moment: datetime) -> str:
