@@ -58,8 +58,8 @@ def keep_inventory_settings(installation: BigCommerceInstallation, read: dict | 
 
 
 def platform_stock(installation: BigCommerceInstallation) -> PlatformStock:
-    """What BigCommerce's count moves by itself in this store, as its settings last read say."""
+    """What BigCommerce's count moves by itself in this store, as its settings last read say
+    (`update_stock_behavior` is not followed: only warned of, docs/stock-events.md)."""
     settings = {**DEFAULTS, **(installation.inventory_settings or {})}
     return PlatformStock(edits_move_stock=settings["edit_order_stock_adjustment"],
-                         cancels_restock=settings["refund_order_stock_adjustment"],
-                         takes_stock_when_placed=settings["update_stock_behavior"] == ORDER_PLACED)
+                         cancels_restock=settings["refund_order_stock_adjustment"])

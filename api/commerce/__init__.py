@@ -52,7 +52,6 @@ class PlatformStock:
     its settings are read (docs/stock-events.md)."""
     edits_move_stock: bool = True  # an order edit returns removed units and takes added ones
     cancels_restock: bool = True  # cancelling (or declining) an order restocks its unshipped units
-    takes_stock_when_placed: bool = True  # checkout takes stock when the order is placed
 
 
 class CommercePort(Protocol):
