@@ -709,6 +709,10 @@ class BigCommerceInstallation(Base):
     stock_reconciled_on: Mapped[date | None] = mapped_column(Date, default=None)  # the nightly job
     # `backorder-desk sync --days N`: where the order-history import has got to, so it resumes
     history_import: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The store's inventory settings as last read (GET /v3/settings/inventory: whether its order
+    # edits and cancels move its stock, when checkout takes stock); None until read, and then
+    # the documented defaults apply (api/bigcommerce/settings.py, docs/stock-events.md).
+    inventory_settings: Mapped[dict | None] = mapped_column(JSON, default=None)
 
     store: Mapped[Store] = relationship()
 

@@ -17,7 +17,8 @@ information (currency, time zone); and stock as BigCommerce keeps it: a level pe
 (inventory items) that checkout takes every ordered unit from, that cancelling restocks, that
 order edits (the app's, or the merchant's: `edit`) move, that refunds do not restock, and that
 relative inventory adjustments (`adjustments`) change; the two inventory settings that decide
-whether edits and cancels move stock can be turned off (docs/stock-events.md).
+whether edits and cancels move stock can be turned off, and are what its
+GET /v3/settings/inventory answers (docs/stock-events.md).
 
 A request that breaks the descriptions is answered 400 and its problem kept in `errors`; the
 `fake_bigcommerce` fixture fails the test when any were kept."""
@@ -42,7 +43,7 @@ SPEC_DIR = Path(__file__).resolve().parent / "bigcommerce_specs"  # copied from 
 SPEC_FILES = {
     "v2": ["orders.v2.oas2.yml", "marketing.v2.yml", "store_information.v2.yml"],
     "v3": ["webhooks.v3.yml", "scripts.v3.yml", "orders.v3.yml", "carts.v3.yml", "checkout_coupons.ours.yml",
-           "inventory.v3.yml", "products_catalog.v3.yml", "product-variants_catalog.v3.yml"],
+           "settings_inventory.ours.yml", "inventory.v3.yml", "products_catalog.v3.yml", "product-variants_catalog.v3.yml"],
 }
 # Fields of BigCommerce's native backorders beta (README: platform facts) that the 2026-04
 # descriptions do not list yet.
@@ -259,8 +260,10 @@ STATUSES = {0: "Incomplete", 1: "Pending", 2: "Shipped", 3: "Partially Shipped",
 NO_CARD = {"storecredit": "Store Credit", "giftcertificate": "Gift Certificate"}
 
 
-# Paths the fake refuses (403) to a token without their scope, as BigCommerce does.
-SCOPE_OF_PATH = {"/checkouts": "store_checkouts"}
+# Paths the fake refuses (403) to a token without their scope, as BigCommerce does (the store
+# information and Settings V3: "Information & Settings", read-only is enough to read).
+SCOPE_OF_PATH = {"/checkouts": "store_checkouts", "/store": "store_v2_information_read_only",
+                 "/settings": "store_v2_information_read_only"}
 
 
 def _parse_date(text: str) -> datetime:
@@ -305,9 +308,12 @@ class FakeBigCommerce:
         self.declines: list[str] = []  # messages of the next refund payments the provider declines
         self.lost_answers: list[dict] = []  # requests done, then answered 504 (the answer lost)
         self.adjustments: list[dict] = []  # relative inventory adjustments applied, in order
-        # The store's inventory settings (GET /v3/settings/inventory): whether an order edit moves
-        # stock, and whether cancelling restocks. A refund never restocks (docs/stock-events.md).
+        # The store's inventory settings, as GET /v3/settings/inventory answers them: whether an
+        # order edit moves stock, and whether cancelling restocks (the fake's stock follows both;
+        # a refund never restocks, docs/stock-events.md). `update_stock_behavior` is only
+        # answered: the fake's checkout always takes stock when the order is placed.
         self.edit_order_stock_adjustment = self.refund_order_stock_adjustment = True
+        self.update_stock_behavior = "order_placed"
         self.rate_limit_headers = {"X-Rate-Limit-Requests-Left": "149", "X-Rate-Limit-Time-Reset-Ms": "30000",
                                    "X-Rate-Limit-Time-Window-Ms": "30000", "X-Rate-Limit-Requests-Quota": "150"}
         self._ids = itertools.count(1000)
@@ -709,6 +715,18 @@ class FakeBigCommerce:
                     "timezone": {"name": fake.timezone, "raw_offset": -21600, "dst_offset": -18000,
                                  "dst_correction": True}}
 
+        # settings
+        @app.get(prefix + "/v3/settings/inventory")
+        def inventory_settings(store_hash):
+            return {"data": {
+                "product_out_of_stock_behavior": "do_nothing", "option_out_of_stock_behavior": "do_nothing",
+                "update_stock_behavior": fake.update_stock_behavior,
+                "edit_order_stock_adjustment": fake.edit_order_stock_adjustment,
+                "refund_order_stock_adjustment": fake.refund_order_stock_adjustment,
+                "stock_level_display": "dont_show", "default_out_of_stock_message": "Currently out of stock",
+                "hide_in_product_filtering": False, "show_pre_order_stock_levels": False,
+                "show_out_of_stock_message": False}, "meta": {}}
+
         # catalog and inventory
         def id_filter(name):
             raw = request.args.get(name)
@@ -939,8 +957,8 @@ def fake_bigcommerce():
 # --- wiring the app to the fake --------------------------------------------------------------
 
 CLIENT_ID, CLIENT_SECRET = "bd-client-id", "bd-client-secret-of-at-least-32-bytes"
-SCOPES = ("store_v2_orders store_v2_products store_inventory store_content_checkout store_cart store_checkouts "
-          "store_v2_marketing")
+SCOPES = ("store_v2_orders store_v2_products store_inventory store_v2_information_read_only store_content_checkout "
+          "store_cart store_checkouts store_v2_marketing")
 
 
 @pytest.fixture

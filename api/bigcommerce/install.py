@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.bigcommerce.client import TIMEOUT, BigCommerceClient, BigCommerceError
 from api.bigcommerce.secrets import decrypt_token, encrypt_token
+from api.bigcommerce.settings import fetch_inventory_settings, keep_inventory_settings
 from api.domain import clock
 from api.domain.dates import is_zone
 from api.domain.errors import NotFound
@@ -254,6 +255,8 @@ def install(session: Session, code: str, scope: str, context: str) -> Store:
     client = BigCommerceClient(current_app.config["BIGCOMMERCE_API_URL"], store.hash, answer["access_token"])
     try:
         learn_store(client, store, installation)
+        # Whether its order edits and cancels move its stock: what we write back depends on it.
+        keep_inventory_settings(installation, fetch_inventory_settings(client, store.hash), store.hash)
         register_webhooks(client, installation, webhook_secret)
         inject_script(client, installation, store.hash)
     except BigCommerceError as error:

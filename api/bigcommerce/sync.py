@@ -22,6 +22,7 @@ from api.bigcommerce.client import BigCommerceClient
 from api.bigcommerce.dates import bigcommerce_date, parse_bigcommerce_date
 from api.bigcommerce.install import client_for, installation_of
 from api.bigcommerce.money import to_minor
+from api.bigcommerce.settings import fetch_inventory_settings, keep_inventory_settings
 from api.db import AppDatabase
 from api.domain import clock
 from api.domain.actions import mark_paid
@@ -31,7 +32,7 @@ from api.domain.errors import NotFound
 from api.domain.fulfilment import add_units, cancel_units, ship_units
 from api.domain.payments import refund_unwanted_payment
 from api.domain.sales import SaleIn, record_sales
-from api.domain.stock import owe_platform, platform_restocked, reconcile_level
+from api.domain.stock import owe_platform, platform_moves, platform_restocked, reconcile_level
 from api.models import (
     BigCommerceInstallation, Line, Order, OrderEdit, PaymentRequestRecord, Refund, Sale, Store, Variant,
 )
@@ -51,6 +52,9 @@ RESTOCKED = {CANCELLED, DECLINED}  # BigCommerce puts the unshipped units back i
 # Anything else (Incomplete, Pending, Awaiting Payment, Manual Verification Required) is not
 # paid yet: it takes no place until a later status says it is paid.
 NO_CARD_METHODS = ("store credit", "gift certificate")
+# Write-backs for what BigCommerce's count did not move itself (its inventory settings).
+EDIT_NOT_RESTOCKED, EDIT_NOT_TAKEN = "edit not restocked by the platform", "edit not taken by the platform"
+CANCEL_NOT_RESTOCKED = "cancel not restocked by the platform"
 RECONCILE_EVERY = timedelta(minutes=15)
 RECONCILE_OVERLAP = timedelta(hours=1)  # modified-since windows overlap: applying twice is harmless
 FIRST_RECONCILE_WINDOW = timedelta(days=2)
@@ -404,10 +408,16 @@ def _update_product(session: Session, store: Store, local: Order, status_id: int
     """One BigCommerce order product against our lines for it (the line made at checkout, and one
     line per later rise in the store admin), its variant locked."""
     done = []
+    # Whether BigCommerce's count moved with the merchant's edit, and restocks a cancel, by
+    # itself (its inventory settings); where it does not, the units our ledger moves are owed.
+    moves = platform_moves(session, store)
     if not lines:  # a product the merchant added to the order in the store admin
         if status_id in PAID and int(product.get("quantity") or 0) > 0:
             line = add_units(session, store, local, _line_in(product, int(product["quantity"]), currency))
             line.platform_quantity = int(product["quantity"])
+            if not moves.edits_move_stock:
+                owe_platform(session, store, lock_variant(session, store, line.variant_id), -line.quantity,
+                             EDIT_NOT_TAKEN, line)
             done.append("added in store")
         return done
     first, newest_first = lines[0], sorted(lines, key=lambda line: line.id, reverse=True)
@@ -444,25 +454,37 @@ def _update_product(session: Session, store: Store, local: Order, status_id: int
                 removed -= units
                 if units:
                     done.append("edited in store")
+                    if not moves.edits_move_stock:
+                        owe_platform(session, store, lock_variant(session, store, line.variant_id), units,
+                                     EDIT_NOT_RESTOCKED, line)
         # An edit raising the quantity: the extra units are a new line at the back of the queue.
         # A product whose line we switched away is no longer the shopper's to grow.
         baseline = first.platform_quantity if first.platform_quantity is not None else first.quantity
         if (product is not None and status_id in PAID and ordered > baseline
                 and not any(line.state == SWITCHED for line in lines)):
-            add_units(session, store, local, _line_in(product, ordered - baseline, currency,
-                                                      backordered_before=sum(line.quantity_backordered for line in lines)))
+            added = add_units(session, store, local, _line_in(
+                product, ordered - baseline, currency, backordered_before=sum(line.quantity_backordered for line in lines)))
+            if not moves.edits_move_stock:
+                owe_platform(session, store, lock_variant(session, store, added.variant_id), -added.quantity,
+                             EDIT_NOT_TAKEN, added)
             done.append("added in store")
         first.platform_quantity = ordered
     for line in lines:
-        if status_id in RESTOCKED:
+        if status_id in RESTOCKED and moves.cancels_restock:
             platform_restocked(session, store, lock_variant(session, store, line.variant_id), line)
         # Our own pay-later refund can refund the whole order, and BigCommerce then calls it
         # Refunded: those units keep their place, since the shopper pays for them when ready.
         if status_id in ENDED and not (status_id == REFUNDED and line.payment_mode == PAY_LATER):
             reason = "refunded_in_store" if status_id == REFUNDED else "cancelled_in_store"
             unshipped = line.quantity - line.quantity_shipped - line.quantity_cancelled
-            if cancel_units(session, store, line, unshipped, reason=reason):
+            units = cancel_units(session, store, line, unshipped, reason=reason)
+            if units:
                 done.append("cancelled")
+                if status_id in RESTOCKED and not moves.cancels_restock:
+                    # BigCommerce keeps counting them as sold: held units are free again, and
+                    # units only waiting never existed.
+                    owe_platform(session, store, lock_variant(session, store, line.variant_id), units,
+                                 CANCEL_NOT_RESTOCKED, line)
     return done
 
 
@@ -538,9 +560,13 @@ def sync_order(database: AppDatabase, store_id: int, order_id: int, order: dict 
         store = session.get(Store, store_id)
         if records:
             # Every unit of a variant new to us is one this order takes (ingested, or added to an
-            # order we hold by an edit in the store admin) once it is paid.
+            # order we hold by an edit in the store admin) once it is paid; BigCommerce's level
+            # has them deducted already, unless an edit added them and its edits move no stock.
             paid = int(order.get("status_id") or 0) in PAID
-            apply_catalog(session, store, records, ordered=_ordered_units(products) if paid else None)
+            edited_without_stock = not platform_moves(session, store).edits_move_stock and session.scalar(
+                select(Order.id).where(Order.store_id == store.id, Order.order_id == int(order["id"]))) is not None
+            apply_catalog(session, store, records,
+                          ordered=_ordered_units(products) if paid and not edited_without_stock else None)
         return apply_order(session, store, order, products)
 
 
@@ -753,9 +779,21 @@ def _reconcile_store(database: AppDatabase, store_id: int, since: datetime) -> i
     return seen
 
 
+def refresh_inventory_settings(database: AppDatabase, store_id: int) -> None:
+    """Read the store's inventory settings again (the merchant may have changed them), with no
+    transaction open while BigCommerce answers; a refusal keeps what we had (logged)."""
+    with database.transaction(write=False) as session:
+        store = session.get(Store, store_id)
+        client, store_hash = client_for(session, store), store.hash
+    read = fetch_inventory_settings(client, store_hash)
+    with database.transaction() as session:
+        keep_inventory_settings(installation_of(session, session.get(Store, store_id)), read, store_hash)
+
+
 def reconcile_stock_nightly(database: AppDatabase) -> int:
-    """Once a day (the store's date) per installed store: every variant's stock compared with
-    BigCommerce's inventory items. Returns the stores reconciled."""
+    """Once a day (the store's date) per installed store: the store's inventory settings read
+    again, then every variant's stock compared with BigCommerce's inventory items. Returns the
+    stores reconciled."""
     from api.domain.dates import store_today
 
     with database.transaction(write=False) as session:
@@ -768,6 +806,7 @@ def reconcile_stock_nightly(database: AppDatabase) -> int:
         if reconciled_on is not None and reconciled_on >= today:
             continue
         try:
+            refresh_inventory_settings(database, store_id)
             refresh_stock(database, store_id)
         except Exception:  # noqa: BLE001 - one store's failure must not stop the others
             log.exception("Nightly stock reconciliation failed for store %s", store_id)

@@ -44,10 +44,23 @@ class PaymentRequest:
     reference: str  # the platform's id for it (cart id, payment id)
 
 
+@dataclass(frozen=True)
+class PlatformStock:
+    """What the platform's own stock count does on its own (a store setting there): whatever it
+    does not do, and our ledger does, is written back to it; what it does, never (that would
+    count it twice). The defaults are what a platform that keeps stock is assumed to do until
+    its settings are read (docs/stock-events.md)."""
+    edits_move_stock: bool = True  # an order edit returns removed units and takes added ones
+    cancels_restock: bool = True  # cancelling (or declining) an order restocks its unshipped units
+
+
 class CommercePort(Protocol):
     # True when the platform keeps its own stock count that ours must agree with (our
     # write-backs are pushed to it); False when our ledger is the only count.
     keeps_stock: bool
+
+    def platform_stock(self, session: Session, store: Store) -> PlatformStock:
+        """What the store's platform count moves by itself (meaningful when `keeps_stock`)."""
 
     def refund_call(self, session: Session, store: Store, refund: Refund) -> RefundCall:
         """Read what making `refund` needs; the call it returns makes it. A retry carries the

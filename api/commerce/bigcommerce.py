@@ -12,9 +12,12 @@ from sqlalchemy.orm import Session
 
 from api.bigcommerce.client import BigCommerceClient, BigCommerceError
 from api.bigcommerce.dates import bigcommerce_date
-from api.bigcommerce.install import client_for
+from api.bigcommerce.install import client_for, installation_of
 from api.bigcommerce.money import to_major, to_minor
-from api.commerce import EditCall, EditResult, PaymentCall, PaymentRequest, RefundCall, RefundResult
+from api.bigcommerce.settings import platform_stock
+from api.commerce import (
+    EditCall, EditResult, PaymentCall, PaymentRequest, PlatformStock, RefundCall, RefundResult,
+)
 from api.domain import clock
 from api.domain.shopper import scaled
 from api.models import Line, Order, OrderEdit, PaymentRequestRecord, Refund, Store
@@ -34,6 +37,10 @@ def _choose_method(quote: dict) -> list[dict] | None:
 
 class BigCommerceAdapter:
     keeps_stock = True  # BigCommerce counts stock too: write-backs keep the two in agreement
+
+    def platform_stock(self, session: Session, store: Store) -> PlatformStock:
+        """As the store's inventory settings say (api/bigcommerce/settings.py)."""
+        return platform_stock(installation_of(session, store))
 
     def refund_call(self, session: Session, store: Store, refund: Refund) -> RefundCall:
         """From the order holding the money: the line's own order, or the order that paid its

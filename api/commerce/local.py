@@ -9,7 +9,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.commerce import EditCall, EditResult, RefundCall, RefundResult
+from api.commerce import EditCall, EditResult, PlatformStock, RefundCall, RefundResult
 from api.domain.actions import mark_paid
 from api.models import Line, LocalCoupon, LocalLedgerEntry, Order, OrderEdit, PaymentRequestRecord, Refund, Store
 
@@ -29,6 +29,9 @@ def pay_page_path(token: str) -> str:
 
 class LocalAdapter:
     keeps_stock = False  # our stock ledger is the only count
+
+    def platform_stock(self, session: Session, store: Store) -> PlatformStock:
+        return PlatformStock()  # no second count: nothing is ever written back
 
     def refund_call(self, session: Session, store: Store, refund: Refund) -> RefundCall:
         """Our ledger is the platform: the refund is booked in the transaction that prepares the

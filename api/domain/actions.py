@@ -27,7 +27,7 @@ from api.domain.shopper import (
     pay_now_refusal, price_difference, scaled, switch_refusal, switch_units,
 )
 from api.domain.availability import alternatives_of
-from api.domain.stock import ALLOCATED as TAKEN, RELEASED, move, owe_platform
+from api.domain.stock import ALLOCATED as TAKEN, RELEASED, move, owe_platform, platform_moves
 from api.models import Line, OrderEdit, PaymentRequestRecord, Refund, Store, Variant
 
 MAX_EDIT_ATTEMPTS = 10
@@ -185,10 +185,13 @@ def switch(session: Session, store: Store, shopper: Shopper, order_id: int, line
     line.state = SWITCHED
     clear_eta(line)
     session.flush()
-    # The platform's order edit moves its own count: it returns the old item and takes the new
-    # one, as checkout would.
+    # The platform's order edit moves its own count when its store says edits do: it returns
+    # the old item and takes the new one, as checkout would. Otherwise both are owed to it.
     move(session, new_variant, TAKEN, units, line=new_line, note="switched in")
     move(session, old_variant, RELEASED, freed, line=line, note="switched out")
+    if not platform_moves(session, store).edits_move_stock:
+        owe_platform(session, store, old_variant, units, "switched out, edit not restocked", line)
+        owe_platform(session, store, new_variant, -units, "switched in, edit not taken", new_line)
 
     difference = per_unit * units
     payment = None

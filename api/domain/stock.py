@@ -15,7 +15,7 @@ import uuid
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from api.commerce import commerce_for
+from api.commerce import PlatformStock, commerce_for
 from api.domain import clock
 from api.models import Line, StockMovement, StockWriteback, Store, Variant
 
@@ -77,6 +77,12 @@ def owe_platform(session: Session, store: Store, variant: Variant, units: int, r
     session.add(StockWriteback(store_id=store.id, variant_pk=variant.id, variant_id=variant.variant_id,
                                line_pk=line.id if line is not None else None, quantity=units,
                                reason=reason[:40], key=uuid.uuid4().hex, status="pending"))
+
+
+def platform_moves(session: Session, store: Store) -> PlatformStock:
+    """What the store's platform count moves by itself (its inventory settings): the rest of
+    what our ledger moves is owed to it."""
+    return commerce_for(store).platform_stock(session, store)
 
 
 RESTOCKED_AGAIN = "restocked again by the platform"
