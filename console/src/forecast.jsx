@@ -1,0 +1,44 @@
+// A variant's weekly demand: the last 26 weeks sold and the next 12 forecast (GET
+// /variants/<id>/forecast), as a chart with its table. Loaded on demand by the pages that show it,
+// so the chart library comes with it.
+import { Box, Text } from '@bigcommerce/big-design';
+import { get } from './api.js';
+import { date, number, periodTick } from './format.js';
+import { Chart, FigureTable } from './charts.jsx';
+import { Loaded, useLoad } from './ui.jsx';
+
+const METHODS = { sba: 'Croston (SBA)', croston: 'Croston', adida: 'ADIDA', ets: 'exponential smoothing (ETS)', autoets: 'exponential smoothing (ETS)' };
+const oneDecimal = (value) => (value === null || value === undefined ? '—' : number(Math.round(value * 10) / 10));
+
+export default function VariantForecast({ variantId, name }) {
+  const state = useLoad(() => get(`/variants/${variantId}/forecast`), [variantId]);
+  return (
+    <Loaded state={state}>
+      {(forecast) => {
+        const rows = [
+          ...forecast.history.map((week) => ({ week: week.week, kind: 'Sold', sold: week.units, units: week.units })),
+          ...forecast.forecast.map((week) => ({ week: week.week, kind: 'Forecast', forecast: week.units, units: week.units })),
+        ];
+        return (
+          <Box>
+            <Text>
+              {forecast.forecast.length
+                ? `About ${oneDecimal(forecast.weekly_demand)} units a week (give or take ${oneDecimal(forecast.weekly_deviation)}), forecast on ${date(forecast.computed_on)}${forecast.method ? ` by ${METHODS[forecast.method.toLowerCase()] || forecast.method}` : ''}.`
+                : 'No forecast yet: forecasts are made nightly for every variant with sales history.'}
+            </Text>
+            <Chart label={`Units sold and forecast per week for ${name}`} data={rows} x="week" tick={(iso) => periodTick(iso, 'week')}
+              series={[
+                { key: 'sold', name: 'Sold', format: oneDecimal },
+                { key: 'forecast', name: 'Forecast', format: oneDecimal, dashed: true },
+              ]} />
+            <FigureTable label={`Weekly demand of ${name}`} items={rows} keyField="week" columns={[
+              { header: 'Week of', hash: 'week', render: (row) => date(row.week) },
+              { header: 'Figure', hash: 'kind', render: (row) => row.kind },
+              { header: 'Units', hash: 'units', align: 'right', render: (row) => oneDecimal(row.units) },
+            ]} />
+          </Box>
+        );
+      }}
+    </Loaded>
+  );
+}
