@@ -19,18 +19,21 @@ export function Chart({ kind = 'line', label, data, x, tick = (value) => value, 
   const format = series[0].format || String;
   const byName = Object.fromEntries(series.map((each) => [each.name, each.format || String]));
   return (
-    <Box role="img" aria-label={`${label}. The table below holds the same figures.`} marginBottom="medium">
-      <Frame data={data} responsive accessibilityLayer={false} style={{ width: '100%', height }} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
-        <CartesianGrid stroke={theme.colors.secondary30} vertical={false} />
-        <XAxis dataKey={x} tickFormatter={tick} tick={{ fill: theme.colors.secondary70, fontSize: 12 }} minTickGap={12} />
-        <YAxis tickFormatter={format} tick={{ fill: theme.colors.secondary70, fontSize: 12 }} width={72} />
-        <Tooltip labelFormatter={tick} formatter={(value, name) => [byName[name](value), name]} />
-        {series.length > 1 ? <Legend /> : null}
-        {series.map((each, index) => (kind === 'bar'
-          ? <Mark key={each.key} dataKey={each.key} name={each.name} fill={colours[index]} isAnimationActive={false} />
-          : <Mark key={each.key} dataKey={each.key} name={each.name} stroke={colours[index]} strokeWidth={2} strokeDasharray={each.dashed ? '6 4' : undefined}
-            dot={data.length < 40} connectNulls isAnimationActive={false} />))}
-      </Frame>
+    <Box marginBottom="medium">
+      <Text bold marginBottom="xSmall" aria-hidden="true">{label}</Text>
+      <Box role="img" aria-label={`${label}. The table below holds the same figures.`}>
+        <Frame data={data} responsive accessibilityLayer={false} style={{ width: '100%', height }} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
+          <CartesianGrid stroke={theme.colors.secondary30} vertical={false} />
+          <XAxis dataKey={x} padding={kind === 'line' ? { left: 12, right: 12 } : undefined} tickFormatter={tick} tick={{ fill: theme.colors.secondary70, fontSize: 12 }} minTickGap={12} />
+          <YAxis tickFormatter={format} tick={{ fill: theme.colors.secondary70, fontSize: 12 }} width={72} />
+          <Tooltip labelFormatter={tick} formatter={(value, name) => [byName[name](value), name]} />
+          {series.length > 1 ? <Legend itemSorter={null} /> : null}
+          {series.map((each, index) => (kind === 'bar'
+            ? <Mark key={each.key} dataKey={each.key} name={each.name} fill={colours[index]} isAnimationActive={false} />
+            : <Mark key={each.key} dataKey={each.key} name={each.name} stroke={colours[index]} strokeWidth={2} strokeDasharray={each.dashed ? '6 4' : undefined}
+              dot={data.length < 40} connectNulls isAnimationActive={false} />))}
+        </Frame>
+      </Box>
     </Box>
   );
 }

@@ -19,6 +19,8 @@ export default function VariantForecast({ variantId, name }) {
           ...forecast.history.map((week) => ({ week: week.week, kind: 'Sold', sold: week.units, units: week.units })),
           ...forecast.forecast.map((week) => ({ week: week.week, kind: 'Forecast', forecast: week.units, units: week.units })),
         ];
+        // The dashed forecast line starts from the last week sold, so the two read as one line.
+        const drawn = rows.map((row, index) => (forecast.forecast.length && index === forecast.history.length - 1 ? { ...row, forecast: row.units } : row));
         return (
           <Box>
             <Text>
@@ -26,7 +28,7 @@ export default function VariantForecast({ variantId, name }) {
                 ? `About ${oneDecimal(forecast.weekly_demand)} units a week (give or take ${oneDecimal(forecast.weekly_deviation)}), forecast on ${date(forecast.computed_on)}${forecast.method ? ` by ${METHODS[forecast.method.toLowerCase()] || forecast.method}` : ''}.`
                 : 'No forecast yet: forecasts are made nightly for every variant with sales history.'}
             </Text>
-            <Chart label={`Units sold and forecast per week for ${name}`} data={rows} x="week" tick={(iso) => periodTick(iso, 'week')}
+            <Chart label={`Units sold and forecast per week for ${name}`} data={drawn} x="week" tick={(iso) => periodTick(iso, 'week')}
               series={[
                 { key: 'sold', name: 'Sold', format: oneDecimal },
                 { key: 'forecast', name: 'Forecast', format: oneDecimal, dashed: true },

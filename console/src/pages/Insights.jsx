@@ -57,7 +57,7 @@ function CsvButton({ table, range, label }) {
 // Headline figures above a chart: a label and a value each.
 function Figures({ items }) {
   return (
-    <Grid as="dl" gridColumns="repeat(auto-fill, minmax(12rem, 1fr))" gridGap="1rem" marginBottom="medium" style={{ margin: 0 }}>
+    <Grid as="dl" gridColumns="repeat(auto-fill, minmax(12rem, 1fr))" gridGap="1rem" style={{ margin: '0 0 1.5rem' }}>
       {items.map(([label, value]) => (
         <Box key={label}>
           <Text as="dt" color="secondary60" marginBottom="xxSmall">{label}</Text>
