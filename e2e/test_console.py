@@ -17,7 +17,7 @@ def expire_console_sessions(demo):
         session.execute(update(ConsoleSession).values(expires_at=clock.utcnow() - timedelta(seconds=1)))
 
 
-PAGES = ["Overview", "Backorders", "Purchase orders", "Products", "Messages", "Settings", "Activity"]
+PAGES = ["Overview", "Insights", "Backorders", "Reorder", "Purchase orders", "Suppliers", "Products", "Messages", "Settings", "Activity"]
 
 
 def test_the_control_panel_opens_the_console_with_the_users_session(page, demo):
@@ -59,6 +59,9 @@ def test_axe_finds_no_serious_violation_on_console_page(page, demo, axe_installe
     ("#/purchase-orders", "Purchase orders", "Import CSV"),
     ("#/purchase-orders/1", "Purchase order #1", "Receive"),
     ("#/products", "Products", "Edit Trailhead Merino Tee — S"),
+    ("#/products", "Products", "Forecast of Trailhead Merino Tee — S"),
+    ("#/suppliers", "Suppliers", "New supplier"),
+    ("#/suppliers", "Suppliers", "Import CSV"),
 ])
 def test_axe_finds_no_serious_violation_in_views_and_their_dialogs(page, demo, axe_installed, view, heading, button):
     frame = open_console(page, demo, hash_path=view)

@@ -1,0 +1,111 @@
+"""Merchant insight in the console, end to end: the Insights page's charts and the tables behind
+them, a variant at its reorder point on the Reorder page, its draft purchase order approved and
+sent (the supplier's email in the demo mailbox), and the waiting shopper's line given the new date
+on their account page. Suppliers are created in the console and named on variants."""
+import re
+from datetime import date
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from api.demo import seed
+from console_support import go, open_console
+from e2e_support import deliver_mail, lines_of, run_jobs, us_date, widget
+
+# The seeded variant that is at its reorder point once the nightly jobs have run (api/demo/seed.py).
+REORDER = seed.REORDER_DEMO
+
+
+def week_of(iso: str) -> str:
+    """A weekly period as the console names it (en-US): "Week of Nov 30, 2026"."""
+    day = date.fromisoformat(iso)
+    return f"Week of {day:%b} {day.day}, {day.year}"
+
+
+def test_insights_show_the_eta_accuracy_chart_and_its_table_with_the_apis_figures(page, demo):
+    report = demo.admin("GET", "/api/v1/admin/analytics").get_json()
+    frame = open_console(page, demo)
+    go(frame, "Insights")
+
+    chart = frame.get_by_role("img", name=re.compile("^Share of lines shipped on time per period"))
+    expect(chart.locator("svg .recharts-line")).to_have_count(1)
+    table = frame.get_by_role("table", name="ETA accuracy per period")
+    shipped = [each for each in report["eta_accuracy"]["periods"] if each["lines_shipped"]]
+    assert shipped, "the demo history ships backordered lines in the last 90 days"
+    for each in shipped:
+        cells = table.get_by_role("row").filter(has_text=week_of(each["period"])).get_by_role("cell")
+        expect(cells.nth(1)).to_have_text(str(each["lines_shipped"]))
+        expect(cells.nth(2)).to_have_text(str(each["on_time"]))
+
+    # The table's CSV: fetched with the console's session and saved as the server names it.
+    with page.expect_download() as download:
+        frame.get_by_role("button", name="Download CSV: ETA accuracy per period").click()
+    query = f"from={report['from']}&to={report['to']}&granularity=week"
+    assert download.value.suggested_filename == f"eta_accuracy-{report['from']}-{report['to']}.csv"
+    served = demo.admin("GET", f"/api/v1/admin/analytics/eta_accuracy.csv?{query}").get_data(as_text=True)
+    assert Path(download.value.path()).read_text(encoding="utf-8") == served
+    assert page.errors == []
+
+
+def test_a_variant_at_its_reorder_point_is_drafted_approved_and_its_waiting_shopper_gets_a_date(page, demo):
+    [before] = [line for line in lines_of(demo, REORDER["order_id"]) if line.variant_id == REORDER["variant_id"]]
+    assert (before.state, before.eta_date) == ("waiting", None)
+    run_jobs(demo)  # the nightly forecast, then the daily reorder job drafts a purchase order
+
+    frame = open_console(page, demo)
+    go(frame, "Reorder")
+    row = frame.get_by_role("row").filter(has_text=REORDER["sku"])
+    expect(row).to_contain_text(REORDER["supplier"])
+    row.get_by_role("link", name=re.compile(r"^Draft #\d+$")).click()
+
+    expect(frame.get_by_role("heading", level=1, name=re.compile("^Purchase order"))).to_be_visible()
+    expect(frame.get_by_text("Draft", exact=True)).to_be_visible()
+    expect(frame.get_by_text("Origin: Reorder")).to_be_visible()
+    frame.get_by_role("button", name="Approve and send").click()
+    dialog = frame.get_by_role("dialog")
+    expect(dialog).to_contain_text(f"This emails the purchase order to {REORDER['supplier']}")
+    expect(dialog).to_contain_text("Shoppers waiting for these items get that date at once")
+    dialog.get_by_role("button", name="Approve and send").click()
+    expect(frame.get_by_text(f"Approved and sent to {REORDER['supplier']}.", exact=False)).to_be_visible()
+    expect(frame.get_by_text("Open", exact=True)).to_be_visible()
+
+    deliver_mail(demo.app)
+    page.goto(f"{demo.url}/demo/mailbox")
+    mail = page.locator("article.message").filter(has_text=REORDER["supplier_email"])
+    expect(mail).to_have_count(1)
+
+    [after] = [line for line in lines_of(demo, REORDER["order_id"]) if line.variant_id == REORDER["variant_id"]]
+    assert after.eta_date is not None
+    page.goto(f"{demo.url}/demo/account.php?action=view_order&order_id={REORDER['order_id']}")
+    line = widget(page, "orders").locator(".line").filter(has=page.locator(f".name:text-is('{REORDER['name']}')"))
+    expect(line.locator(".eta")).to_have_text(f"Ships around {us_date(after.eta_date.isoformat())}")
+    assert page.errors == []
+
+
+def test_a_supplier_created_in_the_console_is_chosen_for_a_variant(page, demo):
+    frame = open_console(page, demo)
+    go(frame, "Suppliers")
+    frame.get_by_role("button", name="New supplier").click()
+    dialog = frame.get_by_role("dialog")
+    dialog.get_by_label("Name").fill("Fjord Wool Co")
+    dialog.get_by_label("Email").fill("orders@fjordwool.example")
+    dialog.get_by_label("Lead time (days)").fill("12")
+    dialog.get_by_label("Pack size").fill("6")
+    dialog.get_by_role("button", name="Create supplier").click()
+    expect(frame.get_by_text("Supplier Fjord Wool Co created.")).to_be_visible()
+    expect(frame.get_by_role("row").filter(has_text="Fjord Wool Co")).to_contain_text("orders@fjordwool.example")
+
+    go(frame, "Products")
+    frame.get_by_role("button", name="Edit Trailhead Merino Tee — S").click()
+    dialog = frame.get_by_role("dialog")
+    dialog.get_by_role("checkbox", name="Change supplier").press("Space")
+    dialog.get_by_role("combobox", name="Supplier").click()
+    dialog.get_by_role("option", name="Fjord Wool Co").click()
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(frame.get_by_text("1 variant updated.")).to_be_visible()
+    expect(frame.get_by_role("row").filter(has_text="NW-101-S")).to_contain_text("Fjord Wool Co")
+
+    [supplier] = [each for each in demo.admin("GET", "/api/v1/admin/suppliers").get_json()["items"] if each["name"] == "Fjord Wool Co"]
+    assert (supplier["lead_time_days"], supplier["pack_size"]) == (12, 6)
+    variants = demo.admin("GET", "/api/v1/admin/variants?search=NW-101-S").get_json()["items"]
+    assert [each["supplier_id"] for each in variants if each["sku"] == "NW-101-S"] == [supplier["id"]]
