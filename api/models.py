@@ -284,6 +284,7 @@ class InboundShipment(Base):
     receipts (`quantity_received` adds up); `received_on` is set once nothing more is expected."""
 
     __tablename__ = "inbound_shipments"
+    __table_args__ = (Index("ix_inbound_shipments_store_received", "store_id", "received_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
@@ -335,7 +336,15 @@ class Line(Base):
     quantity = waiting + quantity_allocated + quantity_shipped + quantity_cancelled."""
 
     __tablename__ = "lines"
-    __table_args__ = (Index("ix_lines_queue", "variant_pk", "state", "queued_at", "id"),)
+    __table_args__ = (
+        Index("ix_lines_queue", "variant_pk", "state", "queued_at", "id"),
+        # The merchant's insight (api/domain/analytics.py): lines by placement, ship and
+        # allocation time, and lines waiting past their promised date.
+        Index("ix_lines_store_placed", "store_id", "queued_at"),
+        Index("ix_lines_store_shipped", "store_id", "shipped_at"),
+        Index("ix_lines_store_allocated", "store_id", "allocated_at"),
+        Index("ix_lines_store_state", "store_id", "state", "first_promised_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
@@ -402,6 +411,9 @@ class Sale(Base):
         UniqueConstraint("store_id", "order_id", "item_id"),
         Index("ix_sales_variant_day", "variant_pk", "day"),
         Index("ix_sales_store_placed", "store_id", "placed_at"),
+        # Orders that followed a restock alert, found by the recipient's email or phone.
+        Index("ix_sales_store_email", "store_id", "email", "placed_at"),
+        Index("ix_sales_store_phone", "store_id", "phone", "placed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -635,7 +647,10 @@ class RestockSubscription(Base):
     email or E.164 phone, so one person subscribes to one variant once."""
 
     __tablename__ = "restock_subscriptions"
-    __table_args__ = (UniqueConstraint("variant_pk", "contact"),)
+    __table_args__ = (
+        UniqueConstraint("variant_pk", "contact"),
+        Index("ix_restock_subscriptions_store_notified", "store_id", "notified_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
