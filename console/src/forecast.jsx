@@ -3,12 +3,12 @@
 // so the chart library comes with it.
 import { Box, Text } from '@bigcommerce/big-design';
 import { get } from './api.js';
-import { date, number, periodTick } from './format.js';
+import { date, decimal, periodTick } from './format.js';
 import { Chart, FigureTable } from './charts.jsx';
 import { Loaded, useLoad } from './ui.jsx';
 
-const METHODS = { sba: 'Croston (SBA)', croston: 'Croston', adida: 'ADIDA', ets: 'exponential smoothing (ETS)', autoets: 'exponential smoothing (ETS)' };
-const oneDecimal = (value) => (value === null || value === undefined ? '—' : number(Math.round(value * 10) / 10));
+// The forecasting method in the merchant's words (the API names the statsforecast model).
+const METHODS = { crostonsba: 'Croston’s method (SBA), for intermittent demand', autoets: 'exponential smoothing (ETS)', mstl: 'a seasonal decomposition (MSTL)' };
 
 export default function VariantForecast({ variantId, name }) {
   const state = useLoad(() => get(`/variants/${variantId}/forecast`), [variantId]);
@@ -25,18 +25,18 @@ export default function VariantForecast({ variantId, name }) {
           <Box>
             <Text>
               {forecast.forecast.length
-                ? `About ${oneDecimal(forecast.weekly_demand)} units a week (give or take ${oneDecimal(forecast.weekly_deviation)}), forecast on ${date(forecast.computed_on)}${forecast.method ? ` by ${METHODS[forecast.method.toLowerCase()] || forecast.method}` : ''}.`
+                ? `About ${decimal(forecast.weekly_demand)} units a week (give or take ${decimal(forecast.weekly_deviation)}), forecast on ${date(forecast.computed_on)}${forecast.method ? ` by ${METHODS[forecast.method.toLowerCase()] || forecast.method}` : ''}.`
                 : 'No forecast yet: forecasts are made nightly for every variant with sales history.'}
             </Text>
             <Chart label={`Units sold and forecast per week for ${name}`} data={drawn} x="week" tick={(iso) => periodTick(iso, 'week')}
               series={[
-                { key: 'sold', name: 'Sold', format: oneDecimal },
-                { key: 'forecast', name: 'Forecast', format: oneDecimal, dashed: true },
+                { key: 'sold', name: 'Sold', format: decimal },
+                { key: 'forecast', name: 'Forecast', format: decimal, dashed: true },
               ]} />
             <FigureTable label={`Weekly demand of ${name}`} items={rows} keyField="week" columns={[
               { header: 'Week of', hash: 'week', render: (row) => date(row.week) },
               { header: 'Figure', hash: 'kind', render: (row) => row.kind },
-              { header: 'Units', hash: 'units', align: 'right', render: (row) => oneDecimal(row.units) },
+              { header: 'Units', hash: 'units', align: 'right', render: (row) => decimal(row.units) },
             ]} />
           </Box>
         );

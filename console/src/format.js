@@ -22,6 +22,9 @@ export function dateTime(iso) {
 
 export const number = (value) => (value === null || value === undefined ? '—' : new Intl.NumberFormat(locale).format(value));
 
+// A rate such as units a week: one decimal at most.
+export const decimal = (value) => (value === null || value === undefined ? '—' : new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value));
+
 export function days(count) {
   if (count === null || count === undefined) return '—';
   return new Intl.NumberFormat(locale, { style: 'unit', unit: 'day', unitDisplay: 'long', maximumFractionDigits: 1 }).format(count);

@@ -2,7 +2,7 @@
 // wherever the browser is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { date, days, money, percent, period, periodTick } from '../src/format.js';
+import { date, days, decimal, money, percent, period, periodTick } from '../src/format.js';
 
 test('money divides minor units by the currency’s own number of decimals', () => {
   assert.equal(money(123456, 'USD'), '$1,234.56');
@@ -34,4 +34,10 @@ test('days keep one decimal and no figure is a dash', () => {
   assert.equal(days(2.5), '2.5 days');
   assert.equal(days(1), '1 day');
   assert.equal(days(null), '—');
+});
+
+test('a rate keeps one decimal at most', () => {
+  assert.equal(decimal(1.4444), '1.4');
+  assert.equal(decimal(3), '3');
+  assert.equal(decimal(null), '—');
 });

@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { Box, Button, Checkbox, Link, Message, Table, Text } from '@bigcommerce/big-design';
 import { api, get, query } from '../api.js';
-import { date, days, number, percent } from '../format.js';
+import { date, days, decimal, number, percent } from '../format.js';
 import { href, navigate } from '../router.js';
 import { Empty, Loaded, Page, Section, useBusy, useLoad } from '../ui.jsx';
 
@@ -38,8 +38,8 @@ export default function Reorder({ params }) {
     { header: 'Supplier', hash: 'supplier', render: (item) => item.supplier || 'None set' },
     { header: 'Days of cover', hash: 'cover', align: 'right', render: (item) => days(item.days_of_cover) },
     { header: 'Stock-out', hash: 'stockout', render: (item) => date(item.stockout_on) },
-    { header: 'Position / reorder point', hash: 'position', align: 'right', render: (item) => `${number(item.position)} / ${number(item.reorder_point)}` },
-    { header: 'Weekly demand', hash: 'weekly', align: 'right', render: (item) => (item.weekly_demand == null ? '—' : number(Math.round(item.weekly_demand * 10) / 10)) },
+    { header: 'Position / reorder point', hash: 'position', align: 'right', render: (item) => `${number(item.position)} / ${decimal(item.reorder_point)}` },
+    { header: 'Weekly demand', hash: 'weekly', align: 'right', render: (item) => decimal(item.weekly_demand) },
     { header: 'Suggested quantity', hash: 'suggested', align: 'right', render: (item) => number(item.suggested_quantity) },
     { header: 'Draft', hash: 'draft', render: (item) => (item.draft_purchase_order_id ? draftLink(item.draft_purchase_order_id) : '—') },
   ];
