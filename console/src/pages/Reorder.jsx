@@ -10,17 +10,19 @@ import { Empty, Loaded, Page, Section, useBusy, useLoad } from '../ui.jsx';
 
 const draftLink = (id) => <Link href={href(`/purchase-orders/${id}`)}>Draft #{id}</Link>;
 
+// What "Draft purchase orders now" made: drafts to review, and orders to suppliers set to send
+// automatically, which went out at once.
 function Drafted({ orders, onClose }) {
   if (!orders.length) {
     return <Message type="info" messages={[{ text: 'No new draft: every need is already covered by an open or draft purchase order, or its supplier does not reorder automatically.' }]} marginBottom="medium" onClose={onClose} />;
   }
+  const lines = (order) => `${number(order.lines.length)} ${order.lines.length === 1 ? 'line' : 'lines'}`;
   return (
     <Message type="success" marginBottom="medium" onClose={onClose}
-      header={`${number(orders.length)} ${orders.length === 1 ? 'draft purchase order' : 'draft purchase orders'} to review`}
-      messages={orders.map((order) => ({
-        text: `${order.supplier || 'No supplier'}: ${number(order.lines.length)} ${order.lines.length === 1 ? 'line' : 'lines'}.`,
-        link: { text: `Review draft #${order.id}`, href: href(`/purchase-orders/${order.id}`) },
-      }))} />
+      header={`${number(orders.length)} ${orders.length === 1 ? 'purchase order' : 'purchase orders'} drafted`}
+      messages={orders.map((order) => (order.status === 'draft'
+        ? { text: `${order.supplier || 'No supplier'}: ${lines(order)}, waiting for your approval.`, link: { text: `Review draft #${order.id}`, href: href(`/purchase-orders/${order.id}`) } }
+        : { text: `${order.supplier || 'No supplier'}: ${lines(order)}, sent at once (the supplier is set to send automatically).`, link: { text: `See purchase order #${order.id}`, href: href(`/purchase-orders/${order.id}`) } }))} />
   );
 }
 
