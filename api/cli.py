@@ -107,9 +107,11 @@ def jobs_run():
 
 @main.command()
 @click.option("--store", "store_hash", required=True, help="The BigCommerce store hash.")
-@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3650), help="Import orders created in the last N days.")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3650),
+              help="Import orders created in the last N days: every variant's sales history, and the orders still "
+                   "to ship. Orders imported before are skipped; an interrupted import continues where it stopped.")
 def sync(store_hash, days):
-    """Import a BigCommerce store's catalog (products, variants, stock) and recent orders."""
+    """Import a BigCommerce store's catalog (products, variants, stock) and its order history."""
     from api.bigcommerce.client import BigCommerceError
     from api.bigcommerce.sync import import_store
     from api.domain.errors import DomainError

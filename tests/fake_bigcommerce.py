@@ -23,12 +23,13 @@ import re
 import threading
 import uuid
 from datetime import UTC, datetime
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from functools import cache
 from pathlib import Path
 
 import pytest
 import yaml
+from api.domain import clock
 from flask import Flask, abort, jsonify, request
 from werkzeug.serving import make_server
 
@@ -254,6 +255,15 @@ STATUSES = {0: "Incomplete", 1: "Pending", 2: "Shipped", 3: "Partially Shipped",
 NO_CARD = {"storecredit": "Store Credit", "giftcertificate": "Gift Certificate"}
 
 
+def _parse_date(text: str) -> datetime:
+    """A date filter as BigCommerce reads it: RFC 2822 or ISO 8601 (naive: UTC)."""
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _rfc2822(moment: datetime) -> str:
     return format_datetime(moment.replace(tzinfo=UTC), usegmt=True).replace("GMT", "+0000")
 
@@ -309,13 +319,15 @@ class FakeBigCommerce:
         self.codes[code] = (store_hash, scope)
         return code
 
-    def fail(self, method: str, path_pattern: str, status: int, times: int = 1, headers: dict | None = None):
-        """Answer the next `times` matching requests with `status` (429 carries rate-limit headers)."""
+    def fail(self, method: str, path_pattern: str, status: int, times: int = 1, headers: dict | None = None,
+             after: int = 0):
+        """Answer the next `times` matching requests with `status` (429 carries rate-limit headers),
+        once `after` matching requests have been answered normally."""
         if status == 429 and headers is None:
             headers = {"X-Rate-Limit-Requests-Left": "0", "X-Rate-Limit-Time-Reset-Ms": "1500",
                        "X-Rate-Limit-Time-Window-Ms": "30000"}
         self.failures.append({"method": method, "pattern": re.compile(path_pattern), "status": status,
-                              "times": times, "headers": headers or {}})
+                              "times": times, "headers": headers or {}, "after": after})
 
     def lose_answer(self, method: str, path_pattern: str, times: int = 1):
         """Do the next `times` matching requests, then answer 504 as a gateway whose upstream
@@ -410,6 +422,12 @@ class FakeBigCommerce:
             for product in self.order_products[order_id]:
                 self.available[product["variant_id"]] += product["quantity"] - product["quantity_shipped"]
         order.update(status_id=status_id, status=STATUSES[status_id])
+        self.touch(order_id)
+
+    def touch(self, order_id: int) -> None:
+        """BigCommerce moves an order's `date_modified` whenever anything changes it (the app's
+        clock is the fake's: tests freeze it)."""
+        self.orders[order_id]["date_modified"] = _rfc2822(clock.utcnow())
 
     def merchant_refund(self, order_id: int, order_product_id: int, quantity: int) -> dict:
         """The merchant refunds units in the BigCommerce control panel (no marker of ours)."""
@@ -426,6 +444,7 @@ class FakeBigCommerce:
         products = self.order_products[order_id]
         done = all(p["quantity_shipped"] >= p["quantity"] - p["quantity_refunded"] for p in products)
         self.orders[order_id].update(status_id=2 if done else 3, status=STATUSES[2 if done else 3])
+        self.touch(order_id)
 
     def _product_amount(self, product: dict, quantity: int) -> float:
         """What BigCommerce refunds for `quantity` units of an order product: their share of the
@@ -446,6 +465,7 @@ class FakeBigCommerce:
             order["refunded_amount"] = _money((float(order["refunded_amount"]) + total) * 100)
             everything = float(order["refunded_amount"]) >= float(order["total_inc_tax"]) - 0.005
             order.update(status_id=4 if everything else 14, status=STATUSES[4 if everything else 14])
+            self.touch(order_id)
         refund = {"id": next(self._ids), "order_id": order_id, "user_id": 0, "created": "2026-11-26T12:00:00Z",
                   "reason": "", "total_amount": total, "total_tax": 0, "uses_merchant_override_values": False,
                   "items": [{k: v for k, v in item.items() if k not in ("amount", "adjustments")} | (
@@ -473,6 +493,9 @@ class FakeBigCommerce:
                                "json": body, "headers": dict(request.headers)})
             for failure in fake.failures:
                 if failure["times"] > 0 and failure["method"] == request.method and failure["pattern"].search(request.path):
+                    if failure["after"] > 0:
+                        failure["after"] -= 1
+                        continue
                     failure["times"] -= 1
                     return jsonify({"status": failure["status"], "title": "Injected failure"}), failure["status"], failure["headers"]
             if request.path == "/oauth2/token":
@@ -653,7 +676,22 @@ class FakeBigCommerce:
         # orders (V2)
         @app.get(prefix + "/v2/orders")
         def list_orders(store_hash):
-            chunk = page(sorted(fake.orders.values(), key=lambda o: o["id"]), wrap=False)
+            # The filters the app uses, as BigCommerce applies them (bounds inclusive), then the
+            # sort ("field" or "field:asc|desc"; by id when not given), then the page.
+            orders = list(fake.orders.values())
+            for name, field, keep in (("min_id", "id", lambda v, b: v >= b), ("max_id", "id", lambda v, b: v <= b)):
+                if name in request.args:
+                    orders = [o for o in orders if keep(o[field], int(request.args[name]))]
+            for name, field in (("min_date_created", "date_created"), ("max_date_created", "date_created"),
+                                ("min_date_modified", "date_modified"), ("max_date_modified", "date_modified")):
+                if name in request.args:
+                    bound = _parse_date(request.args[name])
+                    orders = [o for o in orders if (parsedate_to_datetime(o[field]) >= bound if name.startswith("min")
+                                                    else parsedate_to_datetime(o[field]) <= bound)]
+            field, _, direction = request.args.get("sort", "id").partition(":")
+            key = (lambda o: parsedate_to_datetime(o[field])) if field.startswith("date_") else (lambda o: o[field])
+            orders.sort(key=lambda o: (key(o), o["id"]), reverse=direction == "desc")
+            chunk = page(orders, wrap=False)
             return (jsonify(chunk), 200) if chunk else ("", 204)
 
         @app.get(prefix + "/v2/orders/<int:order_id>")
@@ -686,6 +724,7 @@ class FakeBigCommerce:
                         "quantity_shipped": 0, "quantity_refunded": 0, "is_refunded": False,
                     })
             fake.order_products[order_id] = [p for p in products if p["quantity"] > 0]
+            fake.touch(order_id)
             return fake.orders[order_id]
 
         @app.get(prefix + "/v2/orders/<int:order_id>/products")

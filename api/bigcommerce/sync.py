@@ -9,13 +9,15 @@ periodic and nightly reconciliations) reads BigCommerce's level, first applies e
 BigCommerce changed before that read (a cancelled order restocks there: applied out of order it
 would look like new stock), then books the rest of the difference as an adjustment, which
 allocates to the queue and marks inbound stock received. docs/stock-events.md has the table."""
+import json
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.bigcommerce import client as rest
 from api.bigcommerce.client import BigCommerceClient
 from api.bigcommerce.dates import bigcommerce_date, parse_bigcommerce_date
 from api.bigcommerce.install import client_for, installation_of
@@ -28,8 +30,9 @@ from api.domain.catalog import receive_inbound_from_platform, save_variant
 from api.domain.errors import NotFound
 from api.domain.fulfilment import cancel_units, ship_units
 from api.domain.payments import refund_unwanted_payment
+from api.domain.sales import SaleIn, record_sales
 from api.domain.stock import owe_platform, platform_restocked, reconcile_level
-from api.models import BigCommerceInstallation, Line, Order, PaymentRequestRecord, Refund, Store, Variant
+from api.models import BigCommerceInstallation, Line, Order, PaymentRequestRecord, Refund, Sale, Store, Variant
 
 log = logging.getLogger(__name__)
 
@@ -242,14 +245,43 @@ def apply_order(session: Session, store: Store, order: dict, products: list[dict
             _give_back_paying_units(session, store, payment, products)
             return "unwanted payment refunded"
         return "payment order"
+    if status_id in PAID:
+        _record_sales(session, store, order, products)
     local = session.scalar(
         select(Order).where(Order.store_id == store.id, Order.order_id == int(order["id"]))
     )
     if local is None:
         if status_id not in PAID:
             return "not paid"
+        if _shipped_in_full(products):  # nothing can wait any more: history only (the sales above)
+            return "shipped before it was seen"
         return _ingest(session, store, order, products)
     return _update(session, store, local, order, products)
+
+
+def _shipped_in_full(products: list[dict]) -> bool:
+    ordered = [p for p in products if int(p.get("quantity") or 0) > 0]
+    return bool(ordered) and all(int(p.get("quantity_shipped") or 0) >= int(p["quantity"]) for p in ordered)
+
+
+def _record_sales(session: Session, store: Store, order: dict, products: list[dict]) -> int:
+    """Every item of a paid order goes into the sales history, backordered or not (items whose
+    variant is not in the catalog mirror are left out)."""
+    currency = transactional_currency(order, installation_of(session, store).currency)
+    variants = dict(session.execute(
+        select(Variant.variant_id, Variant.id).where(
+            Variant.store_id == store.id,
+            Variant.variant_id.in_([p["variant_id"] for p in products if p.get("variant_id")]))
+    ).all())
+    items = [SaleIn(item_id=int(p["id"]), variant_pk=variants[p["variant_id"]], quantity=int(p["quantity"]),
+                    revenue=to_minor(paid_total(p), currency))
+             for p in products if p.get("variant_id") in variants and int(p.get("quantity") or 0) > 0]
+    billing = order.get("billing_address") or {}
+    return record_sales(
+        session, store, order_id=int(order["id"]), placed_at=_placed_at(order) or clock.utcnow(),
+        currency=currency, items=items, customer_id=int(order.get("customer_id") or 0) or None,
+        email=(billing.get("email") or "")[:320],  # no phone: BigCommerce's is not E.164
+    )
 
 
 def transactional_currency(order: dict, fallback: str) -> str:
@@ -263,16 +295,21 @@ def paid_prices(product: dict, currency: str) -> dict:
     quantity = max(1, int(product.get("quantity") or 1))
     inc = Decimal(str(product.get("price_inc_tax") or 0))
     ex = Decimal(str(product.get("price_ex_tax") or inc))
-    if product.get("discounted_total_inc_tax") not in (None, ""):
-        total = Decimal(str(product["discounted_total_inc_tax"]))
-    else:
-        discounts = sum(Decimal(str(d.get("amount") or 0)) for d in product.get("applied_discounts") or [])
-        total = Decimal(str(product.get("total_inc_tax") or inc * quantity)) - discounts
-    paid = total / quantity
+    paid = paid_total(product) / quantity
     paid_ex_tax = paid * ex / inc if inc else paid
     listed = product.get("base_price")
     return {"unit_price": to_minor(paid, currency), "unit_price_ex_tax": to_minor(paid_ex_tax, currency),
             "list_price": to_minor(listed if listed not in (None, "") else inc, currency)}
+
+
+def paid_total(product: dict) -> Decimal:
+    """What the shopper paid for all units of an order product: after discounts, tax included."""
+    if product.get("discounted_total_inc_tax") not in (None, ""):
+        return Decimal(str(product["discounted_total_inc_tax"]))
+    quantity = max(1, int(product.get("quantity") or 1))
+    inc = Decimal(str(product.get("price_inc_tax") or 0))
+    discounts = sum(Decimal(str(d.get("amount") or 0)) for d in product.get("applied_discounts") or [])
+    return Decimal(str(product.get("total_inc_tax") or inc * quantity)) - discounts
 
 
 def refundable(order: dict) -> bool:
@@ -315,6 +352,7 @@ def _ingest(session: Session, store: Store, order: dict, products: list[dict]) -
         locale=(order.get("customer_locale") or "en")[:20], placed_at=_placed_at(order),
         enforce_limit=False,  # BigCommerce has already taken (and charged) this order
         refundable=refundable(order),
+        total=to_minor(order.get("total_inc_tax"), currency),  # in the transactional currency
     )
     return "ingested"
 
@@ -491,9 +529,10 @@ def catch_up_orders(database: AppDatabase, store_id: int, client: BigCommerceCli
 
 
 def import_store(database: AppDatabase, store_hash: str, days: int = 30, echo=lambda _: None) -> dict:
-    """`backorder-desk sync`: the whole catalog with stock, then orders created in the last `days`,
-    then every variant's stock reconciled (orders BigCommerce took before the catalog was read are
-    in its levels already: the reconciliation gives those units back to on hand)."""
+    """`backorder-desk sync`: the whole catalog with stock, then the orders created in the last
+    `days` (the sales history of every variant, and the orders still to ship as backorders: see
+    `import_orders`), then every variant's stock reconciled (orders BigCommerce took before the
+    catalog was read are in its levels already: the reconciliation gives those units back)."""
     with database.transaction(write=False) as session:
         store = session.scalar(select(Store).where(Store.hash == store_hash, Store.platform == "bigcommerce"))
         if store is None:
@@ -506,15 +545,81 @@ def import_store(database: AppDatabase, store_hash: str, days: int = 30, echo=la
         with database.transaction() as session:
             apply_catalog(session, session.get(Store, store_id), records[start:start + 100])
     echo(f"Catalog: {len(records)} variants.")
-    since = clock.utcnow() - timedelta(days=days)
-    counts: dict[str, int] = {}
-    for order in client.v2_pages("/v2/orders", {"min_date_created": bigcommerce_date(since), "sort": "id"}):
-        outcome = sync_order(database, store_id, int(order["id"]), order)
-        counts[outcome] = counts.get(outcome, 0) + 1
+    counts, sales = import_orders(database, store_id, client, days, echo)
     echo(f"Orders: {sum(counts.values())} ({', '.join(f'{k}: {v}' for k, v in sorted(counts.items())) or 'none'}).")
+    echo(f"Sales history: {sales} order items recorded.")
     changed = refresh_stock(database, store_id)
     echo(f"Stock: {changed} variants reconciled with BigCommerce.")
-    return {"variants": len(records), "orders": counts}
+    return {"variants": len(records), "orders": counts, "sales": sales}
+
+
+def import_orders(database: AppDatabase, store_id: int, client: BigCommerceClient, days: int,
+                  echo=lambda _: None) -> tuple[dict[str, int], int]:
+    """Every order created in the last `days` not imported before, oldest id first, page by page:
+    each is applied as a webhook would (its items go into the sales history; one still to ship is
+    recorded with its backorders). Returns the outcomes counted and the sales rows recorded.
+
+    Resumable and never done twice: the installation's `history_import` says what is held, every
+    order created since `since` up to order id `after_id`, and moves on after each order, so an
+    interrupted run continues where it stopped. A run asking further back than `since` first
+    fetches the orders created before it (`extending`, with its own `after_id`)."""
+    wanted = clock.utcnow().replace(microsecond=0) - timedelta(days=days)
+    held = _history(database, store_id)
+    counts: dict[str, int] = {}
+    sales_before = _sales_count(database, store_id)
+    if held.get("since") and wanted < datetime.fromisoformat(held["since"]):
+        extending = held.get("extending") or {"since": wanted.isoformat(), "after_id": 0}
+        if datetime.fromisoformat(extending["since"]) > wanted:
+            extending = {"since": wanted.isoformat(), "after_id": 0}
+        held["extending"] = extending
+        until = datetime.fromisoformat(held["since"]) - timedelta(seconds=1)
+        _import_range(database, store_id, client, held, extending, counts, echo,
+                      {"min_date_created": bigcommerce_date(datetime.fromisoformat(extending["since"])),
+                       "max_date_created": bigcommerce_date(until)})
+        held["since"] = held.pop("extending")["since"]
+        _save_history(database, store_id, held)
+    if not held.get("since"):
+        held.update(since=wanted.isoformat(), after_id=0)
+    _import_range(database, store_id, client, held, held, counts, echo,
+                  {"min_date_created": bigcommerce_date(datetime.fromisoformat(held["since"]))})
+    held["completed_at"] = clock.utcnow().isoformat()
+    _save_history(database, store_id, held)
+    return counts, _sales_count(database, store_id) - sales_before
+
+
+def _import_range(database, store_id, client, held: dict, cursor: dict, counts: dict, echo, filters: dict) -> None:
+    """The orders matching `filters` past `cursor["after_id"]`, in pages of ids ascending; the
+    cursor (part of `held`) is saved after each order."""
+    params = {**filters, "min_id": cursor["after_id"] + 1, "sort": "id"}
+    page = 1
+    while True:
+        orders = client.get("/v2/orders", {**params, "page": page, "limit": rest.V2_PAGE_SIZE}) or []
+        for order in orders:
+            outcome = sync_order(database, store_id, int(order["id"]), order)
+            counts[outcome] = counts.get(outcome, 0) + 1
+            cursor["after_id"] = int(order["id"])
+            _save_history(database, store_id, held)
+        if orders:
+            echo(f"Orders page {page}: {len(orders)} (through order {cursor['after_id']}).")
+        if len(orders) < rest.V2_PAGE_SIZE:
+            return
+        page += 1
+
+
+def _history(database: AppDatabase, store_id: int) -> dict:
+    with database.transaction(write=False) as session:
+        return dict(installation_of(session, session.get(Store, store_id)).history_import or {})
+
+
+def _save_history(database: AppDatabase, store_id: int, held: dict) -> None:
+    with database.transaction() as session:
+        # A new dict, so the JSON column sees the change.
+        installation_of(session, session.get(Store, store_id)).history_import = json.loads(json.dumps(held))
+
+
+def _sales_count(database: AppDatabase, store_id: int) -> int:
+    with database.transaction(write=False) as session:
+        return session.scalar(select(func.count()).select_from(Sale).where(Sale.store_id == store_id))
 
 
 def reconcile(database: AppDatabase) -> int:

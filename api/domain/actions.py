@@ -17,6 +17,7 @@ from api.domain.backorders import (
 )
 from api.domain.errors import Conflict, Invalid
 from api.domain.events import line_summary, notify, record
+from api.domain.fulfilment import note_last_shipment
 from api.domain.payments import (
     SENDING_LEASE, due_ids, hold_deadline, hold_for_payment, issue_refund, open_payment, payment_dict,
     refund_dict, request_payment, retry_delay,
@@ -119,6 +120,7 @@ def _give_back(session: Session, store: Store, line: Line, variant: Variant, qua
     settle_state(line)
     if line.state != WAITING:
         clear_eta(line)
+    note_last_shipment(session, line)
     session.flush()
     amount -= _shrink_open_payment(session, store, line, quantity)
     _after_freeing(session, store, variant, from_allocated)

@@ -19,6 +19,7 @@ from api.domain.eta import Calendar, Eta, SupplyCurve, queue_etas
 from api.domain.events import line_summary, notify, record, record_many, record_rows, recipient
 from api.domain.payments import hold_for_payment
 from api.domain.restock import alert_subscribers
+from api.domain.sales import SaleIn, record_sales
 from api.domain.stock import ADJUSTED, ALLOCATED as TAKEN, RECEIVED, allocated_many, move, owe_platform
 from api.models import InboundShipment, Line, Order, PurchaseOrder, Store, Variant
 
@@ -247,8 +248,11 @@ def ingest_order(
     phone: str = "",
     enforce_limit: bool = True,
     refundable: bool = True,
+    total: int | None = None,
 ) -> Order:
-    """Record an order: each line takes what is on hand and the rest waits in the queue.
+    """Record an order: each line takes what is on hand and the rest waits in the queue. Its
+    lines go into the sales history too. `total`: what the shopper paid for the whole order
+    (default: the sum of its lines).
 
     An order past a variant's backorder limit is refused, unless `enforce_limit` is False: an
     order the platform has already taken and charged is recorded whatever our limit says, since
@@ -283,6 +287,7 @@ def ingest_order(
         currency=currency,
         placed_at=placed_at,
         refundable=refundable,
+        total=total if total is not None else sum(line.unit_price * line.quantity for line in lines),
     )
     session.add(order)
     for index, line_in in enumerate(lines):
@@ -325,6 +330,13 @@ def ingest_order(
             move(session, variant, ADJUSTED, taken - variant.on_hand, note="sold by the platform from stock")
         move(session, variant, TAKEN, taken, line=line, note="order")
 
+    record_sales(
+        session, store, order_id=order_id, placed_at=placed_at, currency=currency,
+        customer_id=customer_id, email=email, phone=phone,
+        items=[SaleIn(item_id=line.external_id if line.external_id is not None else line.id,
+                      variant_pk=line.variant_pk, quantity=line.quantity,
+                      revenue=line.unit_price * line.quantity) for line in order.lines],
+    )
     for variant in variants.values():
         recompute_etas(session, store, variant)
     backordered_lines = [line for line in order.lines if line.quantity_backordered]
@@ -398,7 +410,7 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
     with one executemany: a fixed number of statements, and no ORM object per line (any line the
     session already holds is expired, so it reads the new state)."""
     allocations, updates, served, holds, taken_units = [], [], [], set(), []
-    on_hand = variant.on_hand
+    on_hand, now = variant.on_hand, clock.utcnow()
     if on_hand > 0:
         session.flush()  # the queue as this transaction has it
         line, order = Line.__table__.c, Order.__table__.c
@@ -422,7 +434,8 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
             still_waiting = state == WAITING
             updates.append({"id": row.id, "quantity_allocated": row.quantity_allocated + units, "state": state,
                             "eta_date": row.eta_date if still_waiting else None,
-                            "eta_source": row.eta_source if still_waiting else None})
+                            "eta_source": row.eta_source if still_waiting else None,
+                            "allocated_at": None if still_waiting else now})
             about = {"order_id": row.order_id, "customer_id": row.customer_id, "email": row.email,
                      "first_name": row.first_name, "locale": row.locale, "phone": row.phone,
                      "line_id": row.id, "name": row.name, "sku": row.sku, "quantity": row.quantity,

@@ -1,16 +1,18 @@
 """What the store platform did to an order outside the app: units shipped, and lines cancelled or
 refunded in the store's own admin. The platform already moved the money, so nothing is refunded
 here; the shopper is told (`shipped`, `cancelled`) and the queue moves up."""
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.domain.backorders import (
     CANCELLED, SHIPPED, SWITCHED, WAITING, allocate, clear_eta, lock_variant, recompute_etas,
     settle_state,
 )
+from api.domain import clock
 from api.domain.events import record
 from api.domain.payments import open_payment
 from api.domain.stock import RELEASED, SHIPPED as SHIPPED_UNITS, move
-from api.models import Line, Store
+from api.models import Line, Store, TimelineEvent
 
 
 def ship_units(session: Session, store: Store, line: Line, quantity: int) -> int:
@@ -30,11 +32,23 @@ def ship_units(session: Session, store: Store, line: Line, quantity: int) -> int
     settle_state(line)
     if line.state != WAITING:
         clear_eta(line)
+    if line.state == SHIPPED:  # its last unit shipped now (for the ETA accuracy the merchant sees)
+        line.shipped_at = clock.utcnow()
     move(session, variant, SHIPPED_UNITS, units, line=line, note="shipped by the platform")
     record(session, line, "shipped", {"quantity": units, "state": line.state})
     if from_waiting or was_waiting:
         recompute_etas(session, store, variant)  # the lines behind it may move up
     return units
+
+
+def note_last_shipment(session: Session, line: Line) -> None:
+    """After units of a partly shipped line are cancelled: if nothing is left to ship, its last
+    unit went with its latest shipment, which becomes its ship time."""
+    if line.state == SHIPPED and line.shipped_at is None:
+        line.shipped_at = session.scalar(
+            select(TimelineEvent.created_at)
+            .where(TimelineEvent.line_pk == line.id, TimelineEvent.kind == "shipped")
+            .order_by(TimelineEvent.created_at.desc(), TimelineEvent.id.desc()).limit(1))
 
 
 def cancel_units(session: Session, store: Store, line: Line, quantity: int, *, reason: str) -> int:
@@ -53,6 +67,7 @@ def cancel_units(session: Session, store: Store, line: Line, quantity: int, *, r
     settle_state(line)
     if line.state != WAITING:
         clear_eta(line)
+    note_last_shipment(session, line)
     payment = open_payment(session, line)
     if payment is not None and line.state == CANCELLED:
         payment.status = "cancelled"
