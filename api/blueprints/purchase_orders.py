@@ -57,7 +57,7 @@ class LineOut(Schema):
     name = fields.String(attribute="variant.name")
     quantity = fields.Integer()
     quantity_received = fields.Function(lambda line: line.quantity_received or 0)
-    quantity_expected = fields.Integer(metadata={"description": "Still to come (0 once received or cancelled)."})
+    quantity_expected = fields.Integer(metadata={"description": "Still to come (0 once received or cancelled, and while a draft)."})
     expected_on = fields.Date()
     received_on = fields.Date(allow_none=True, metadata={"description": "When the line was done with."})
 
@@ -65,6 +65,10 @@ class LineOut(Schema):
 class PurchaseOrderOut(Schema):
     id = fields.Integer()
     supplier = fields.String()
+    supplier_id = fields.Integer(allow_none=True)
+    origin = fields.String(validate=validate.OneOf((purchasing.MERCHANT, purchasing.REORDER)), metadata={
+        "description": "merchant: made by the merchant; reorder: drafted by the reorder job."})
+    approved_at = schemas.UtcDateTime(allow_none=True, metadata={"description": "When a draft was approved (sent)."})
     reference = fields.String()
     expected_on = fields.Date(allow_none=True)
     status = fields.String(validate=validate.OneOf(purchasing.STATUSES))
