@@ -96,3 +96,40 @@ def test_the_availability_migration_computes_every_existing_variants_row(tmp_pat
     engine.dispose()
     assert [(variant_id, on_hand) for variant_id, on_hand, _ in rows] == [(1, 0), (2, 3)]
     assert '"variant_id":2' in rows[0][2]
+
+
+def test_the_merchant_insight_migration_makes_a_supplier_of_every_name_purchase_orders_give(tmp_path):
+    url = "sqlite:///" + str(tmp_path / "upgraded.sqlite3")
+    upgrade(url, "0006")  # the schema before suppliers
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for store_id in (1, 2):
+            connection.execute(text(
+                "INSERT INTO stores (id, hash, name, platform, active, storefront_origins, cancel_window_days, "
+                "cancel_allocated, pay_later_enabled, payment_hold_days, handling_days, dearer_switch, "
+                "delay_incentive, notification_channels, brand_logo_url, brand_colour, merchant_email, created_at) "
+                f"VALUES ({store_id}, 's{store_id}', '', 'local', 1, '[]', 30, 0, 1, 3, 1, 'pay_difference', '{{}}', "
+                "'[\"email\"]', '', '#1f4e79', '', '2026-11-01 00:00:00')"))
+        connection.execute(text(
+            "INSERT INTO purchase_orders (id, store_id, supplier, reference, status, created_at, updated_at) VALUES "
+            "(1, 1, 'Acme Ceramics', 'PO-1', 'open', '2026-11-02 00:00:00', '2026-11-02 00:00:00'), "
+            "(2, 1, 'Acme Ceramics', 'PO-2', 'received', '2026-11-01 00:00:00', '2026-11-01 00:00:00'), "
+            "(3, 1, 'Borealis Wool', 'PO-3', 'open', '2026-11-03 00:00:00', '2026-11-03 00:00:00'), "
+            "(4, 1, '', '', 'open', '2026-11-03 00:00:00', '2026-11-03 00:00:00'), "
+            "(5, 2, 'Acme Ceramics', 'X-1', 'open', '2026-11-04 00:00:00', '2026-11-04 00:00:00')"))
+    engine.dispose()
+
+    upgrade(url)
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        suppliers = connection.execute(text(
+            "SELECT id, store_id, name, lead_time_days, auto_reorder, created_at FROM suppliers ORDER BY store_id, name")).all()
+        links = dict(connection.execute(text("SELECT id, supplier_id FROM purchase_orders")).all())
+    engine.dispose()
+    by_key = {(row.store_id, row.name): row for row in suppliers}
+    assert sorted(by_key) == [(1, "Acme Ceramics"), (1, "Borealis Wool"), (2, "Acme Ceramics")]
+    acme = by_key[(1, "Acme Ceramics")]
+    assert (acme.lead_time_days, acme.auto_reorder, str(acme.created_at)[:10]) == (14, 0, "2026-11-01")
+    assert links == {1: acme.id, 2: acme.id, 3: by_key[(1, "Borealis Wool")].id, 4: None,
+                     5: by_key[(2, "Acme Ceramics")].id}

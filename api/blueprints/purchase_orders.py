@@ -25,8 +25,14 @@ class LineIn(Schema):
     expected_on = fields.Date(metadata={"description": "Default: the order's expected date."})
 
 
-class PurchaseOrderIn(Schema):
-    supplier = fields.String(required=True, validate=validate.Length(min=1, max=200))
+class PurchaseOrderIn(schemas.Body):
+    at_least_one_of = ("supplier", "supplier_id")
+
+    supplier = fields.String(validate=validate.Length(min=1, max=200), metadata={
+        "description": "The supplier's name; taken from `supplier_id` when left out. A name that is one of the "
+                       "store's suppliers links the order to it."})
+    supplier_id = schemas.StrictInteger(validate=validate.Range(min=1, max=schemas.MAX_ROW_ID),
+                                        metadata={"description": "One of the store's suppliers (GET /suppliers)."})
     reference = fields.String(load_default="", validate=TEXT)
     expected_on = fields.Date(required=True)
     lines = fields.List(fields.Nested(LineIn), required=True, validate=validate.Length(min=1, max=200))
@@ -44,6 +50,8 @@ class PurchaseOrderPatch(schemas.Body):
     not_empty = True
 
     supplier = fields.String(validate=validate.Length(min=1, max=200))
+    supplier_id = schemas.StrictInteger(allow_none=True, validate=validate.Range(min=1, max=schemas.MAX_ROW_ID),
+                                        metadata={"description": "null unlinks the supplier (its name stays)."})
     reference = fields.String(validate=TEXT)
     expected_on = fields.Date(metadata={"description": "Moves every line not yet received to this date."})
     lines = fields.List(fields.Nested(LinePatch), validate=validate.Length(min=1, max=200),
@@ -141,6 +149,14 @@ class ImportResult(Schema):
     purchase_orders = fields.List(fields.Nested(PurchaseOrderOut))
 
 
+def csv_request_body(description: str) -> dict:
+    """The OpenAPI request body of a CSV import."""
+    return {"required": True, "description": description,
+            "content": {"text/csv": {"schema": {"type": "string"}},
+                        "multipart/form-data": {"schema": {"type": "object", "properties": {
+                            "file": {"type": "string", "format": "binary"}}}}}}
+
+
 # --- routes ------------------------------------------------------------------------------------
 
 
@@ -214,19 +230,14 @@ def receive_purchase_order(fields_in, purchase_order_id):
 @blp.arguments(ImportQuery, location="query")
 @blp.response(201, ImportResult)
 @blp.alt_response(200, schema=ImportPreview, description="dry_run=true: what would be created")
-@blp.doc(requestBody={
-    "required": True,
-    "description": "CSV with a header row: reference, supplier, sku or variant_id, quantity, expected_on. "
-                   "As the body (text/csv) or as the `file` field of a multipart form.",
-    "content": {"text/csv": {"schema": {"type": "string"}},
-                "multipart/form-data": {"schema": {"type": "object", "properties": {
-                    "file": {"type": "string", "format": "binary"}}}}},
-})
+@blp.doc(requestBody=csv_request_body(
+    "CSV with a header row: reference, supplier, sku or variant_id, quantity, expected_on. "
+    "As the body (text/csv) or as the `file` field of a multipart form."))
 @documented(blp, 401, 422)
 def import_purchase_orders(query):
     """Import purchase orders from CSV, one per reference. Every row is checked first: a file
     with any error saves nothing, and the 422 names each bad row by its line in the file."""
-    text = _csv_text()
+    text = csv_text()
     result = purchasing.import_purchase_orders(session(), admin_store(), text, dry_run=query["dry_run"])
     if query["dry_run"]:
         g.not_a_change = True  # a check only: kept out of the activity log
@@ -236,7 +247,8 @@ def import_purchase_orders(query):
     return {"dry_run": False, "purchase_orders": result}
 
 
-def _csv_text() -> str:
+def csv_text() -> str:
+    """The CSV file of an import: the body, or the `file` field of a multipart form."""
     upload = request.files.get("file")
     data = upload.read() if upload is not None else request.get_data()
     try:

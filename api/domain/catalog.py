@@ -10,6 +10,7 @@ from api.domain.backorders import (
 from api.domain.dates import store_today
 from api.domain.errors import Invalid, NotFound
 from api.domain.stock import owe_platform, set_on_hand
+from api.domain.suppliers import supplier_for
 from api.models import InboundShipment, Line, PurchaseOrder, Store, Variant
 
 # What a replaced variant gets for each field not given.
@@ -17,7 +18,7 @@ VARIANT_DEFAULTS = {
     "product_id": None, "sku": "", "name": "", "price": 0, "currency": "USD", "url": "",
     "image_url": "", "category": "", "on_hand": 0, "backorders_enabled": False,
     "backorder_limit": None, "lead_time_days": None, "message": "", "reason": "", "reason_code": "",
-    "alternatives": [],
+    "alternatives": [], "supplier_id": None,
 }
 
 
@@ -39,6 +40,8 @@ def save_variant(
 
     A new `on_hand` is a stock count: the difference goes to the stock ledger as an adjustment,
     and is owed to the platform unless the count came from it (`from_platform`)."""
+    if fields.get("supplier_id") is not None:
+        supplier_for(session, store, fields["supplier_id"])
     try:
         variant = lock_variant(session, store, variant_id)
         created = False
@@ -107,7 +110,7 @@ def list_variants(
 # Bulk edit fields and the variant attributes they set (the reason code and its words).
 BULK_FIELDS = {"backorders_enabled": "backorders_enabled", "backorder_limit": "backorder_limit",
                "lead_time_days": "lead_time_days", "message": "message", "reason": "reason_code",
-               "reason_text": "reason", "alternatives": "alternatives"}
+               "reason_text": "reason", "alternatives": "alternatives", "supplier_id": "supplier_id"}
 
 
 def edit_variants(session: Session, store: Store, variant_ids: list[int], changes: dict) -> list[Variant]:
@@ -119,6 +122,8 @@ def edit_variants(session: Session, store: Store, variant_ids: list[int], change
     if unknown:
         raise Invalid("Some variants are not in this store's catalog; nothing was changed.",
                       {"json": {"variant_ids": [f"Unknown variant {variant_id}." for variant_id in unknown]}})
+    if changes.get("supplier_id") is not None:
+        supplier_for(session, store, changes["supplier_id"], ("changes", "supplier_id"))
     fields = {BULK_FIELDS[name]: value for name, value in changes.items()}
     if changes.get("reason") not in (None, "other") and "reason_text" not in changes:
         fields["reason"] = ""  # a coded reason replaces the old words

@@ -22,6 +22,7 @@ from api.domain.backorders import (
 from api.domain.dates import store_today
 from api.domain.errors import Conflict, Invalid, NotFound
 from api.domain.events import notify
+from api.domain.suppliers import supplier_for, supplier_named
 from api.models import InboundShipment, PurchaseOrder, Store, Supplier, Variant
 
 OPEN, PARTLY_RECEIVED, RECEIVED, CANCELLED = "open", "partly_received", "received", "cancelled"
@@ -75,17 +76,33 @@ def _lock_variants(session: Session, store: Store, variant_ids, field_path) -> d
     return variants
 
 
+def _supplier(session: Session, store: Store, name: str | None, supplier_id: int | None) -> tuple[str, int | None]:
+    """The supplier's name and id for a purchase order given either or both: the id's supplier
+    gives its name; a name alone is linked to the store's supplier of that name, if there is one."""
+    if supplier_id is not None:
+        found = supplier_for(session, store, supplier_id)
+        if name and name != found.name:
+            raise Invalid("The supplier's name and id disagree.",
+                          {"json": {"supplier": [f"Supplier {supplier_id} is {found.name}."]}})
+        return found.name, found.id
+    found = supplier_named(session, store, name) if name else None
+    return name or "", found.id if found else None
+
+
 def create_purchase_order(
-    session: Session, store: Store, *, supplier: str, reference: str, expected_on: date, lines: list[dict],
+    session: Session, store: Store, *, reference: str, expected_on: date, lines: list[dict],
+    supplier: str = "", supplier_id: int | None = None,
 ) -> PurchaseOrder:
-    """A new purchase order; each waiting line's ETA counts its lines from now on."""
+    """A new purchase order, from a supplier given by name or id (or both); each waiting line's
+    ETA counts its lines from now on."""
+    supplier, supplier_id = _supplier(session, store, supplier, supplier_id)
     variants = _lock_variants(
         session, store, [line["variant_id"] for line in lines],
         lambda variant_id: {"lines": {str(i): {"variant_id": ["Unknown variant."]}
                                       for i, line in enumerate(lines) if line["variant_id"] == variant_id}},
     )
-    purchase_order = PurchaseOrder(store_id=store.id, supplier=supplier, reference=reference,
-                                   expected_on=expected_on, status=OPEN)
+    purchase_order = PurchaseOrder(store_id=store.id, supplier=supplier, supplier_id=supplier_id,
+                                   reference=reference, expected_on=expected_on, status=OPEN)
     session.add(purchase_order)
     for line in lines:
         purchase_order.lines.append(InboundShipment(
@@ -99,7 +116,7 @@ def create_purchase_order(
 
 
 def update_purchase_order(session: Session, store: Store, purchase_order_id: int, fields: dict) -> PurchaseOrder:
-    """Change supplier, reference or expected date (which moves every line still to come), and
+    """Change supplier (by name or id), reference or expected date (which moves every line still to come), and
     the lines: a line with `line_id` is changed, one without is added, and a line left out is
     removed (only if nothing of it was received)."""
     purchase_order = get_purchase_order(session, store, purchase_order_id)
@@ -113,9 +130,13 @@ def update_purchase_order(session: Session, store: Store, purchase_order_id: int
         lambda variant_id: {"lines": {str(i): {"variant_id": ["Unknown variant."]}
                                       for i, line in enumerate(given or []) if line.get("variant_id") == variant_id}},
     )
-    for name in ("supplier", "reference"):
-        if name in fields:
-            setattr(purchase_order, name, fields[name])
+    if fields.get("supplier_id") is not None or "supplier" in fields:
+        purchase_order.supplier, purchase_order.supplier_id = _supplier(
+            session, store, fields.get("supplier"), fields.get("supplier_id"))
+    elif "supplier_id" in fields:  # null: no longer linked; the name stays
+        purchase_order.supplier_id = None
+    if "reference" in fields:
+        purchase_order.reference = fields["reference"]
     if "expected_on" in fields:
         purchase_order.expected_on = fields["expected_on"]
         for line in purchase_order.lines:

@@ -6,7 +6,7 @@ the rules it describes so the two cannot drift apart:
 - path ids are bounded like the checks in api.http.inputs (404 beyond), and the answers those
   checks give to any route are listed on it: 404 (a path naming nothing), 415 and 422 (bodies),
   422 (query parameters);
-- body rules spanning fields (schemas.Body): "exactly one of" and "not empty";
+- body rules spanning fields (schemas.Body): "exactly one of", "at least one of" and "not empty";
 - the request id the error shape carries on a 500."""
 from apispec import BasePlugin
 
@@ -63,6 +63,9 @@ class ContractPlugin(BasePlugin):
         names = getattr(schema, "exactly_one_of", ())
         if names:
             extra["oneOf"] = [{"required": [field]} for field in names]
+        some = getattr(schema, "at_least_one_of", ())
+        if some:
+            extra["anyOf"] = [{"required": [field]} for field in some]
         if getattr(schema, "not_empty", False):
             extra["minProperties"] = 1
         if name == "Error":  # api.http.errors adds it to 500s

@@ -57,9 +57,11 @@ def _in_bounds(value) -> None:
 class Body(Schema):
     """A request body with rules across its fields, enforced here and stated in the OpenAPI
     document (api.http.contract): `exactly_one_of` names fields of which exactly one must be
-    given; `not_empty` refuses {} (a PATCH that would change nothing)."""
+    given, `at_least_one_of` fields of which one or more must be; `not_empty` refuses {} (a PATCH
+    that would change nothing)."""
 
     exactly_one_of: tuple[str, ...] = ()
+    at_least_one_of: tuple[str, ...] = ()
     not_empty = False
 
     @validates_schema
@@ -68,6 +70,8 @@ class Body(Schema):
         if self.exactly_one_of and len(given) != 1:
             raise ValidationError(f"Give exactly one of {' or '.join(self.exactly_one_of)}.",
                                   self.exactly_one_of[0])
+        if self.at_least_one_of and not any(name in data for name in self.at_least_one_of):
+            raise ValidationError(f"Give {' or '.join(self.at_least_one_of)}.", self.at_least_one_of[0])
         if self.not_empty and not data:
             raise ValidationError("Give at least one field to change.")
 
@@ -295,6 +299,8 @@ class VariantIn(Schema):
     reason_code = fields.String(validate=validate.OneOf(("",) + REASON_CODES),
                                 metadata={"description": "Shown to shoppers translated; \"\" = none."})
     alternatives = fields.List(StrictInteger(validate=POSITIVE), validate=validate.Length(max=20))
+    supplier_id = StrictInteger(allow_none=True, validate=validate.Range(min=1, max=MAX_ROW_ID),
+                                metadata={"description": "One of the store's suppliers; null = none."})
 
 
 class VariantPatch(VariantIn, Body):
@@ -328,6 +334,8 @@ class VariantChanges(Body):
     reason_text = fields.String(validate=validate.Length(max=2000),
                                 metadata={"description": "The merchant's words; required with reason other."})
     alternatives = fields.List(StrictInteger(validate=POSITIVE), validate=validate.Length(max=20))
+    supplier_id = StrictInteger(allow_none=True, validate=validate.Range(min=1, max=MAX_ROW_ID),
+                                metadata={"description": "One of the store's suppliers; null = none."})
 
     @validates_schema
     def other_has_words(self, data, **kwargs):
