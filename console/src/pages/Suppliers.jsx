@@ -114,7 +114,11 @@ export default function Suppliers() {
       {dialog === 'import' ? (
         <ImportCsv title="Import suppliers from CSV" path="/suppliers/import" onClose={() => setDialog(null)}
           columns={<>Columns: <code>name, email, lead_time_days, minimum_order_quantity, pack_size, auto_reorder, auto_send</code>. A row whose name matches a supplier updates it.</>}
-          describe={(check) => `${number(check.suppliers.length)} ${check.suppliers.length === 1 ? 'supplier' : 'suppliers'}.`}
+          describe={(check) => {
+            const created = check.suppliers.filter((each) => each.action === 'create').length;
+            const updated = check.suppliers.length - created;
+            return `${number(created)} new ${created === 1 ? 'supplier' : 'suppliers'}, ${number(updated)} updated.`;
+          }}
           onDone={(result) => done(`Imported ${number(result.suppliers.length)} suppliers.`)} />
       ) : null}
     </Page>
