@@ -29,6 +29,8 @@ function OrderForm({ order, onClose, onDone }) {
     lines: order ? order.lines.map((line) => ({ ...line, quantity: String(line.quantity) })) : [],
   });
   const { busy, error, run } = useBusy();
+  // Known suppliers are offered as the name is typed; a name that matches one links the order to it.
+  const suppliers = useLoad(() => get('/suppliers'), []);
   const set = (name, value) => setValues((previous) => ({ ...previous, [name]: value }));
   const setLine = (index, quantity) => set('lines', values.lines.map((line, at) => (at === index ? { ...line, quantity } : line)));
   const save = () => run(async () => {
@@ -49,9 +51,19 @@ function OrderForm({ order, onClose, onDone }) {
       actions={[{ text: 'Cancel', variant: 'subtle', onClick: onClose }, { text: order ? 'Save purchase order' : 'Create purchase order', onClick: save, isLoading: busy }]}>
       <Form onSubmit={(event) => { event.preventDefault(); save(); }}>
         {error && error.status !== 422 ? <Message type="error" messages={[{ text: error.message }]} marginBottom="medium" /> : null}
-        <FormGroup><Input label="Supplier" required value={values.supplier} error={fieldError(error, 'supplier')} onChange={(event) => set('supplier', event.target.value)} /></FormGroup>
+        <FormGroup>
+          <Input label="Supplier" required list="known-suppliers" autoComplete="off" value={values.supplier} error={fieldError(error, 'supplier')}
+            onChange={(event) => set('supplier', event.target.value)} />
+          <datalist id="known-suppliers">
+            {(suppliers.data ? suppliers.data.items : []).map((supplier) => <option key={supplier.id} value={supplier.name} />)}
+          </datalist>
+        </FormGroup>
         <FormGroup><Input label="Reference" description="Your or the supplier’s order number." value={values.reference} error={fieldError(error, 'reference')} onChange={(event) => set('reference', event.target.value)} /></FormGroup>
-        <FormGroup><Input label="Expected on" type="date" required value={values.expected_on} error={fieldError(error, 'expected_on')} onChange={(event) => set('expected_on', event.target.value)} /></FormGroup>
+        <FormGroup>
+          <Input label="Expected on" type="date" required value={values.expected_on} error={fieldError(error, 'expected_on')}
+            description={order && order.status === 'draft' ? 'Approving the draft sets it to today plus the supplier’s lead time.' : undefined}
+            onChange={(event) => set('expected_on', event.target.value)} />
+        </FormGroup>
         <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
       </Form>
       <Text bold marginTop="medium" marginBottom="xSmall">Lines</Text>
