@@ -1,15 +1,29 @@
 """A believable demo store: an outdoor clothing shop with stock in every situation the widget
-and the queue can show."""
+and the queue can show, its suppliers, and seven months of history (api/demo/history.py) for the
+merchant's analytics, forecasts and reorder suggestions."""
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.demo.history import seed_history
 from api.domain import clock
 from api.domain.backorders import OrderLineIn, ingest_order
 from api.domain.catalog import add_inbound, save_variant
 from api.domain.stores import create_store
+from api.domain.suppliers import create_supplier
+from api.models import Variant
 
 STORE_HASH = "demo-store"
+
+# The reorder scenario (the end-to-end test): the Drizzle Rain Shell has a shopper waiting (Ada,
+# order 1005), no inbound stock and a steady sales history, so it is below its reorder point; its
+# supplier is opted in to automatic reordering but not to sending, so once the daily jobs run a
+# draft purchase order from that supplier waits for the merchant's approval.
+REORDER_VARIANT_ID = 10501
+REORDER_SKU = "NW-105-M"
+REORDER_NAME = "Drizzle Rain Shell — M"
+REORDER_SUPPLIER = "Cloudburst Outerwear"
 
 # (product id, name, category, base price in cents, colour, [(variant suffix, on hand)], settings)
 PRODUCTS = [
@@ -47,6 +61,16 @@ INBOUND = [
     (11003, 8, 20),                  # Trail Runner 44
     (11201, 3, 14),                  # Daypack Teal
     (11301, 10, 35),                 # Expedition Pack
+]
+
+# (name, email, lead time in days, minimum order quantity, pack size, auto_reorder, auto_send,
+# the products it supplies)
+SUPPLIERS = [
+    ("Alpine Mills", "orders@alpinemills.example", 21, 10, 5, False, False, [101, 102, 103]),
+    ("Summit Down Co.", "purchasing@summitdown.example", 28, 4, 2, False, False, [104, 106]),
+    (REORDER_SUPPLIER, "orders@cloudburst.example", 14, 6, 6, True, False, [105]),
+    ("Trailworks Footwear", "sales@trailworks.example", 35, 6, 6, False, False, [110, 111]),
+    ("Packhorse Goods", "hello@packhorse.example", 10, 12, 12, False, False, [107, 108, 109, 112, 113, 114]),
 ]
 
 CUSTOMERS = [
@@ -105,8 +129,19 @@ def seed(session: Session, app_url: str) -> dict:
                 },
                 replace=True,
             )
+    suppliers = {}
+    for name, email, lead_time, minimum, pack, auto_reorder, auto_send, products in SUPPLIERS:
+        supplier = create_supplier(session, store, {
+            "name": name, "email": email, "lead_time_days": lead_time, "minimum_order_quantity": minimum,
+            "pack_size": pack, "auto_reorder": auto_reorder, "auto_send": auto_send})
+        suppliers.update({product_id: supplier for product_id in products})
+    variants = {v.variant_id: v for v in session.scalars(select(Variant).where(Variant.store_id == store.id))}
+    for variant in variants.values():
+        variant.supplier_id = suppliers[variant.product_id].id
     for vid, quantity, days in INBOUND:
-        add_inbound(session, store, vid, quantity, clock.today() + timedelta(days=days))
+        inbound = add_inbound(session, store, vid, quantity, clock.today() + timedelta(days=days))
+        supplier = suppliers[variants[vid].product_id]
+        inbound.purchase_order.supplier, inbound.purchase_order.supplier_id = supplier.name, supplier.id
     now = clock.utcnow()
     for order_id, customer, hours_ago, lines in ORDERS:
         prices = {variant_id(p[0], i): p[3] for p in PRODUCTS for i in range(len(p[5]))}
@@ -123,6 +158,7 @@ def seed(session: Session, app_url: str) -> dict:
             placed_at=now - timedelta(hours=hours_ago),
             lines=[OrderLineIn(variant_id=v, quantity=q, unit_price=prices[v]) for v, q in lines],
         )
+    seed_history(session, store, variants, suppliers, clock.today())
     return {"store_hash": STORE_HASH, "admin_api_key": api_key}
 
 

@@ -2,7 +2,7 @@
 It feeds the demand forecast and attributes orders to restock alerts. One row per platform order
 item, so an order seen twice (a webhook, the reconciliation, the history import) counts once."""
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -19,6 +19,11 @@ class SaleIn:
     revenue: int  # what the shopper paid for these units (after discounts, tax included), minor units
 
 
+def sale_day(store: Store, placed_at: datetime) -> date:
+    """The store's date when an order was placed (stored times are naive UTC)."""
+    return placed_at.replace(tzinfo=UTC).astimezone(zone(store.timezone)).date()
+
+
 def record_sales(
     session: Session, store: Store, *, order_id: int, placed_at: datetime, currency: str,
     items: list[SaleIn], customer_id: int | None = None, email: str = "", phone: str = "",
@@ -27,7 +32,7 @@ def record_sales(
     rows are new."""
     if not items:
         return 0
-    day = placed_at.replace(tzinfo=UTC).astimezone(zone(store.timezone)).date()
+    day = sale_day(store, placed_at)
     rows = [
         {"store_id": store.id, "order_id": order_id, "item_id": item.item_id, "variant_pk": item.variant_pk,
          "placed_at": placed_at, "day": day, "quantity": item.quantity, "revenue": item.revenue,
