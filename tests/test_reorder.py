@@ -211,6 +211,7 @@ def test_a_draft_promises_nothing_to_shoppers(client, admin, shop):
     queue = client.get("/api/v1/admin/variants/1/queue", headers=admin).get_json()["lines"]
     assert queue[0]["eta"] == {"date": None, "source": "unknown"}
     assert client.get("/api/v1/admin/overview", headers=admin).get_json()["inbound_next_7_days"]["units"] == 0
+    assert client.get("/api/v1/admin/variants/1/inbound", headers=admin).get_json()["items"] == []
     refused = client.post(f"{PO}/{draft['id']}/receipts", json={}, headers={**admin, "Idempotency-Key": "r1"})
     assert refused.status_code == 409
     refused = client.post("/api/v1/admin/variants/1/receipts", json={"quantity": 5, "inbound_id": line_id},
