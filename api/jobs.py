@@ -145,10 +145,10 @@ def daily_reorder_drafts(database: AppDatabase) -> int:
     for suppliers set to auto-send). Returns the purchase orders drafted or added to."""
     drafted = 0
     for store_id in _due_stores(database, lambda store: store.reorder_drafted_on):
+        # No lock on the store row (availability refreshes take it after variant locks, which
+        # approving takes): drafting locks the store's suppliers, so two runs at once draft once.
         with database.transaction() as session:
-            store = session.get(Store, store_id, with_for_update=True, populate_existing=True)
-            if store.reorder_drafted_on is not None and store.reorder_drafted_on >= store_today(store):
-                continue
+            store = session.get(Store, store_id)
             drafted += len(draft_purchase_orders(session, store))
             store.reorder_drafted_on = store_today(store)
     return drafted

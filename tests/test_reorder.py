@@ -211,6 +211,7 @@ def test_a_draft_promises_nothing_to_shoppers(client, admin, shop):
     queue = client.get("/api/v1/admin/variants/1/queue", headers=admin).get_json()["lines"]
     assert queue[0]["eta"] == {"date": None, "source": "unknown"}
     assert client.get("/api/v1/admin/overview", headers=admin).get_json()["inbound_next_7_days"]["units"] == 0
+    assert client.get("/api/v1/admin/variants/1/inbound", headers=admin).get_json()["items"] == []
     refused = client.post(f"{PO}/{draft['id']}/receipts", json={}, headers={**admin, "Idempotency-Key": "r1"})
     assert refused.status_code == 409
     refused = client.post("/api/v1/admin/variants/1/receipts", json={"quantity": 5, "inbound_id": line_id},
@@ -357,3 +358,45 @@ def test_another_stores_drafts_and_variants_are_not_found(app, client, admin, ot
     assert reorder(client, other_admin, all="true")["items"] == []
     assert drafts(client, other_admin) == []
     assert client.get(PO, query_string={"status": "draft"}, headers=other_admin).get_json()["total"] == 0
+
+
+def test_a_product_name_reaches_the_suppliers_spreadsheet_as_text_never_as_a_formula():
+    from api.notifications.render import purchase_order_csv
+
+    text = purchase_order_csv({"purchase_order_id": 7, "reference": "=cmd|' /C calc'!A0", "lines": [
+        {"sku": "+1", "name": "@SUM(A1)", "variant_id": 1, "quantity": 2, "expected_on": "2026-12-10"}]})
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    assert (row["reference"], row["sku"], row["name"]) == ("'=cmd|' /C calc'!A0", "'+1", "'@SUM(A1)")
+
+
+@pytest.mark.postgres
+def test_drafting_and_approving_at_once_from_several_workers_drafts_and_sends_once(postgres_app):
+    """On PostgreSQL, where they really run in parallel: the job in several workers and the
+    merchant's "draft now" at the same moment make one draft; approvals at once send it once."""
+    from test_postgres_concurrency import THREADS, run_in_threads
+
+    from api.domain.stores import create_store
+
+    database = postgres_app.extensions["database"]
+    with database.transaction() as session:
+        _, api_key = create_store(session, "store-a", ["https://shop.example"])
+    admin = {"Authorization": f"Bearer {api_key}"}
+    setup = postgres_app.test_client()
+    put_variant(setup, admin, 1, sku="MUG-1", name="Blue mug", backorders_enabled=True, on_hand=0)
+    acme = add_supplier(postgres_app)
+    forecast(postgres_app, 1, acme)
+
+    def work(index):
+        if index % 2:
+            daily_reorder_drafts(database)
+        else:
+            assert postgres_app.test_client().post("/api/v1/admin/reorder/drafts", headers=admin).status_code == 200
+
+    run_in_threads(work)
+    listed = setup.get(PO, query_string={"status": "draft"}, headers=admin).get_json()
+    assert listed["total"] == 1 and [line["quantity"] for line in listed["items"][0]["lines"]] == [36]
+
+    answers = []
+    run_in_threads(lambda index: answers.append(approve(postgres_app.test_client(), admin, listed["items"][0]["id"]).status_code))
+    assert sorted(answers) == [200] + [409] * (THREADS - 1)
+    assert len(outbox(postgres_app, "purchase_order_sent")) == 1

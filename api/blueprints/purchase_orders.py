@@ -74,12 +74,12 @@ class PurchaseOrderOut(Schema):
     id = fields.Integer()
     supplier = fields.String()
     supplier_id = fields.Integer(allow_none=True)
-    origin = fields.String(validate=validate.OneOf((purchasing.MERCHANT, purchasing.REORDER)), metadata={
-        "description": "merchant: made by the merchant; reorder: drafted by the reorder job."})
-    approved_at = schemas.UtcDateTime(allow_none=True, metadata={"description": "When a draft was approved (sent)."})
     reference = fields.String()
     expected_on = fields.Date(allow_none=True)
     status = fields.String(validate=validate.OneOf(purchasing.STATUSES))
+    origin = fields.String(validate=validate.OneOf(["merchant", "reorder"]),
+                           metadata={"description": "reorder: drafted by the reorder job."})
+    approved_at = schemas.UtcDateTime(allow_none=True, metadata={"description": "When a draft was approved."})
     quantity = fields.Function(lambda order: sum(line.quantity for line in order.lines))
     quantity_received = fields.Function(lambda order: sum(line.quantity_received or 0 for line in order.lines))
     lines = fields.List(fields.Nested(LineOut))

@@ -27,7 +27,6 @@ from api.models import InboundShipment, PurchaseOrder, Store, Supplier, Variant
 
 OPEN, PARTLY_RECEIVED, RECEIVED, CANCELLED = "open", "partly_received", "received", "cancelled"
 STATUSES = (DRAFT, OPEN, PARTLY_RECEIVED, RECEIVED, CANCELLED)
-MERCHANT, REORDER = "merchant", "reorder"  # who made the purchase order
 
 
 def _with_lines():

@@ -117,15 +117,16 @@ class ReorderItem:
         return bool(self.suggested_quantity)
 
 
-def _inbound_units(session: Session, store: Store, statuses_excluded: tuple, only: str | None = None):
+def _units_on_order(session: Session, store: Store, which) -> dict[int, tuple[int, int]]:
+    """Per variant: units still to come on the purchase orders `which` selects, and the newest
+    such order's id."""
     outstanding = InboundShipment.quantity - func.coalesce(InboundShipment.quantity_received, 0)
-    query = (select(InboundShipment.variant_pk, func.sum(outstanding), func.max(PurchaseOrder.id))
-             .join(PurchaseOrder, InboundShipment.purchase_order_id == PurchaseOrder.id)
-             .where(InboundShipment.store_id == store.id, InboundShipment.received_on.is_(None))
-             .group_by(InboundShipment.variant_pk))
-    query = query.where(PurchaseOrder.status == only) if only else query.where(
-        PurchaseOrder.status.not_in(statuses_excluded))
-    return {pk: (int(units), po_id) for pk, units, po_id in session.execute(query)}
+    rows = session.execute(
+        select(InboundShipment.variant_pk, func.sum(outstanding), func.max(PurchaseOrder.id))
+        .join(PurchaseOrder, InboundShipment.purchase_order_id == PurchaseOrder.id)
+        .where(InboundShipment.store_id == store.id, InboundShipment.received_on.is_(None), which)
+        .group_by(InboundShipment.variant_pk))
+    return {pk: (int(units), purchase_order_id) for pk, units, purchase_order_id in rows}
 
 
 def reorder_items(session: Session, store: Store, *, variant_pks: list[int] | None = None) -> list[ReorderItem]:
@@ -140,13 +141,14 @@ def reorder_items(session: Session, store: Store, *, variant_pks: list[int] | No
     rows = session.execute(query).all()
     pks = [variant.id for variant, _, _ in rows]
     waiting = waiting_units(session, pks)
-    inbound = _inbound_units(session, store, NOT_SUPPLY)
-    drafts = _inbound_units(session, store, (), only=DRAFT)
+    inbound = _units_on_order(session, store, PurchaseOrder.status.not_in(NOT_SUPPLY))
+    drafts = _units_on_order(session, store, PurchaseOrder.status == DRAFT)
     today = store_today(store)
     items = []
     for variant, forecast, supplier in rows:
         lead = supplier.lead_time_days if supplier is not None else variant.lead_time_days
-        position = stock_position(variant.on_hand, inbound.get(variant.id, (0, None))[0], waiting.get(variant.id, 0))
+        on_order = inbound.get(variant.id, (0, None))[0]
+        position = stock_position(variant.on_hand, on_order, waiting.get(variant.id, 0))
         demand, deviation = forecast.weekly_demand, forecast.weekly_deviation
         safety = point = suggestion = None
         if lead is not None:
@@ -161,7 +163,7 @@ def reorder_items(session: Session, store: Store, *, variant_pks: list[int] | No
             variant_pk=variant.id, variant_id=variant.variant_id, product_id=variant.product_id,
             sku=variant.sku, name=variant.name, supplier_id=supplier.id if supplier else None,
             supplier=supplier.name if supplier else None, on_hand=variant.on_hand,
-            open_inbound=inbound.get(variant.id, (0, None))[0], waiting=waiting.get(variant.id, 0),
+            open_inbound=on_order, waiting=waiting.get(variant.id, 0),
             position=position, weekly_demand=demand, lead_time_days=lead,
             safety_stock=None if safety is None else round(safety, 2),
             reorder_point=None if point is None else round(point, 2),
