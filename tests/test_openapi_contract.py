@@ -146,7 +146,8 @@ def test_every_protected_operation_refuses_missing_or_forged_credentials(live):
                 continue
             url = live.base + path.replace("{store_hash}", "store-a").replace("{token}", "x")
             url = url.replace("{", "").replace("}", "")
-            for name in ("purchase_order_id", "variant_id", "order_id", "line_id", "inbound_id", "message_id"):
+            for name in ("purchase_order_id", "variant_id", "order_id", "line_id", "inbound_id", "message_id",
+                         "supplier_id"):
                 url = url.replace(name, "1")
             for headers in ({}, {"Authorization": "Bearer forged"}, {"Authorization": "Basic eDp5"}):
                 response = requests.request(method, url, headers={**headers, "Idempotency-Key": "k"},

@@ -171,7 +171,7 @@ def _stockouts(session: Session, store: Store, variants: dict[int, Variant], sup
         variant = variants[variant_id]
         first, last = today - timedelta(days=out_from), today - timedelta(days=out_until)
         receipt = Receipt(expected_on=last - timedelta(days=late), received_on=last)
-        waiting = [order for order in orders if first <= order.placed_at.date() <= last
+        waiting = [order for order in orders if first <= order.placed_at.date() < last
                    and any(v == variant_id for v, _ in order.items)]
         for order in waiting:
             order.backordered.add(variant_id)
