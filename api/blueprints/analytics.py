@@ -180,13 +180,14 @@ def get_analytics(query):
     return _report(query)
 
 
-@blp.route("/analytics/<table>.csv", methods=["GET"])
+@blp.route("/analytics/<table>.csv", methods=["GET"], parameters=[
+    {"in": "path", "name": "table", "required": True, "description": "Which table (404 for any other).",
+     "schema": {"type": "string", "enum": list(analytics.TABLES)}}])
 @blp.arguments(AnalyticsQuery, location="query")
-@blp.response(200, content_type="text/csv", description="The table, with a header row; amounts in minor units.",
+@blp.response(200, {"type": "string"}, content_type="text/csv",
+              description="The table, with a header row; amounts in minor units.",
               headers={"Content-Disposition": {"description": 'attachment; filename="<table>-<from>-<to>.csv"',
                                                "schema": {"type": "string"}}})
-@blp.doc(parameters=[{"in": "path", "name": "table", "required": True,
-                      "schema": {"type": "string", "enum": list(analytics.TABLES)}}])
 @documented(blp, 401, 404, 422)
 def get_analytics_table(query, table):
     """One table of the Insights page as CSV: the same figures as the JSON."""

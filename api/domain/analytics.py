@@ -3,20 +3,26 @@ waited, what restock alerts brought and how suppliers kept their dates — over 
 day, ISO week (from Monday) or month in the store's time zone. README "Insights" says what each
 figure means.
 
-Every figure is an SQL aggregate over indexed columns (migration 0008). Periods are computed in
-SQL from the stored UTC time: PostgreSQL converts with its time-zone database; SQLite has none,
-so the store's UTC offsets are worked out here (zoneinfo) and applied with a CASE over the
-moments the offset changes. Medians and 90th percentiles come from histograms: SQL counts the
-lines per (group, whole days) and Python interpolates between order statistics exactly as
-PostgreSQL's percentile_cont does. One code path for both databases, exact, and small (a few
-hundred rows for a year: lines differ by a few hundred day counts at most), where fetching every
-line's days would move 100,000 rows."""
+Every figure is an SQL aggregate over indexed columns (migration 0008), the same SQL on SQLite
+and PostgreSQL:
+
+- Periods: a small table of the range's local days (a CTE of VALUES: each day, its period and
+  the UTC moments it starts and ends, worked out here with zoneinfo) is joined to the stored UTC
+  times on their index, one range per day. Rows are bucketed by the store's calendar with no date
+  arithmetic per row, which is what makes 100,000 lines fast on SQLite (it has no time-zone
+  database) as well as on PostgreSQL.
+- Medians and 90th percentiles come from histograms: SQL counts the lines per (group, whole
+  days) and Python interpolates between order statistics exactly as PostgreSQL's
+  percentile_cont does. Exact, one code path, and small (lines differ by a few hundred day
+  counts at most, so a year is a few thousand rows), where fetching every line's days would
+  move 100,000 rows."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import (
-    Date, DateTime, Integer, and_, case, cast, distinct, func, literal, select, type_coerce, union,
+    Date, DateTime, Integer, and_, case, cast, distinct, func, literal, literal_column, select, text, type_coerce,
+    union,
 )
 from sqlalchemy.orm import Session
 
@@ -42,6 +48,8 @@ PAY_LATER = "pay_later"
 # How far before the range the SQLite offset table reaches, for the placement times of lines
 # allocated in the range (a wait longer than this is counted with the oldest offset known).
 OFFSET_HISTORY_DAYS = 5 * 366
+EPOCH = date(1970, 1, 1)  # days are counted from it in SQL
+SECONDS_PER_DAY = 86_400
 
 
 @dataclass(frozen=True)
@@ -94,19 +102,43 @@ def periods(range_: Range) -> list[date]:
     return found
 
 
+def day_number(day: date) -> int:
+    return (day - EPOCH).days
+
+
+def from_day_number(number: int) -> date:
+    return EPOCH + timedelta(days=number)
+
+
 # --- the store's calendar in SQL ---------------------------------------------------------------
 
 
 class Calendar:
-    """SQL expressions for the store's calendar on this database: the local date of a stored
-    (naive UTC) time, the first day of its period, whole days between two dates."""
+    """The store's calendar for SQL: `days`, the range's local days as a table to join on a
+    stored time (`during`), with each day's number and its period's first day's number; and the
+    local day number of a stored time or a date, row by row, where a join cannot do (the day an
+    allocated line's order was placed, which may be long before the range)."""
 
     def __init__(self, session: Session, store: Store, range_: Range):
         self.postgres = session.get_bind().dialect.name == "postgresql"
         self.zone = zone(store.timezone)
-        self.granularity = range_.granularity
         self.start = self.utc_midnight(range_.first)
         self.end = self.utc_midnight(range_.last + timedelta(days=1))
+        rows, day = [], range_.first
+        while day <= range_.last:
+            following = day + timedelta(days=1)
+            rows.append((day_number(day), day_number(period_start(day, range_.granularity)),
+                         self.utc_midnight(day), self.utc_midnight(following)))
+            day = following
+        # Written out here rather than as bound parameters: a year is 365 rows of numbers and
+        # times we made, and compiling them as 1,460 parameters took longer than the queries.
+        moment = "TIMESTAMP '{:%Y-%m-%d %H:%M:%S}'" if self.postgres else "'{:%Y-%m-%d %H:%M:%S.%f}'"
+        table = ", ".join(f"({day}, {period}, {moment.format(starts)}, {moment.format(ends)})"
+                          for day, period, starts, ends in rows)
+        self.days = select(
+            literal_column("column1", Integer).label("day"), literal_column("column2", Integer).label("period"),
+            literal_column("column3", DateTime).label("starts"), literal_column("column4", DateTime).label("ends"),
+        ).select_from(text(f"(VALUES {table}) AS local_days")).cte("calendar")
         if not self.postgres:
             self._offsets = _offset_changes(
                 self.zone, self.start - timedelta(days=OFFSET_HISTORY_DAYS), self.end + timedelta(days=1))
@@ -115,35 +147,25 @@ class Calendar:
         local = datetime.combine(day, time(0), tzinfo=self.zone)
         return local.astimezone(UTC).replace(tzinfo=None)
 
-    def _sqlite_offset(self, moment):
-        """The modifier that turns a UTC time into local time, e.g. '+3600 seconds'."""
+    def during(self, moment):
+        """Join condition: the stored time falls on the calendar's day (an index range each)."""
+        return and_(moment >= self.days.c.starts, moment < self.days.c.ends)
+
+    def local_day(self, moment):
+        """The number of the store's local day a stored time falls on."""
+        if self.postgres:
+            return cast(func.timezone(self.zone.key, func.timezone("UTC", moment)), Date) - literal(EPOCH, Date)
         (_, first), *changes = self._offsets
-        if not changes:
-            return literal(first)
         # Newest first: most rows are recent and match the first branch.
-        return case(*[(moment >= since, modifier) for since, modifier in reversed(changes)], else_=first)
+        offset = case(*[(moment >= since, seconds) for since, seconds in reversed(changes)], else_=first) \
+            if changes else literal(first)
+        return (cast(func.strftime("%s", moment), Integer) + offset) // SECONDS_PER_DAY
 
-    def local_date(self, moment):
+    def date_number(self, day):
+        """The number of a date column's day."""
         if self.postgres:
-            return cast(self._postgres_local(moment), Date)
-        return type_coerce(func.date(moment, self._sqlite_offset(moment)), Date)
-
-    def period(self, moment):
-        """The first day of the period a stored time falls in, in the store's time zone."""
-        if self.postgres:
-            return self._postgres_period(self._postgres_local(moment))
-        return type_coerce(func.date(moment, self._sqlite_offset(moment), *self._sqlite_period()), Date)
-
-    def date_period(self, day):
-        """The first day of the period a date column's date falls in."""
-        if self.postgres:
-            return self._postgres_period(cast(day, DateTime))
-        return type_coerce(func.date(day, *self._sqlite_period()), Date)
-
-    def days_between(self, later, earlier):
-        if self.postgres:
-            return later - earlier  # date - date is an integer
-        return cast(func.julianday(later) - func.julianday(earlier), Integer)
+            return day - literal(EPOCH, Date)
+        return cast(func.julianday(day) - 2440587.5, Integer)  # julianday('1970-01-01')
 
     def plus_days(self, moment, days: int):
         """A stored time `days` days later."""
@@ -151,30 +173,15 @@ class Calendar:
             return moment + timedelta(days=days)
         return type_coerce(func.strftime("%Y-%m-%d %H:%M:%f", moment, f"+{days} days"), DateTime)
 
-    def _postgres_local(self, moment):
-        return func.timezone(self.zone.key, func.timezone("UTC", moment))
 
-    def _postgres_period(self, local):
-        if self.granularity == DAY:
-            return cast(local, Date)
-        return cast(func.date_trunc(self.granularity, local), Date)
-
-    def _sqlite_period(self) -> tuple[str, ...]:
-        # 'weekday 0' moves forward to Sunday (staying on a Sunday); six days back is its Monday.
-        return {DAY: (), WEEK: ("weekday 0", "-6 days"), MONTH: ("start of month",)}[self.granularity]
-
-
-def _offset_changes(tz, start: datetime, end: datetime) -> list[tuple[datetime, str]]:
-    """[(naive UTC moment, SQLite modifier)]: the offset from `start` on, then each change up to
-    `end`. Looked for every 12 hours, then pinned to the second by bisection."""
+def _offset_changes(tz, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
+    """[(naive UTC moment, seconds ahead of UTC)]: the offset from `start` on, then each change
+    up to `end`. Looked for every 12 hours, then pinned to the second by bisection."""
 
     def offset(moment: datetime) -> int:
         return int(moment.replace(tzinfo=UTC).astimezone(tz).utcoffset().total_seconds())
 
-    def modifier(seconds: int) -> str:
-        return f"{seconds:+d} seconds"
-
-    changes = [(start, modifier(offset(start)))]
+    changes = [(start, offset(start))]
     step, moment, current = timedelta(hours=12), start, offset(start)
     while moment < end:
         following = moment + step
@@ -184,7 +191,7 @@ def _offset_changes(tz, start: datetime, end: datetime) -> list[tuple[datetime, 
                 middle = low + (high - low) / 2
                 low, high = (middle, high) if offset(middle) == current else (low, middle)
             current = offset(high)
-            changes.append((high.replace(microsecond=0), modifier(current)))
+            changes.append((high.replace(microsecond=0), current))
         moment = following
     return changes
 
@@ -240,7 +247,7 @@ def store_currency(session: Session, store: Store) -> str:
     found = session.scalar(select(BigCommerceInstallation.currency)
                            .where(BigCommerceInstallation.store_id == store.id))
     found = found or session.scalar(select(Line.currency).where(Line.store_id == store.id)
-                                    .order_by(Line.id.desc()).limit(1))
+                                    .order_by(Line.queued_at.desc()).limit(1))
     found = found or session.scalar(select(Variant.currency).where(Variant.store_id == store.id).limit(1))
     return found or "USD"
 
@@ -260,10 +267,9 @@ def report(session: Session, store: Store, range_: Range) -> dict:
     }
 
 
-def _placed_in_range(store: Store, calendar: Calendar):
-    """Backordered lines whose order was placed in the range (ix_lines_store_placed)."""
-    return and_(Line.store_id == store.id, Line.queued_at >= calendar.start, Line.queued_at < calendar.end,
-                Line.quantity_backordered > 0)
+def _lines_on(calendar: Calendar, store: Store, moment):
+    """The calendar's days joined to the store's lines whose `moment` falls on them."""
+    return calendar.days.join(Line, and_(Line.store_id == store.id, calendar.during(moment)))
 
 
 def _least(a, b):
@@ -271,75 +277,75 @@ def _least(a, b):
 
 
 def _demand_and_outcomes(session, store, calendar, range_, currency) -> tuple[dict, dict]:
-    placed = _placed_in_range(store, calendar)
-    # Which of a line's backordered units met which outcome. Units still waiting are backordered
-    # ones (what stock covered was set aside when the order came); of the others, cancelled
-    # units are counted first (a cancel takes waiting units), then units set aside, and the rest
-    # shipped. A switched line's backordered units all count as switched.
-    waiting_units = Line.quantity - Line.quantity_allocated - Line.quantity_shipped - Line.quantity_cancelled
-    lines = select(
-        calendar.period(Line.queued_at).label("period"),
-        Line.quantity_backordered.label("units"),
-        case((Line.currency == currency, Line.quantity_backordered * Line.unit_price), else_=0).label("revenue"),
-        (Line.state == SWITCHED).label("switched"),
-        _least(Line.quantity_backordered, waiting_units).label("waiting"),
-        Line.quantity_cancelled.label("cancelled"),
-        Line.quantity_allocated.label("allocated"),
-    ).where(placed).subquery()
-    after_cancels = select(
-        lines.c.period, lines.c.units, lines.c.revenue, lines.c.switched, lines.c.waiting,
-        _least(lines.c.cancelled, lines.c.units - lines.c.waiting).label("cancelled"), lines.c.allocated,
-    ).subquery()
-    c = after_cancels.c
-    not_switched = lambda value: func.sum(case((c.switched, 0), else_=value))  # noqa: E731
-    rows = session.execute(
-        select(c.period, func.count(), func.sum(c.units), func.sum(c.revenue),
-               func.sum(case((c.switched, c.units), else_=0)), not_switched(c.waiting), not_switched(c.cancelled),
-               not_switched(_least(c.allocated, c.units - c.waiting - c.cancelled)))
-        .group_by(c.period)
-    ).all()
+    days = calendar.days.c
+    # Which of a line's backordered units met which outcome. A line backordered in full: its own
+    # units. In part: units still waiting are backordered ones (what stock covered was set aside
+    # when the order came); of the others, cancelled units are counted first (a cancel takes
+    # waiting units), then units set aside, and the rest shipped. A switched line's backordered
+    # units all count as switched.
+    backordered, allocated, cancelled = Line.quantity_backordered, Line.quantity_allocated, Line.quantity_cancelled
+    waiting = Line.quantity - allocated - Line.quantity_shipped - cancelled
+    waiting_part = _least(backordered, waiting)
+    cancelled_part = _least(cancelled, backordered - waiting_part)
+    allocated_part = _least(allocated, backordered - waiting_part - cancelled_part)
+    switched = Line.state == SWITCHED
+    in_full = backordered == Line.quantity
+
+    def outcome(whole, part):
+        return func.sum(case((switched, 0), (in_full, whole), else_=part))
+
     by_period = defaultdict(lambda: defaultdict(int))
     units = dict.fromkeys(OUTCOMES, 0)
     line_count = 0
-    for period, count, backordered, revenue, switched, waiting, cancelled, allocated in rows:
-        figures = by_period[period]
-        figures["backordered_units"] += int(backordered)
+    for period, count, backordered_units, revenue, *outcome_units in session.execute(
+        select(days.period.label("period"), func.count(), func.sum(backordered),
+               func.sum(case((Line.currency == currency, backordered * Line.unit_price), else_=0)),
+               func.sum(case((switched, backordered), else_=0)), outcome(waiting, waiting_part),
+               outcome(cancelled, cancelled_part), outcome(allocated, allocated_part))
+        .select_from(_lines_on(calendar, store, Line.queued_at)).where(backordered > 0).group_by("period")
+    ):
+        figures = by_period[from_day_number(period)]
+        figures["backordered_units"] += int(backordered_units)
         figures["backordered_revenue"] += int(revenue)
         line_count += count
-        for name, value in (("switched", switched), ("waiting", waiting), ("cancelled", cancelled),
-                            ("allocated", allocated)):
+        for name, value in zip(("switched", "waiting", "cancelled", "allocated"), outcome_units):
             units[name] += int(value)
-        units["shipped"] += int(backordered) - int(switched) - int(waiting) - int(cancelled) - int(allocated)
+        units["shipped"] += int(backordered_units) - sum(int(value) for value in outcome_units)
 
-    # Orders holding a backordered unit, each once, with what the shopper paid for the order.
-    orders = select(Line.order_pk, func.min(calendar.period(Line.queued_at)).label("period")) \
-        .where(placed).group_by(Line.order_pk).subquery()
+    # Orders holding a backordered unit, with what the shopper paid for the order.
+    holds_backorder = select(Line.id).where(Line.order_pk == Order.id, Line.quantity_backordered > 0).exists()
     for period, count, total in session.execute(
-        select(orders.c.period, func.count(),
+        select(days.period.label("period"), func.count(),
                func.sum(case((Order.currency == currency, Order.total), else_=0)))
-        .join(Order, Order.id == orders.c.order_pk).group_by(orders.c.period)
+        .select_from(calendar.days.join(Order, and_(Order.store_id == store.id, calendar.during(Order.placed_at))))
+        .where(holds_backorder).group_by("period")
     ):
-        by_period[period]["orders_with_backorders"] += count
-        by_period[period]["orders_with_backorders_revenue"] += int(total)
+        by_period[from_day_number(period)]["orders_with_backorders"] += count
+        by_period[from_day_number(period)]["orders_with_backorders_revenue"] += int(total)
 
     fields = ("backordered_units", "backordered_revenue", "orders_with_backorders", "orders_with_backorders_revenue")
     series = [{"period": period, **{name: by_period[period][name] if period in by_period else 0 for name in fields}}
               for period in periods(range_)]
     totals = {name: sum(item[name] for item in series) for name in fields}
 
+    # From the refunds and payments (few, and the store's own) to their lines: the lines are
+    # matched by id and placement time only, so no database starts from the lines instead.
+    in_range = and_(Line.queued_at >= calendar.start, Line.queued_at < calendar.end, Line.quantity_backordered > 0)
+    refunds = select(Refund.line_pk, Refund.reason, func.sum(Refund.amount).label("amount")) \
+        .where(Refund.store_id == store.id, Refund.status == "confirmed", Refund.reason.in_(REFUND_REASONS),
+               Refund.currency == currency).group_by(Refund.line_pk, Refund.reason).subquery()
     refunded, pay_later_lines = session.execute(
-        select(func.coalesce(func.sum(case((Refund.currency == currency, Refund.amount), else_=0)), 0),
-               func.count(distinct(case((Refund.reason == PAY_LATER, Refund.line_pk)))))
-        .join(Line, Line.id == Refund.line_pk)
-        .where(Refund.store_id == store.id, Refund.status == "confirmed", Refund.reason.in_(REFUND_REASONS), placed)
+        select(func.coalesce(func.sum(refunds.c.amount), 0),
+               func.count(distinct(case((refunds.c.reason == PAY_LATER, refunds.c.line_pk)))))
+        .select_from(refunds).join(Line, Line.id == refunds.c.line_pk).where(in_range)
     ).one()
-    paid_lines, paid_back = session.execute(
-        select(func.count(distinct(PaymentRequestRecord.line_pk)),
-               func.coalesce(func.sum(case((PaymentRequestRecord.currency == currency, PaymentRequestRecord.amount),
-                                           else_=0)), 0))
-        .join(Line, Line.id == PaymentRequestRecord.line_pk)
+    payments = select(PaymentRequestRecord.line_pk, func.sum(PaymentRequestRecord.amount).label("amount")) \
         .where(PaymentRequestRecord.store_id == store.id, PaymentRequestRecord.purpose == PAY_LATER,
-               PaymentRequestRecord.status == "paid", placed)
+               PaymentRequestRecord.status == "paid", PaymentRequestRecord.currency == currency) \
+        .group_by(PaymentRequestRecord.line_pk).subquery()
+    paid_lines, paid_back = session.execute(
+        select(func.count(), func.coalesce(func.sum(payments.c.amount), 0))
+        .select_from(payments).join(Line, Line.id == payments.c.line_pk).where(in_range)
     ).one()
     # A pay-later line's price counts as refunded until its shopper pays it again.
     refunded = max(0, int(refunded) - int(paid_back))
@@ -357,37 +363,41 @@ def _demand_and_outcomes(session, store, calendar, range_, currency) -> tuple[di
 def _eta_accuracy(session, store, calendar, range_) -> dict:
     """Backordered lines shipped in the range (by their ship date in the store's time zone)
     that had been promised a date, against the first date promised."""
-    shipped = and_(Line.store_id == store.id, Line.shipped_at >= calendar.start, Line.shipped_at < calendar.end,
-                   Line.quantity_backordered > 0, Line.first_promised_on.is_not(None))
-    days = calendar.days_between(calendar.local_date(Line.shipped_at), Line.first_promised_on).label("days")
+    days = calendar.days.c
+    shipped = _lines_on(calendar, store, Line.shipped_at)
+    promised = and_(Line.quantity_backordered > 0, Line.first_promised_on.is_not(None))
+    late = (days.day - calendar.date_number(Line.first_promised_on)).label("late")
 
     per_period = defaultdict(lambda: defaultdict(int))
-    period = calendar.period(Line.shipped_at).label("period")
-    for key, value, count in session.execute(select(period, days, func.count()).where(shipped).group_by(period, days)):
-        per_period[key][value] += count
-
-    per_product, names = defaultdict(lambda: defaultdict(int)), {}
-    for product_id, value, count, name in session.execute(
-        select(Line.product_id, days, func.count(), func.max(Line.name)).where(shipped).group_by(Line.product_id, days)
+    for period, value, count in session.execute(
+        select(days.period.label("period"), late, func.count()).select_from(shipped).where(promised)
+        .group_by("period", "late")
     ):
-        per_product[product_id][value] += count
-        names[product_id] = max(names.get(product_id, ""), name)
+        per_period[from_day_number(period)][value] += count
 
-    per_supplier = defaultdict(lambda: defaultdict(int))
-    for supplier_id, value, count in session.execute(
-        select(Variant.supplier_id, days, func.count()).join(Variant, Variant.id == Line.variant_pk)
-        .where(shipped).group_by(Variant.supplier_id, days)
+    # Per product and per supplier from one pass by variant (each has one product and supplier).
+    # (From ix_lines_store_shipped alone.)
+    per_variant = defaultdict(lambda: defaultdict(int))
+    for variant_pk, value, count in session.execute(
+        select(Line.variant_pk, late, func.count()).select_from(shipped).where(promised)
+        .group_by(Line.variant_pk, "late")
     ):
-        per_supplier[supplier_id][value] += count
+        per_variant[variant_pk][value] += count
+    per_product, per_supplier, product_names = (defaultdict(lambda: defaultdict(int)),
+                                                defaultdict(lambda: defaultdict(int)), {})
+    for variant_pk, product_id, supplier_id, name in _variants(session, per_variant):
+        for value, count in per_variant[variant_pk].items():
+            per_product[product_id][value] += count
+            per_supplier[supplier_id][value] += count
+        product_names[product_id] = min(product_names.get(product_id, name), name)
     supplier_names = _supplier_names(session, store)
 
-    by_product = [{"product_id": product_id, "name": names[product_id], **_lateness(histogram)}
+    by_product = [{"product_id": product_id, "name": product_names[product_id], **_lateness(histogram)}
                   for product_id, histogram in per_product.items()]
     by_product.sort(key=lambda item: (-item["lines_shipped"], item["product_id"]))
     by_supplier = [{"supplier_id": supplier_id, "supplier": supplier_names.get(supplier_id), **_lateness(histogram)}
                    for supplier_id, histogram in per_supplier.items()]
-    by_supplier.sort(key=lambda item: (item["supplier"] is None, (item["supplier"] or "").lower(),
-                                       item["supplier_id"] or 0))
+    by_supplier.sort(key=_by_supplier_name)
     waiting_past_promise = session.scalar(
         select(func.count()).select_from(Line)
         .where(Line.store_id == store.id, Line.state == WAITING, Line.first_promised_on < store_today(store)))
@@ -399,23 +409,37 @@ def _eta_accuracy(session, store, calendar, range_) -> dict:
     }
 
 
+def _variants(session, pks) -> list[tuple[int, int, int | None, str]]:
+    """(id, product id, supplier id, name) of these variants, a thousand at a time."""
+    pks, found = sorted(pks), []
+    for start in range(0, len(pks), 1000):
+        found += session.execute(select(Variant.id, Variant.product_id, Variant.supplier_id, Variant.name)
+                                 .where(Variant.id.in_(pks[start:start + 1000]))).all()
+    return found
+
+
 def _supplier_names(session, store) -> dict[int, str]:
     return dict(session.execute(select(Supplier.id, Supplier.name).where(Supplier.store_id == store.id)).all())
+
+
+def _by_supplier_name(item: dict):
+    """By name, case aside; a group with no supplier last."""
+    return item["supplier"] is None, (item["supplier"] or "").lower(), item["supplier_id"] or 0
 
 
 def _wait(session, store, calendar, range_) -> dict:
     """Days from the order to the allocation of a backordered line's last waiting unit, for lines
     allocated in the range (by allocation date), both dates in the store's time zone."""
-    allocated = and_(Line.store_id == store.id, Line.allocated_at >= calendar.start, Line.allocated_at < calendar.end,
-                     Line.quantity_backordered > 0)
-    days = calendar.days_between(calendar.local_date(Line.allocated_at), calendar.local_date(Line.queued_at))
-    period = calendar.period(Line.allocated_at)
+    days = calendar.days.c
+    waited = (days.day - calendar.local_day(Line.queued_at)).label("waited")
     per_period = defaultdict(lambda: defaultdict(int))
     overall = defaultdict(int)
-    for key, value, count in session.execute(
-        select(period.label("period"), days.label("days"), func.count()).where(allocated).group_by("period", "days")
+    for period, value, count in session.execute(
+        select(days.period.label("period"), waited, func.count())
+        .select_from(_lines_on(calendar, store, Line.allocated_at)).where(Line.quantity_backordered > 0)
+        .group_by("period", "waited")
     ):
-        per_period[key][value] += count
+        per_period[from_day_number(period)][value] += count
         overall[value] += count
 
     def figures(histogram):
@@ -441,6 +465,7 @@ def _restock_alerts(session, store, calendar, currency) -> dict:
     alerts_sent = session.scalar(select(func.count()).select_from(RestockSubscription).where(alerted))
 
     window_end = calendar.plus_days(RestockSubscription.notified_at, ALERT_WINDOW_DAYS)
+    # By email and by phone apart, so each join runs on its own index (ix_sales_store_email, …).
     followed = union(*[
         select(Sale.order_id).join(RestockSubscription, and_(
             Sale.store_id == RestockSubscription.store_id, contact != "", sale_contact == contact,
@@ -462,15 +487,15 @@ def _suppliers(session, store, calendar, range_) -> list[dict]:
     """Purchase-order lines received in the range (by the day they were done with, units having
     arrived), per supplier, against the date they were expected."""
     name = func.coalesce(Supplier.name, func.nullif(PurchaseOrder.supplier, ""))
-    days = calendar.days_between(InboundShipment.received_on, InboundShipment.expected_on)
-    histograms, names = defaultdict(lambda: defaultdict(int)), {}
+    late = calendar.date_number(InboundShipment.received_on) - calendar.date_number(InboundShipment.expected_on)
+    histograms = defaultdict(lambda: defaultdict(int))
     for supplier_id, supplier, value, count in session.execute(
-        select(PurchaseOrder.supplier_id, name, days, func.count())
+        select(PurchaseOrder.supplier_id, name.label("supplier_name"), late.label("late"), func.count())
         .join(PurchaseOrder, PurchaseOrder.id == InboundShipment.purchase_order_id)
         .outerjoin(Supplier, Supplier.id == PurchaseOrder.supplier_id)
         .where(InboundShipment.store_id == store.id, InboundShipment.received_on >= range_.first,
                InboundShipment.received_on <= range_.last, InboundShipment.quantity_received > 0)
-        .group_by(PurchaseOrder.supplier_id, name, days)
+        .group_by(PurchaseOrder.supplier_id, "supplier_name", "late")
     ):
         histograms[(supplier_id, supplier)][value] += count
     items = []
@@ -480,7 +505,7 @@ def _suppliers(session, store, calendar, range_) -> list[dict]:
         late_days = sum(max(0, value) * count for value, count in histogram.items())
         items.append({"supplier_id": supplier_id, "supplier": supplier, "lines": lines, "received_on_time": on_time,
                       "on_time_share": share(on_time, lines), "mean_days_late": round(late_days / lines, 2)})
-    items.sort(key=lambda item: (item["supplier"] is None, (item["supplier"] or "").lower(), item["supplier_id"] or 0))
+    items.sort(key=_by_supplier_name)
     return items
 
 
