@@ -140,3 +140,15 @@ def test_suppliers_imported_from_csv_are_checked_first_then_created_and_updated(
     expect(frame.get_by_role("row").filter(has_text="Harbour Packs")).to_contain_text("20 days")
     names = [each["name"] for each in demo.admin("GET", "/api/v1/admin/suppliers").get_json()["items"]]
     assert {"Fjord Wool Co", "Harbour Packs"} <= set(names)
+
+
+def test_the_service_level_is_set_in_percent_on_the_settings_page(page, demo):
+    frame = open_console(page, demo, hash_path="#/settings")
+    level = frame.get_by_label("Service level (%)")
+    expect(level).to_have_value("95")
+    level.fill("98.5")
+    frame.get_by_role("button", name="Save settings").click()
+    expect(frame.get_by_text("Settings saved.")).to_be_visible()
+    assert demo.admin("GET", "/api/v1/admin/settings").get_json()["service_level"] == 0.985
+    go(frame, "Reorder")
+    expect(frame.get_by_text("for a 98.5% service level")).to_be_visible()
