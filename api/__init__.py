@@ -32,14 +32,14 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from api.blueprints import (
         admin, analytics, audit, backorders, bigcommerce, console, demo, integration, mailbox,
-        message_templates, outbox, payments, purchase_orders, service, shopper, storefront,
+        message_templates, outbox, payments, purchase_orders, reorder, service, shopper, storefront,
         subscriptions, suppliers,
     )
 
     # Documented in the OpenAPI document (flask-smorest) ...
     for blueprint in (storefront.blp, subscriptions.blp, shopper.sessions_blp, shopper.blp,
                       admin.blp, outbox.blp, payments.blp, audit.blp, backorders.blp, purchase_orders.blp, message_templates.blp,
-                      integration.blp, suppliers.blp, analytics.blp):
+                      integration.blp, suppliers.blp, analytics.blp, reorder.blp):
         rest.register_blueprint(blueprint)
     audit.register(app)
     # ... and plain pages, platform callbacks and service routes.

@@ -14,8 +14,10 @@ from api.domain import clock
 from api.domain.actions import expire_hold, send_due_edits
 from api.domain.backorders import overdue_inbound, recompute_store
 from api.domain.dates import store_today
+from api.domain.forecast import forecast_store, save_forecasts
 from api.domain.payments import send_payment_requests as send_due_payment_requests
 from api.domain.refunds import send_due_refunds
+from api.domain.reorder import draft_purchase_orders
 from api.models import PaymentRequestRecord, Store
 from api.notifications.jobs import notify_once
 
@@ -115,7 +117,45 @@ def nightly_etas(database: AppDatabase) -> int:
     return recompute_store_etas(database)
 
 
-JOBS: list[Callable[[AppDatabase], int]] = [expire_payment_holds, nightly_etas, bigcommerce_webhooks,
+def _due_stores(database: AppDatabase, done_on) -> list[int]:
+    """Active stores whose `done_on(store)` is before their today."""
+    with database.transaction(write=False) as session:
+        return [store.id for store in session.scalars(select(Store).where(Store.active).order_by(Store.id))
+                if done_on(store) is None or done_on(store) < store_today(store)]
+
+
+def nightly_forecasts(database: AppDatabase) -> int:
+    """Once a day per store (its date): every variant with sales history gets its weekly demand
+    forecast, all of the store's variants in one statsforecast call per method. The history is
+    read and the forecasts written in two short transactions; the computing holds none."""
+    done = 0
+    for store_id in _due_stores(database, lambda store: store.forecasts_computed_on):
+        with database.transaction(write=False) as session:
+            computed_on, forecasts = forecast_store(session, session.get(Store, store_id))
+        with database.transaction() as session:
+            store = session.get(Store, store_id, with_for_update=True, populate_existing=True)
+            if store.forecasts_computed_on != computed_on:  # another worker may have just done it
+                done += save_forecasts(session, store, computed_on, forecasts)
+    return done
+
+
+def daily_reorder_drafts(database: AppDatabase) -> int:
+    """Once a day per store, after the forecasts: a draft purchase order per supplier opted in
+    to automatic reordering, for its variants at or below their reorder point (approved at once
+    for suppliers set to auto-send). Returns the purchase orders drafted or added to."""
+    drafted = 0
+    for store_id in _due_stores(database, lambda store: store.reorder_drafted_on):
+        # No lock on the store row (availability refreshes take it after variant locks, which
+        # approving takes): drafting locks the store's suppliers, so two runs at once draft once.
+        with database.transaction() as session:
+            store = session.get(Store, store_id)
+            drafted += len(draft_purchase_orders(session, store))
+            store.reorder_drafted_on = store_today(store)
+    return drafted
+
+
+JOBS: list[Callable[[AppDatabase], int]] = [expire_payment_holds, nightly_etas, nightly_forecasts,
+                                         daily_reorder_drafts, bigcommerce_webhooks,
                                          send_order_edits, send_refunds, send_payment_requests,
                                          bigcommerce_stock_writebacks, bigcommerce_reconciliation,
                                          bigcommerce_nightly_stock]

@@ -302,8 +302,9 @@ class InboundShipment(Base):
 
     @property
     def quantity_expected(self) -> int:
-        """Units still to come: none once received in full or once its order is cancelled."""
-        if self.received_on is not None or self.purchase_order.status == "cancelled":
+        """Units still to come: none once received in full, once its order is cancelled, or while
+        its order is a draft (not approved, so not ordered yet)."""
+        if self.received_on is not None or self.purchase_order.status in ("cancelled", "draft"):
             return 0
         return max(0, self.quantity - (self.quantity_received or 0))
 
@@ -521,6 +522,8 @@ class DeliveredMessage(Base):
     subject: Mapped[str] = mapped_column(String(300), default="")
     text_body: Mapped[str] = mapped_column(Text, default="")
     html_body: Mapped[str] = mapped_column(Text, default="")
+    # Files sent with an email (a purchase order's CSV): [{"filename", "content_type", "content"}]
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from api.jobs import run_due_jobs
 from api.models import Line, Order
+from api.notifications.worker import Worker
 
 
 def us_date(iso: str, today: date | None = None) -> str:
@@ -25,6 +26,11 @@ def run_jobs(demo) -> None:
     """What the worker does in the background, once: refunds, payment requests, holds."""
     with demo.app.app_context():
         run_due_jobs(demo.app.extensions["database"])
+
+
+def deliver_mail(app) -> None:
+    """The outbox worker, once: every due job, then every due message (to the demo mailbox)."""
+    Worker.for_app(app).run(once=True)
 
 
 def lines_of(demo, order_id: int) -> list[Line]:

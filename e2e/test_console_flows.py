@@ -11,9 +11,8 @@ from sqlalchemy import select
 
 from api.jobs import run_due_jobs
 from api.models import Line, OutboxMessage
-from api.notifications.worker import Worker
 from console_support import frame_app, go, open_console
-from e2e_support import widget
+from e2e_support import deliver_mail, widget
 
 SCOPES = "store_v2_orders store_v2_products store_inventory store_v2_information_read_only store_content_checkout store_cart store_checkouts store_v2_marketing"
 
@@ -21,11 +20,6 @@ SCOPES = "store_v2_orders store_v2_products store_inventory store_v2_information
 def run_jobs(app):
     with app.app_context():
         return run_due_jobs(app.extensions["database"])
-
-
-def deliver_mail(app):
-    """The outbox worker, once: every due job, then every due message (to the demo mailbox)."""
-    Worker.for_app(app).run(once=True)
 
 
 def order_webhook(app, fake, order_id: int, store_hash: str):

@@ -50,6 +50,10 @@ def payload(event: str, locale: str = "en", **values) -> dict:
                           "error": "The payment provider declined the refund: Card expired"},
         "order_edit_failed": {"to_name": "Merino Tee Grey", "amount": 500, "error": "HTTP 422"},
         "inbound_overdue": {"inbound_id": 3, "variant_id": 9, "expected_on": "2026-11-20"},
+        "purchase_order_sent": {"purchase_order_id": 7, "reference": "PO-7", "supplier": "Merino Mills",
+                                "expected_on": "2026-12-10", "lines": [
+                                    {"sku": values.get("sku", "T-1"), "name": values.get("name", "Merino Tee"),
+                                     "variant_id": 9, "quantity": 24, "expected_on": "2026-12-10"}]},
     }[event]
     return {**base, **extra, **values}
 

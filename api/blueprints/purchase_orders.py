@@ -65,7 +65,7 @@ class LineOut(Schema):
     name = fields.String(attribute="variant.name")
     quantity = fields.Integer()
     quantity_received = fields.Function(lambda line: line.quantity_received or 0)
-    quantity_expected = fields.Integer(metadata={"description": "Still to come (0 once received or cancelled)."})
+    quantity_expected = fields.Integer(metadata={"description": "Still to come (0 once received or cancelled, and while a draft)."})
     expected_on = fields.Date()
     received_on = fields.Date(allow_none=True, metadata={"description": "When the line was done with."})
 

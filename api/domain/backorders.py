@@ -30,6 +30,10 @@ MAX_ON_HAND = 2**53 - 1
 WAITING, ALLOCATED, AWAITING_PAYMENT = "waiting", "allocated", "awaiting_payment"
 SHIPPED, CANCELLED, SWITCHED = "shipped", "cancelled", "switched"
 PAY_NOW, PAY_LATER = "pay_now", "pay_later"
+# Purchase orders whose lines are no supply: a cancelled one, and a draft (from the reorder job),
+# which promises nothing to shoppers until the merchant approves it.
+DRAFT = "draft"
+NOT_SUPPLY = (CANCELLED, DRAFT)
 
 
 # --- locking and reading the queue ---------------------------------------------------------
@@ -78,14 +82,14 @@ def supply_curves(session: Session, variant_pks: list[int]) -> dict[int, SupplyC
     """Each variant's inbound shipments not yet received, in one query."""
     shipments: dict[int, list[tuple[date, int]]] = defaultdict(list)
     if variant_pks:
-        # What is still to come: a line received in part counts for the rest; a cancelled purchase
-        # order counts for nothing.
+        # What is still to come: a line received in part counts for the rest; a cancelled or draft
+        # purchase order counts for nothing.
         rows = session.execute(
             select(InboundShipment.variant_pk, InboundShipment.expected_on,
                    InboundShipment.quantity - func.coalesce(InboundShipment.quantity_received, 0))
             .join(PurchaseOrder, InboundShipment.purchase_order_id == PurchaseOrder.id)
             .where(InboundShipment.variant_pk.in_(variant_pks), InboundShipment.received_on.is_(None),
-                   PurchaseOrder.status != CANCELLED)
+                   PurchaseOrder.status.not_in(NOT_SUPPLY))
             .order_by(InboundShipment.expected_on, InboundShipment.id)
         )
         for pk, expected_on, quantity in rows:
@@ -207,10 +211,12 @@ def recompute_store(session: Session, store: Store) -> int:
 
 
 def overdue_inbound(session: Session, store: Store) -> list[InboundShipment]:
-    """Inbound shipments not received by their expected date (the store's today)."""
+    """Inbound shipments not received by their expected date (the store's today); lines of
+    cancelled or draft purchase orders are expected by nobody."""
     return list(session.scalars(
-        select(InboundShipment).where(InboundShipment.store_id == store.id, InboundShipment.received_on.is_(None),
-                                      InboundShipment.expected_on < store_today(store))
+        select(InboundShipment).join(PurchaseOrder, InboundShipment.purchase_order_id == PurchaseOrder.id)
+        .where(InboundShipment.store_id == store.id, InboundShipment.received_on.is_(None),
+               InboundShipment.expected_on < store_today(store), PurchaseOrder.status.not_in(NOT_SUPPLY))
         .order_by(InboundShipment.expected_on, InboundShipment.id).options(joinedload(InboundShipment.variant))
     ))
 
@@ -467,8 +473,9 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
 
 
 def settle_purchase_order(purchase_order: PurchaseOrder) -> None:
-    """Derive a purchase order's status from its lines (a cancelled one stays cancelled)."""
-    if purchase_order.status == CANCELLED:
+    """Derive a purchase order's status from its lines (a cancelled one stays cancelled, a draft
+    stays a draft until approved)."""
+    if purchase_order.status in NOT_SUPPLY:
         return
     lines = purchase_order.lines
     if lines and all(line.received_on is not None for line in lines):
@@ -493,8 +500,8 @@ def receive(
             raise NotFound(f"Inbound shipment {inbound_id} does not exist for this variant.")
         if inbound.received_on is not None:
             raise Conflict(f"Inbound shipment {inbound_id} was already received.")
-        if inbound.purchase_order.status == CANCELLED:
-            raise Conflict(f"Inbound shipment {inbound_id} belongs to a cancelled purchase order.")
+        if inbound.purchase_order.status in NOT_SUPPLY:
+            raise Conflict(f"Inbound shipment {inbound_id} belongs to a {inbound.purchase_order.status} purchase order.")
     if variant.on_hand + quantity > MAX_ON_HAND:
         raise Invalid(f"On hand would pass {MAX_ON_HAND:,} units.",
                       {"json": {"quantity": [f"At most {MAX_ON_HAND - variant.on_hand} more units on hand."]}})

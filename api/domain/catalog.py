@@ -5,7 +5,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from api.domain.backorders import (
-    WAITING, allocate, lock_variant, recompute_etas, settle_purchase_order,
+    DRAFT, NOT_SUPPLY, WAITING, allocate, lock_variant, recompute_etas, settle_purchase_order,
 )
 from api.domain.dates import store_today
 from api.domain.errors import Invalid, NotFound
@@ -135,8 +135,8 @@ def list_inbound(session: Session, store: Store, variant_id: int) -> list[Inboun
     variant = get_variant(session, store, variant_id)
     return list(
         session.scalars(
-            select(InboundShipment)
-            .where(InboundShipment.variant_pk == variant.id)
+            select(InboundShipment).join(PurchaseOrder, InboundShipment.purchase_order_id == PurchaseOrder.id)
+            .where(InboundShipment.variant_pk == variant.id, PurchaseOrder.status != DRAFT)  # drafts: not ordered yet
             .order_by(InboundShipment.expected_on, InboundShipment.id)
         )
     )
@@ -195,8 +195,9 @@ def receive_inbound_from_platform(session: Session, store: Store, variant: Varia
     shipments due first are marked received as far as the units cover them (the last one in
     part: what is left of it stays expected), so no one is promised units already consumed."""
     pending = session.scalars(
-        select(InboundShipment)
-        .where(InboundShipment.variant_pk == variant.id, InboundShipment.received_on.is_(None))
+        select(InboundShipment).join(PurchaseOrder, InboundShipment.purchase_order_id == PurchaseOrder.id)
+        .where(InboundShipment.variant_pk == variant.id, InboundShipment.received_on.is_(None),
+               PurchaseOrder.status.not_in(NOT_SUPPLY))
         .order_by(InboundShipment.expected_on, InboundShipment.id)
     ).all()
     today = store_today(store)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from api.domain import clock
 from api.domain.backorders import (
-    CANCELLED, WAITING, date_moves, first_come_first_served, queue, queue_with_etas,
+    NOT_SUPPLY, WAITING, date_moves, first_come_first_served, queue, queue_with_etas,
 )
 from api.domain.catalog import get_variant
 from api.domain.errors import NotFound
@@ -20,13 +20,14 @@ SORTS = ("waiting", "sku", "name", "on_hand", "next_inbound", "oldest")
 
 
 def _open_inbound(store: Store):
-    """Inbound still to come (not received, order not cancelled), with the units outstanding."""
+    """Inbound still to come (not received, order neither cancelled nor a draft), with the units
+    outstanding."""
     outstanding = InboundShipment.quantity - func.coalesce(InboundShipment.quantity_received, 0)
     query = (
         select(InboundShipment.variant_pk, InboundShipment.expected_on, outstanding.label("units"))
         .join(PurchaseOrder, InboundShipment.purchase_order_id == PurchaseOrder.id)
         .where(InboundShipment.store_id == store.id, InboundShipment.received_on.is_(None),
-               PurchaseOrder.status != CANCELLED)
+               PurchaseOrder.status.not_in(NOT_SUPPLY))
     )
     return query
 

@@ -1,25 +1,32 @@
 """Purchase orders: inbound stock ordered from one supplier, line by line (each line is an
 inbound shipment of one variant). Receiving a line goes through the same receipt as any other
 (first come first served); a line can be received in several parts. Status follows the lines:
-open, partly_received, received, or cancelled (what was not received stops counting as supply)."""
+open, partly_received, received, or cancelled (what was not received stops counting as supply).
+
+A draft (the reorder job's proposal) is no supply at all until the merchant approves it:
+approving orders it from the supplier (an email with the order as a table and a CSV file) and
+dates its lines today + the supplier's lead time, so waiting shoppers get a date at once."""
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from api.domain import clock
 from api.domain.availability import refresh_availability
 from api.domain.backorders import (
-    Allocation, lock_variant, receive, recompute_etas, settle_purchase_order,
+    DRAFT, Allocation, lock_variant, receive, recompute_etas, settle_purchase_order,
 )
+from api.domain.dates import store_today
 from api.domain.errors import Conflict, Invalid, NotFound
+from api.domain.events import notify
 from api.domain.suppliers import supplier_for, supplier_named
-from api.models import InboundShipment, PurchaseOrder, Store, Variant
+from api.models import InboundShipment, PurchaseOrder, Store, Supplier, Variant
 
 OPEN, PARTLY_RECEIVED, RECEIVED, CANCELLED = "open", "partly_received", "received", "cancelled"
-STATUSES = (OPEN, PARTLY_RECEIVED, RECEIVED, CANCELLED)
+STATUSES = (DRAFT, OPEN, PARTLY_RECEIVED, RECEIVED, CANCELLED)
 
 
 def _with_lines():
@@ -218,6 +225,8 @@ def receive_purchase_order(
     purchase_order = get_purchase_order(session, store, purchase_order_id)
     if purchase_order.status == CANCELLED:
         raise Conflict(f"Purchase order {purchase_order_id} is cancelled.")
+    if purchase_order.status == DRAFT:
+        raise Conflict(f"Purchase order {purchase_order_id} is a draft: approve it first.")
     by_id = {line.id: line for line in purchase_order.lines}
     if lines is None:
         wanted = [(line, line.quantity_expected) for line in purchase_order.lines if line.quantity_expected]
@@ -245,6 +254,44 @@ def receive_purchase_order(
         receipts.append(LineReceipt(line.id, line.variant.variant_id, quantity, allocations))
     session.flush()
     return purchase_order, receipts
+
+
+def approve_purchase_order(session: Session, store: Store, purchase_order_id: int) -> PurchaseOrder:
+    """A draft becomes an open purchase order: its lines are expected today + the supplier's lead
+    time (the draft's own date without a supplier), count as supply from now on (waiting lines
+    get their dates, and `eta_changed` where a date moves), and the supplier is emailed the order
+    once (the outbox row's key names the purchase order)."""
+    locked = session.scalar(
+        select(PurchaseOrder.status).where(PurchaseOrder.id == purchase_order_id, PurchaseOrder.store_id == store.id)
+        .with_for_update())
+    if locked is None:
+        raise NotFound(f"No purchase order {purchase_order_id} in this store.")
+    if locked != DRAFT:
+        raise Conflict(f"Purchase order {purchase_order_id} is {locked}, not a draft.")
+    purchase_order = get_purchase_order(session, store, purchase_order_id)
+    variants = _lock_variants(session, store, {line.variant.variant_id for line in purchase_order.lines},
+                              lambda variant_id: {})
+    supplier = session.get(Supplier, purchase_order.supplier_id) if purchase_order.supplier_id else None
+    if supplier is not None:
+        expected_on = store_today(store) + timedelta(days=supplier.lead_time_days)
+        purchase_order.expected_on = expected_on
+        for line in purchase_order.lines:
+            line.expected_on = expected_on
+    purchase_order.status, purchase_order.approved_at = OPEN, clock.utcnow()
+    session.flush()
+    for variant in variants.values():
+        recompute_etas(session, store, variant)
+    # The lines' dates may not have changed: the order's status alone the rows do not notice.
+    refresh_availability(session, [variant.id for variant in variants.values()])
+    notify(session, store.id, "purchase_order_sent", {
+        "email": supplier.email if supplier is not None else "", "locale": "en",
+        "purchase_order_id": purchase_order.id, "reference": purchase_order.reference,
+        "supplier": purchase_order.supplier, "expected_on": purchase_order.expected_on.isoformat(),
+        "lines": [{"sku": line.variant.sku, "name": line.variant.name, "variant_id": line.variant.variant_id,
+                   "quantity": line.quantity, "expected_on": line.expected_on.isoformat()}
+                  for line in purchase_order.lines],
+    }, dedupe_key=f"purchase_order_sent:{purchase_order.id}")
+    return purchase_order
 
 
 # --- CSV import --------------------------------------------------------------------------------

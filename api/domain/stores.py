@@ -12,7 +12,7 @@ from api.models import AdminApiKey, Store
 SETTINGS_FIELDS = (
     "name", "cancel_window_days", "cancel_allocated", "pay_later_enabled", "payment_hold_days",
     "handling_days", "dearer_switch", "delay_incentive", "storefront_origins",
-    "notification_channels", "timezone", "working_days",
+    "notification_channels", "timezone", "working_days", "service_level",
 )
 # Settings that decide every ETA: changing one recomputes them.
 CALENDAR_FIELDS = ("handling_days", "timezone", "working_days")

@@ -174,3 +174,20 @@ def idempotent(view):
         return response
 
     return wrapper
+
+
+def idempotent_when_keyed(view):
+    """`idempotent` with the key optional, for an action that cannot happen twice anyway (a
+    repeat is refused with 409): with a key, a retry after a lost answer gets the first answer
+    instead. Without one the view's work is committed here."""
+    keyed = idempotent(view)
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if "Idempotency-Key" in request.headers:
+            return keyed(*args, **kwargs)
+        response = view(*args, **kwargs)
+        session().commit()
+        return response
+
+    return wrapper

@@ -85,6 +85,15 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+class StrictNumber(fields.Float):
+    """A JSON number, nothing else: "0.9" and true are refused rather than read as numbers."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class UtcDateTime(fields.DateTime):
     """A stored (naive UTC) time, sent with its offset ("…Z") so it is an RFC 3339 date-time
     that JavaScript's Date reads as UTC rather than as the browser's local time."""
@@ -266,6 +275,9 @@ class Settings(Body):
     working_days = fields.List(fields.Integer(validate=validate.Range(min=0, max=6)),
                                validate=validate.Length(min=1, max=7), metadata={
         "description": "Days handling counts, 0 = Monday … 6 = Sunday."})
+    service_level = StrictNumber(validate=validate.Range(min=0.5, max=0.999), metadata={
+        "description": "Reordering: the chance that stock lasts through a supplier's lead time, which "
+                       "sizes safety stock (default 0.95)."})
 
 
 class VariantIn(Schema):

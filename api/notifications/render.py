@@ -5,6 +5,8 @@ colours.
 Each event has a builder that says *what* to tell (a `Content`); the templates say *how*. Every
 value reaches the HTML through Jinja's autoescaping, so a product name, a merchant's reason or a
 shopper's first name can never become markup."""
+import csv
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -54,6 +56,22 @@ class Section:
 
 
 @dataclass
+class Table:
+    """A real table (header row and rows of cells), for a message that is a list of figures."""
+
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    content: str
+
+
+@dataclass
 class Content:
     subject: str
     intro: list[str]
@@ -64,6 +82,8 @@ class Content:
     bullets_intro: str = ""
     bullets: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    table: Table | None = None
+    attachments: list[Attachment] = field(default_factory=list)
     action: tuple[str, str] | None = None  # (label, url)
     footer: str = ""
     unsubscribe_url: str = ""
@@ -77,6 +97,7 @@ class Rendered:
     html: str
     sms: str
     headers: dict[str, str]
+    attachments: list[Attachment] = field(default_factory=list)  # email only
 
 
 @dataclass
@@ -580,6 +601,50 @@ def inbound_overdue(c: Context) -> Content:
     )
 
 
+def _spreadsheet_safe(value) -> str:
+    """A cell a spreadsheet will not run as a formula (a product name starting with "=")."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def purchase_order_csv(p: dict) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["purchase_order", "reference", "sku", "name", "variant_id", "quantity", "expected_on"])
+    for line in p["lines"]:
+        writer.writerow([p["purchase_order_id"], _spreadsheet_safe(p.get("reference") or ""),
+                         _spreadsheet_safe(line.get("sku") or ""), _spreadsheet_safe(line.get("name") or ""),
+                         line["variant_id"], line["quantity"], line["expected_on"]])
+    return out.getvalue()
+
+
+def purchase_order_sent(c: Context) -> Content:
+    """To the supplier, in English: the purchase order the merchant approved, as a table and as
+    a CSV file to load into their own system. Replies go to the merchant (Reply-To)."""
+    p = c.payload
+    lines = p["lines"]
+    if not lines:
+        raise RenderError("purchase_order_sent without lines")
+    name = p.get("reference") or f"#{p['purchase_order_id']}"
+    deliver_by = c.t.date(p.get("expected_on"))
+    units = sum(int(line["quantity"]) for line in lines)
+    return Content(
+        subject=f"Purchase order {name} from {c.store_name}",
+        intro=[f"{c.store_name} orders the items below from {p.get('supplier') or 'you'}, to arrive by {deliver_by}.",
+               "Please reply to this email to confirm, or to say what cannot arrive by then."],
+        facts=[("Purchase order", name), ("Deliver by", deliver_by), ("Lines", str(len(lines))),
+               ("Units", str(units))],
+        table=Table(caption=f"Purchase order {name}", header=["SKU", "Item", "Quantity", "Deliver by"],
+                    rows=[[line.get("sku") or "", line.get("name") or "", str(line["quantity"]),
+                           c.t.date(line.get("expected_on"))] for line in lines]),
+        attachments=[Attachment(f"purchase-order-{p['purchase_order_id']}.csv", "text/csv",
+                                purchase_order_csv(p))],
+        footer=f"Sent by Backorder Desk for {c.store_name}. The order is attached as a CSV file.",
+        greet=False,
+        sms=f"{c.store_name}: purchase order {name}, {units} units by {deliver_by}. See your email.",
+    )
+
+
 BUILDERS = {
     "backorder_placed": backorder_placed,
     "eta_changed": eta_changed,
@@ -599,9 +664,12 @@ BUILDERS = {
     "refund_failed": refund_failed,
     "order_edit_failed": order_edit_failed,
     "inbound_overdue": inbound_overdue,
+    "purchase_order_sent": purchase_order_sent,
 }
-# Messages for the merchant (in English, to the store's merchant email), not for a shopper.
-MERCHANT_EVENTS = {"merchant_digest", "refund_failed", "order_edit_failed", "inbound_overdue"}
+# Messages for the merchant or, on its behalf, its suppliers (in English, by email to the address
+# in the payload), not for a shopper.
+MERCHANT_EVENTS = {"merchant_digest", "refund_failed", "order_edit_failed", "inbound_overdue",
+                   "purchase_order_sent"}
 
 
 def brand(store: Store) -> dict:
@@ -644,4 +712,5 @@ def render(session: Session | None, store: Store, event: str, payload: dict, *, 
         html=_templates.get_template("message.html").render(variables),
         sms=content.sms,
         headers=headers,
+        attachments=content.attachments,
     )

@@ -56,5 +56,12 @@ def sample_payload(event: str, locale: str, today: date, currency: str = "EUR") 
         "order_edit_failed": {"to_name": "Merino Tee, Navy, M", "amount": 500,
                               "error": "BigCommerce did not confirm the order edit."},
         "inbound_overdue": {"inbound_id": 0, "variant_id": 0, "expected_on": day(-2)},
+        "purchase_order_sent": {"email": "orders@supplier.example", "purchase_order_id": 0,
+                                "reference": "Reorder " + day(0), "supplier": "Merino Mills",
+                                "expected_on": day(14), "lines": [
+                                    {"sku": "TEE-GR-M", "name": "Merino Tee, Grey, M", "variant_id": 4711,
+                                     "quantity": 24, "expected_on": day(14)},
+                                    {"sku": "TEE-NV-M", "name": "Merino Tee, Navy, M", "variant_id": 4712,
+                                     "quantity": 12, "expected_on": day(14)}]},
     }
     return {**base, **extra.get(event, {})}

@@ -73,6 +73,10 @@ def build_email(rendered: Rendered, *, sender: str, recipient: str, dedupe_key: 
         email[name] = value
     email.set_content(rendered.text)
     email.add_alternative(rendered.html, subtype="html")
+    for attachment in rendered.attachments:  # the message becomes multipart/mixed
+        maintype, _, subtype = attachment.content_type.partition("/")
+        email.add_attachment(attachment.content.encode(), maintype=maintype, subtype=subtype,
+                             filename=attachment.filename)
     return email
 
 

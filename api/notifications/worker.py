@@ -268,6 +268,8 @@ class Worker:
                     subject=rendered.subject[:300] if channel == "email" else "",
                     text_body=rendered.text if channel == "email" else rendered.sms,
                     html_body=rendered.html if channel == "email" else "",
+                    attachments=[{"filename": a.filename, "content_type": a.content_type, "content": a.content}
+                                 for a in rendered.attachments] if channel == "email" else [],
                 ))
         except IntegrityError:  # recorded already by a worker whose lease ran out meanwhile
             pass

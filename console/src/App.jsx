@@ -2,16 +2,22 @@
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import styled from 'styled-components';
 import { Box, Flex, Text } from '@bigcommerce/big-design';
-import { AssignmentIcon, HomeIcon, InsertChartIcon, NotificationsIcon, ProductsIcon, ReceiptIcon, SettingsIcon, UndoIcon } from '@bigcommerce/big-design-icons';
+import {
+  AssignmentIcon, HomeIcon, InsertChartIcon, InsertChartOutlinedIcon, NotificationsIcon, ProductsIcon, ReceiptIcon, RefreshIcon, SettingsIcon, StoreIcon,
+  UndoIcon,
+} from '@bigcommerce/big-design-icons';
 import { useRoute } from './router.js';
 import { Loading } from './ui.jsx';
 
 // Only pages whose admin routes exist are listed: the console offers nothing the API cannot do.
 const PAGES = [
   { path: 'overview', icon: HomeIcon, title: 'Overview', page: lazy(() => import('./pages/Overview.jsx')) },
+  { path: 'insights', icon: InsertChartOutlinedIcon, title: 'Insights', page: lazy(() => import('./pages/Insights.jsx')) },
   { path: 'backorders', icon: AssignmentIcon, title: 'Backorders', page: lazy(() => import('./pages/Backorders.jsx')) },
   { path: 'refunds', icon: UndoIcon, title: 'Refunds', page: lazy(() => import('./pages/Refunds.jsx')) },
+  { path: 'reorder', icon: RefreshIcon, title: 'Reorder', page: lazy(() => import('./pages/Reorder.jsx')) },
   { path: 'purchase-orders', icon: ReceiptIcon, title: 'Purchase orders', page: lazy(() => import('./pages/PurchaseOrders.jsx')) },
+  { path: 'suppliers', icon: StoreIcon, title: 'Suppliers', page: lazy(() => import('./pages/Suppliers.jsx')) },
   { path: 'products', icon: ProductsIcon, title: 'Products', page: lazy(() => import('./pages/Products.jsx')) },
   { path: 'messages', icon: NotificationsIcon, title: 'Messages', page: lazy(() => import('./pages/Messages.jsx')) },
   { path: 'settings', icon: SettingsIcon, title: 'Settings', page: lazy(() => import('./pages/Settings.jsx')) },

@@ -45,5 +45,28 @@ export async function api(method, path, { body, headers = {}, auth } = {}) {
 
 export const get = (path) => api('GET', path);
 
+// A CSV route as a file on the merchant's disk: fetched with the session's token (a plain link
+// could not send it), then saved from a Blob under the name the server gives.
+export async function download(path) {
+  let response;
+  try {
+    response = await fetch(`/api/v1/admin${path}`, { headers: { Accept: 'text/csv', Authorization: `Bearer ${token}` } });
+  } catch {
+    throw new ApiError(0, { message: 'The server cannot be reached. Check your connection and try again.' });
+  }
+  if (response.status === 401) onExpired();
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+  const disposition = response.headers.get('Content-Disposition') || '';
+  const named = /filename="?([^";]+)"?/.exec(disposition);
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = named ? named[1] : path.split('/').pop().split('?')[0];
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The browser reads the Blob after this task; freeing it at once could cancel the download.
+  setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+}
+
 // One key per user action, so a retried click cannot receive the same stock twice.
 export const idempotencyKey = () => crypto.randomUUID();

@@ -1,14 +1,18 @@
 // Products: search the catalog mirror and edit one variant or a selection at once (bulk PATCH
 // /variants): backorders on or off, limit, lead time, the shoppers' message, the reason for the
-// wait, and curated alternatives picked by search. Only the fields ticked "change" are sent.
-import { useState } from 'react';
+// wait, the supplier, and curated alternatives picked by search. Only the fields ticked "change"
+// are sent. Each variant's demand forecast opens as a chart with its table.
+import { lazy, Suspense, useState } from 'react';
 import { Badge, Box, Button, Checkbox, Flex, FormGroup, Input, Message, Modal, Select, Text, Textarea } from '@bigcommerce/big-design';
 import { api, get, query } from '../api.js';
 import { money, number } from '../format.js';
 import { navigate } from '../router.js';
-import { Empty, fieldError, Page, SearchBox, Section, useBusy, useLoad } from '../ui.jsx';
+import { Empty, fieldError, Loading, Page, SearchBox, Section, useBusy, useLoad } from '../ui.jsx';
 import { PagedTable } from '../tables.jsx';
 import { VariantFinder } from '../variants.jsx';
+
+// The forecast chart brings the chart library: loaded when a forecast is first opened.
+const VariantForecast = lazy(() => import('../forecast.jsx'));
 
 const PER_PAGE = 25;
 export const REASONS = [
@@ -43,13 +47,23 @@ function AlternativePicker({ chosen, onChange }) {
   );
 }
 
-function BulkEdit({ variants, onClose, onDone }) {
+function ForecastModal({ variant, onClose }) {
+  return (
+    <Modal isOpen header={`Demand forecast: ${variant.name}`} onClose={onClose} closeOnEscKey
+      actions={[{ text: 'Close', variant: 'subtle', onClick: onClose }]}>
+      <Suspense fallback={<Loading />}><VariantForecast variantId={variant.variant_id} name={variant.name} /></Suspense>
+    </Modal>
+  );
+}
+
+function BulkEdit({ variants, suppliers, onClose, onDone }) {
   const first = variants[0];
   const [change, setChange] = useState({});
   const [values, setValues] = useState({
     backorders_enabled: first.backorders_enabled ? 'on' : 'off',
     backorder_limit: first.backorder_limit ?? '',
     lead_time_days: first.lead_time_days ?? '',
+    supplier_id: first.supplier_id ?? '',
     message: first.message || '',
     reason_code: first.reason_code || '',
     reason_text: first.reason_code === 'other' ? first.reason || '' : '',
@@ -65,6 +79,7 @@ function BulkEdit({ variants, onClose, onDone }) {
     if (change.backorders_enabled) fields.backorders_enabled = values.backorders_enabled === 'on';
     if (change.backorder_limit) fields.backorder_limit = orNull(values.backorder_limit);
     if (change.lead_time_days) fields.lead_time_days = orNull(values.lead_time_days);
+    if (change.supplier_id) fields.supplier_id = orNull(values.supplier_id);
     if (change.message) fields.message = values.message;
     if (change.reason) {
       fields.reason = values.reason_code;
@@ -105,6 +120,14 @@ function BulkEdit({ variants, onClose, onDone }) {
             value={values.lead_time_days} error={err('lead_time_days')} onChange={(event) => set('lead_time_days', event.target.value)} />
         </FormGroup>
       ) : null}
+      <FormGroup><Checkbox label="Change supplier" checked={!!change.supplier_id} onChange={toggle('supplier_id')} /></FormGroup>
+      {change.supplier_id ? (
+        <FormGroup>
+          <Select label="Supplier" description="Whose lead time and order quantities reorder suggestions use." value={values.supplier_id}
+            error={err('supplier_id')} onOptionChange={(value) => set('supplier_id', value)}
+            options={[{ value: '', content: 'No supplier' }, ...suppliers.map((supplier) => ({ value: supplier.id, content: supplier.name }))]} />
+        </FormGroup>
+      ) : null}
       <FormGroup><Checkbox label="Change the message shoppers see" checked={!!change.message} onChange={toggle('message')} /></FormGroup>
       {change.message ? (
         <FormGroup>
@@ -141,8 +164,12 @@ export default function Products({ params }) {
   const page = Number(params.page || 1);
   const [selected, setSelected] = useState([]);
   const [editing, setEditing] = useState(null);
+  const [forecasting, setForecasting] = useState(null);
   const [notice, setNotice] = useState(null);
   const state = useLoad(() => get(`/variants${query({ search, page, per_page: PER_PAGE })}`), [search, page]);
+  const supplierList = useLoad(() => get('/suppliers'), []);
+  const suppliers = supplierList.data ? supplierList.data.items : [];
+  const supplierName = (variant) => (suppliers.find((each) => each.id === variant.supplier_id) || {}).name || '—';
   const go = (changes) => { setSelected([]); navigate('/products', { search, page, ...changes }); };
   const columns = [
     { header: 'SKU', hash: 'sku', render: (variant) => variant.sku },
@@ -152,10 +179,16 @@ export default function Products({ params }) {
     { header: 'Backorders', hash: 'backorders', render: (variant) => <Badge variant={variant.backorders_enabled ? 'success' : 'secondary'} label={variant.backorders_enabled ? 'on' : 'off'} /> },
     { header: 'Limit', hash: 'limit', align: 'right', render: (variant) => (variant.backorder_limit == null ? 'No limit' : number(variant.backorder_limit)) },
     { header: 'Lead time', hash: 'lead', align: 'right', render: (variant) => (variant.lead_time_days == null ? '—' : `${number(variant.lead_time_days)} d`) },
+    { header: 'Supplier', hash: 'supplier', render: supplierName },
     { header: 'Reason', hash: 'reason', render: reasonText },
     {
       header: 'Actions', hash: 'actions', hideHeader: true,
-      render: (variant) => <Button variant="subtle" onClick={() => setEditing([variant])} aria-label={`Edit ${variant.name}`}>Edit</Button>,
+      render: (variant) => (
+        <Flex flexGap="0.25rem">
+          <Button variant="subtle" onClick={() => setForecasting(variant)} aria-label={`Forecast of ${variant.name}`}>Forecast</Button>
+          <Button variant="subtle" onClick={() => setEditing([variant])} aria-label={`Edit ${variant.name}`}>Edit</Button>
+        </Flex>
+      ),
     },
   ];
   return (
@@ -180,9 +213,10 @@ export default function Products({ params }) {
         />
       </Section>
       {editing ? (
-        <BulkEdit variants={editing} onClose={() => setEditing(null)}
+        <BulkEdit variants={editing} suppliers={suppliers} onClose={() => setEditing(null)}
           onDone={(count) => { setEditing(null); setSelected([]); setNotice(`${number(count)} ${count === 1 ? 'variant' : 'variants'} updated.`); state.reload(); }} />
       ) : null}
+      {forecasting ? <ForecastModal variant={forecasting} onClose={() => setForecasting(null)} /> : null}
     </Page>
   );
 }

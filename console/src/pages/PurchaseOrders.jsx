@@ -4,16 +4,19 @@
 import { useState } from 'react';
 import { Badge, Box, Button, Flex, Form, FormGroup, Input, Link, Message, Modal, Select, Table, Text } from '@bigcommerce/big-design';
 import { api, get, idempotencyKey, query } from '../api.js';
-import { date, number } from '../format.js';
+import { date, dateTime, number } from '../format.js';
 import { href, navigate } from '../router.js';
 import { Empty, fieldError, Loaded, Page, Section, useBusy, useLoad } from '../ui.jsx';
 import { PagedTable } from '../tables.jsx';
 import { ReceiptPreview } from '../receipts.jsx';
 import { VariantFinder } from '../variants.jsx';
+import { ImportCsv } from '../imports.jsx';
 
 const PER_PAGE = 25;
-const STATUS = { open: 'primary', partly_received: 'warning', received: 'success', cancelled: 'secondary' };
-const STATUS_TEXT = { open: 'Open', partly_received: 'Partly received', received: 'Received', cancelled: 'Cancelled' };
+const STATUS = { draft: 'warning', open: 'primary', partly_received: 'warning', received: 'success', cancelled: 'secondary' };
+const STATUS_TEXT = { draft: 'Draft', open: 'Open', partly_received: 'Partly received', received: 'Received', cancelled: 'Cancelled' };
+const ORIGIN_TEXT = { merchant: 'Merchant', reorder: 'Reorder' };
+const originText = (order) => ORIGIN_TEXT[order.origin] || order.origin || '—';
 const statusBadge = (status) => <Badge variant={STATUS[status] || 'secondary'} label={STATUS_TEXT[status] || status} />;
 const lineName = (line) => `${line.name || ''}${line.sku ? ` (${line.sku})` : ''}` || `Variant ${line.variant_id}`;
 const orderName = (order) => order.reference || `#${order.id}`;
@@ -26,6 +29,8 @@ function OrderForm({ order, onClose, onDone }) {
     lines: order ? order.lines.map((line) => ({ ...line, quantity: String(line.quantity) })) : [],
   });
   const { busy, error, run } = useBusy();
+  // Known suppliers are offered as the name is typed; a name that matches one links the order to it.
+  const suppliers = useLoad(() => get('/suppliers'), []);
   const set = (name, value) => setValues((previous) => ({ ...previous, [name]: value }));
   const setLine = (index, quantity) => set('lines', values.lines.map((line, at) => (at === index ? { ...line, quantity } : line)));
   const save = () => run(async () => {
@@ -46,9 +51,19 @@ function OrderForm({ order, onClose, onDone }) {
       actions={[{ text: 'Cancel', variant: 'subtle', onClick: onClose }, { text: order ? 'Save purchase order' : 'Create purchase order', onClick: save, isLoading: busy }]}>
       <Form onSubmit={(event) => { event.preventDefault(); save(); }}>
         {error && error.status !== 422 ? <Message type="error" messages={[{ text: error.message }]} marginBottom="medium" /> : null}
-        <FormGroup><Input label="Supplier" required value={values.supplier} error={fieldError(error, 'supplier')} onChange={(event) => set('supplier', event.target.value)} /></FormGroup>
+        <FormGroup>
+          <Input label="Supplier" required list="known-suppliers" autoComplete="off" value={values.supplier} error={fieldError(error, 'supplier')}
+            onChange={(event) => set('supplier', event.target.value)} />
+          <datalist id="known-suppliers">
+            {(suppliers.data ? suppliers.data.items : []).map((supplier) => <option key={supplier.id} value={supplier.name} />)}
+          </datalist>
+        </FormGroup>
         <FormGroup><Input label="Reference" description="Your or the supplier’s order number." value={values.reference} error={fieldError(error, 'reference')} onChange={(event) => set('reference', event.target.value)} /></FormGroup>
-        <FormGroup><Input label="Expected on" type="date" required value={values.expected_on} error={fieldError(error, 'expected_on')} onChange={(event) => set('expected_on', event.target.value)} /></FormGroup>
+        <FormGroup>
+          <Input label="Expected on" type="date" required value={values.expected_on} error={fieldError(error, 'expected_on')}
+            description={order && order.status === 'draft' ? 'Approving the draft sets it to today plus the supplier’s lead time.' : undefined}
+            onChange={(event) => set('expected_on', event.target.value)} />
+        </FormGroup>
         <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
       </Form>
       <Text bold marginTop="medium" marginBottom="xSmall">Lines</Text>
@@ -137,66 +152,20 @@ function CancelOrder({ order, onClose, onDone }) {
   );
 }
 
-// A 422 from the import names each bad row by its line in the file ({"12": {"quantity": [...]}});
-// problems with the whole file (columns, size, encoding) come under other keys.
-function importProblems(error) {
-  const entries = Object.entries((error && error.fields) || {});
-  const rows = entries.filter(([key]) => /^\d+$/.test(key)).map(([row, fields]) => ({ row: Number(row), fields }));
-  const file = entries.filter(([key]) => !/^\d+$/.test(key)).flatMap(([, messages]) => [].concat(messages));
-  return { rows: rows.sort((a, b) => a.row - b.row), file };
-}
-
-function ImportCsv({ onClose, onDone }) {
-  const [files, setFiles] = useState([]);
-  const [check, setCheck] = useState(null);
+// Approving a draft sends it: the supplier gets it by email, and its lines become inbound due
+// after the supplier's lead time, so waiting shoppers get a date (and are told).
+function ApproveOrder({ order, onClose, onDone }) {
+  const [key] = useState(idempotencyKey);
   const { busy, error, run } = useBusy();
-  const send = (dryRun) => {
-    const form = new FormData();
-    form.append('file', files[0]);
-    return api('POST', `/purchase-orders/import${dryRun ? '?dry_run=true' : ''}`, { body: form });
-  };
-  const verify = () => run(async () => { setCheck(null); setCheck(await send(true)); });
-  const importNow = () => run(async () => onDone(await send(false)));
-  const problems = error && error.status === 422 ? importProblems(error) : null;
-  const rowCount = check ? check.purchase_orders.reduce((sum, order) => sum + order.lines.length, 0) : 0;
+  const approve = () => run(async () => onDone(await api('POST', `/purchase-orders/${order.id}/approve`, { headers: { 'Idempotency-Key': key } })));
   return (
-    <Modal isOpen header="Import purchase orders from CSV" onClose={onClose} closeOnEscKey closeOnClickOutside={false}
-      actions={[
-        { text: 'Cancel', variant: 'subtle', onClick: onClose },
-        check ? { text: 'Import', onClick: importNow, isLoading: busy } : { text: 'Check file', onClick: verify, isLoading: busy, disabled: !files.length },
-      ]}>
+    <Modal isOpen variant="dialog" header={`Approve and send ${orderName(order)}?`} onClose={onClose} closeOnEscKey
+      actions={[{ text: 'Not yet', variant: 'subtle', onClick: onClose }, { text: 'Approve and send', onClick: approve, isLoading: busy }]}>
       <Text>
-        Columns: <code>reference, supplier, sku</code> (or <code>variant_id</code>), <code>quantity, expected_on</code>.
-        Rows with the same reference make one purchase order. The file is checked first, and nothing is saved unless every row is right.
+        This emails the purchase order to {order.supplier || 'the supplier'} (a table and a CSV file), and turns its lines into inbound
+        expected after the supplier’s lead time. Shoppers waiting for these items get that date at once and are told by email.
       </Text>
-      {/* A plain file field: BigDesign's FileUploader nests a button inside its drop zone (axe: nested-interactive). */}
-      <FormGroup>
-        <Input label="CSV file" type="file" accept=".csv,text/csv"
-          onChange={(event) => { setCheck(null); setFiles([...event.target.files].slice(-1)); }} />
-      </FormGroup>
-      {error && !problems ? <Message type="error" messages={[{ text: error.message }]} marginTop="medium" /> : null}
-      {problems ? (
-        <Box marginTop="medium">
-          <Message type="error" header="Nothing was saved" messages={[{ text: error.message }, ...problems.file.map((text) => ({ text }))]} />
-          {problems.rows.length ? (
-            <Table
-              columns={[
-                { header: 'Line in file', hash: 'row', render: (row) => number(row.row) },
-                {
-                  header: 'Errors', hash: 'errors',
-                  render: (row) => Object.entries(row.fields).map(([field, messages]) => `${field}: ${[].concat(messages).join(' ')}`).join('; '),
-                },
-              ]}
-              items={problems.rows}
-              keyField="row"
-            />
-          ) : null}
-        </Box>
-      ) : null}
-      {check ? (
-        <Message type="success" marginTop="medium"
-          messages={[{ text: `Every row is right: ${number(rowCount)} ${rowCount === 1 ? 'line' : 'lines'} in ${number(check.purchase_orders.length)} ${check.purchase_orders.length === 1 ? 'purchase order' : 'purchase orders'}. Import to save them.` }]} />
-      ) : null}
+      {error ? <Message type="error" messages={[{ text: error.message }]} marginTop="medium" /> : null}
     </Modal>
   );
 }
@@ -210,18 +179,28 @@ function OrderDetail({ orderId }) {
     <Loaded state={state}>
       {(order) => {
         const active = !['received', 'cancelled'].includes(order.status);
+        const draft = order.status === 'draft';
         return (
           <Page title={`Purchase order ${orderName(order)}`} actions={active ? [
-            <Button key="receive" onClick={() => setDialog('receive')}>Receive</Button>,
+            draft
+              ? <Button key="approve" onClick={() => setDialog('approve')}>Approve and send</Button>
+              : <Button key="receive" onClick={() => setDialog('receive')}>Receive</Button>,
             <Button key="edit" variant="secondary" onClick={() => setDialog('edit')}>Edit</Button>,
             <Button key="cancel" variant="subtle" actionType="destructive" onClick={() => setDialog('cancel')}>Cancel order</Button>,
           ] : null}>
             <Box marginBottom="medium"><Link href="#/purchase-orders">← All purchase orders</Link></Box>
             {notice ? <Message type="success" messages={[{ text: notice }]} marginBottom="medium" onClose={() => setNotice(null)} /> : null}
+            {draft ? (
+              <Message type="info" marginBottom="medium" messages={[{
+                text: `A draft ${order.origin === 'reorder' ? 'made by automatic reordering ' : ''}promises nothing to shoppers and has not been sent. Review the quantities (Edit), then approve it to send it to the supplier.`,
+              }]} />
+            ) : null}
             <Section title="Details">
               <Flex flexGap="2rem" flexWrap="wrap" alignItems="center">
                 <Text marginBottom="none">Supplier: {order.supplier || '—'}</Text>
                 <Text marginBottom="none">Expected on: {date(order.expected_on)}</Text>
+                <Text marginBottom="none">Origin: {originText(order)}</Text>
+                {order.approved_at ? <Text marginBottom="none">Approved: {dateTime(order.approved_at)}</Text> : null}
                 {statusBadge(order.status)}
               </Flex>
             </Section>
@@ -244,6 +223,8 @@ function OrderDetail({ orderId }) {
               done(`Received. ${number(served)} waiting ${served === 1 ? 'line' : 'lines'} got units.`);
             }} /> : null}
             {dialog === 'edit' ? <OrderForm order={order} onClose={() => setDialog(null)} onDone={() => done('Purchase order saved.')} /> : null}
+            {dialog === 'approve' ? <ApproveOrder order={order} onClose={() => setDialog(null)}
+              onDone={() => done(`Approved and sent to ${order.supplier || 'the supplier'}. Waiting shoppers now have a date.`)} /> : null}
             {dialog === 'cancel' ? <CancelOrder order={order} onClose={() => setDialog(null)} onDone={() => done('Purchase order cancelled.')} /> : null}
           </Page>
         );
@@ -279,6 +260,7 @@ function OrderList({ params }) {
             { header: 'Supplier', hash: 'supplier', render: (order) => order.supplier || '—' },
             { header: 'Expected on', hash: 'expected', render: (order) => date(order.expected_on) },
             { header: 'Units', hash: 'units', align: 'right', render: (order) => `${number(order.quantity_received)} of ${number(order.quantity)} received` },
+            { header: 'Origin', hash: 'origin', render: originText },
             { header: 'Status', hash: 'status', render: (order) => statusBadge(order.status) },
           ]}
           keyField="id"
@@ -288,7 +270,12 @@ function OrderList({ params }) {
       </Section>
       {dialog === 'new' ? <OrderForm onClose={() => setDialog(null)} onDone={(order) => navigate(`/purchase-orders/${order.id}`)} /> : null}
       {dialog === 'import' ? (
-        <ImportCsv onClose={() => setDialog(null)}
+        <ImportCsv title="Import purchase orders from CSV" path="/purchase-orders/import" onClose={() => setDialog(null)}
+          columns={<>Columns: <code>reference, supplier, sku</code> (or <code>variant_id</code>), <code>quantity, expected_on</code>. Rows with the same reference make one purchase order.</>}
+          describe={(check) => {
+            const lines = check.purchase_orders.reduce((sum, order) => sum + order.lines.length, 0);
+            return `${number(lines)} ${lines === 1 ? 'line' : 'lines'} in ${number(check.purchase_orders.length)} ${check.purchase_orders.length === 1 ? 'purchase order' : 'purchase orders'}.`;
+          }}
           onDone={(result) => { setDialog(null); setNotice(`Imported ${number(result.purchase_orders.length)} purchase orders.`); state.reload(); }} />
       ) : null}
     </Page>

@@ -1,5 +1,6 @@
 // Settings: the store's backorder rules (GET|PATCH /settings, field errors inline) and how the app
-// is wired into the store (GET /integration: storefront script, manual snippet, webhook health).
+// is wired into the store (GET /integration: storefront script, manual snippet, webhook health),
+// and the service level that reorder suggestions keep safety stock for.
 import { useState } from 'react';
 import { Badge, Box, Button, Checkbox, Flex, Form, FormGroup, Input, Message, Select, Small, Text, Textarea } from '@bigcommerce/big-design';
 import { api, get } from '../api.js';
@@ -103,6 +104,14 @@ function SettingsForm({ initial }) {
         ) : null}
         {text('brand_logo_url', 'Logo URL for emails')}
         {text('brand_colour', 'Brand colour', { description: 'Such as #1f4e79.' })}
+      </Section>
+      <Section title="Reorder suggestions">
+        <FormGroup>
+          <Input label="Service level (%)" type="number" min={50} max={99.9} step={0.1}
+            description="How often stock should last until the next delivery arrives: safety stock grows with it. Between 50 and 99.9."
+            value={values.service_level == null ? '' : Math.round(values.service_level * 1000) / 10} error={err('service_level')}
+            onChange={(event) => set('service_level')(event.target.value === '' ? null : Math.round(Number(event.target.value) * 10) / 1000)} />
+        </FormGroup>
       </Section>
       <Section title="Storefront">
         <FormGroup>
