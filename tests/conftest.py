@@ -152,7 +152,7 @@ def postgres_url() -> str:
 def _postgres_app(postgres_url):
     app = make_app(postgres_url)
     yield app
-    app.extensions["database"].engine.dispose()
+    app.extensions["database"].dispose()
 
 
 @pytest.fixture
