@@ -8,10 +8,17 @@ from flask_smorest.error_handler import ErrorSchema
 from api.domain.availability import storefront_availability_json
 from api.domain.errors import NotFound
 from api.http import schemas
-from api.extensions import db
+from api.extensions import db, limiter
 from api.http.cors import allow_store_origins
 
 blp = Blueprint("storefront", __name__, url_prefix="/api/v1/stores", description="Storefront (public)")
+
+
+@limiter.request_filter
+def _availability_is_not_limited() -> bool:
+    # Availability has no rate limit (it is one indexed read, cacheable for 30 s): said up front,
+    # so the hot path skips the limiter's per-request bookkeeping.
+    return request.endpoint == "storefront.get_availability"
 
 
 @blp.after_request
