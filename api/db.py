@@ -56,7 +56,7 @@ class AppDatabase:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        self._autocommit: Engine | None = None  # made on first use: most apps never read so
+        self._autocommit: Engine | None = None  # made on first use (many apps never serve a storefront)
         self._lock = threading.Lock()
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(self.engine.execution_options(sqlite_immediate=True),
