@@ -187,7 +187,7 @@ def demo(host, port):
     run_upgrade(url)
     with app.app_context(), database.transaction() as session:
         seeded = seed(session, app_url)
-    app.extensions["database"].engine.dispose()  # no connection may cross into the forked worker
+    app.extensions["database"].dispose()  # no connection may cross into the forked worker
     click.echo(
         "\nBackorder Desk demo is running.\n"
         f"  Demo storefront:  {app_url}/demo/\n"

@@ -1,4 +1,5 @@
 """The database extension: one engine per app, one session per request or job."""
+import threading
 from contextlib import contextmanager
 
 from flask import current_app
@@ -19,6 +20,15 @@ def make_engine(url: str) -> Engine:
         _serialize_sqlite_writes(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _autocommit_engine(url: str, engine: Engine) -> Engine:
+    """The pool of `AppDatabase.read_once`. SQLite's connections are autocommit already (BEGIN
+    is emitted by the hook below), so they share the app's pool; PostgreSQL's get their own,
+    in autocommit and without a pre-ping (the read finds a dropped connection itself)."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return create_engine(url, isolation_level="AUTOCOMMIT", pool_size=5, max_overflow=10)
 
 
 def _serialize_sqlite_writes(engine: Engine) -> None:
@@ -44,7 +54,10 @@ class AppDatabase:
     """One app's engine and session factories (app.extensions["database"])."""
 
     def __init__(self, url: str) -> None:
+        self.url = url
         self.engine = make_engine(url)
+        self._autocommit: Engine | None = None  # made on first use (many apps never serve a storefront)
+        self._lock = threading.Lock()
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(self.engine.execution_options(sqlite_immediate=True),
                                     expire_on_commit=False)
@@ -57,6 +70,34 @@ class AppDatabase:
         """A session that commits on success and rolls back on any error."""
         with self.session(write) as session, session.begin():
             yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection (before a fork, or when the app is done)."""
+        self.engine.dispose()
+        if self._autocommit is not None and self._autocommit is not self.engine:
+            self._autocommit.dispose()
+
+    def read_once(self, read):
+        """`read(dbapi_connection, dialect_name)` on a pooled DBAPI connection in autocommit: for
+        a read that is one statement (one snapshot) on the storefront's hot path, where a
+        session's pre-ping, BEGIN and ROLLBACK would be three more round trips than the query.
+        Without the pre-ping a connection the server has dropped is found by the read itself:
+        it is discarded and the read tried once more on a fresh one (a read is safe to repeat)."""
+        if self._autocommit is None:
+            with self._lock:  # one pool, whichever thread asks first
+                if self._autocommit is None:
+                    self._autocommit = _autocommit_engine(self.url, self.engine)
+        engine = self._autocommit
+        for attempt in (1, 2):
+            connection = engine.raw_connection()
+            try:
+                return read(connection.driver_connection, engine.dialect.name)
+            except engine.dialect.loaded_dbapi.Error as error:
+                if attempt == 2 or not engine.dialect.is_disconnect(error, connection.dbapi_connection, None):
+                    raise
+                connection.invalidate(error)
+            finally:
+                connection.close()
 
 
 class Database:
@@ -79,3 +120,6 @@ class Database:
 
     def transaction(self, write: bool = True):
         return self._current().transaction(write)
+
+    def read_once(self, read):
+        return self._current().read_once(read)

@@ -55,7 +55,7 @@ def database_url(tmp_path_factory) -> str:
 def _app(database_url):
     app = make_app(database_url)
     yield app
-    app.extensions["database"].engine.dispose()
+    app.extensions["database"].dispose()
 
 
 @pytest.fixture
@@ -152,7 +152,7 @@ def postgres_url() -> str:
 def _postgres_app(postgres_url):
     app = make_app(postgres_url)
     yield app
-    app.extensions["database"].engine.dispose()
+    app.extensions["database"].dispose()
 
 
 @pytest.fixture

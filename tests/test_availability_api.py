@@ -1,5 +1,6 @@
 """The public availability endpoint the widget calls from product pages and category pages."""
 import pytest
+from sqlalchemy import text
 
 from api.domain.stores import create_store
 
@@ -166,3 +167,20 @@ def test_the_answer_has_exactly_the_contracts_fields_types_and_order(client, adm
         assert list(found) == list(Availability().fields["items"].inner.schema.fields)
     assert body["items"][0]["sku"] == 'S "1" é' and body["items"][0]["message"] == "Line\nbreak"
     assert body["items"][0]["alternatives"][0]["name"] == "Ünïcode"
+
+
+def test_the_answer_survives_the_database_dropping_the_reads_connection(postgres_app):
+    """The storefront's read skips the pool's pre-ping (one round trip, not four): a pooled
+    connection the server has closed is found by the read itself, replaced, and the read retried."""
+    with postgres_app.extensions["database"].transaction() as db_session:
+        create_store(db_session, "store-p", ["https://shop-p.example"])
+    client = postgres_app.test_client()
+    url = "/api/v1/stores/store-p/availability?variant_ids=1"
+    assert client.get(url).status_code == 200  # the read's pooled connection now exists
+    with postgres_app.extensions["database"].engine.connect() as connection:
+        dropped = connection.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND state = 'idle' AND query LIKE '%variant_availability%'")).scalar()
+    assert dropped >= 1
+    response = client.get(url)
+    assert response.status_code == 200 and response.get_json() == {"items": []}

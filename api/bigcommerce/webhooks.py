@@ -10,8 +10,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from api.bigcommerce import sync
 from api.bigcommerce.client import BigCommerceError
@@ -35,23 +35,32 @@ class Unauthorized(Exception):
     pass
 
 
-def authenticate(session: Session, payload: dict, secret: str | None) -> int:
+def authenticate(database: AppDatabase, payload: dict, secret: str | None) -> int:
     """The id of the store that produced a delivery. Unauthorized unless the secret header is the
-    one registered for it."""
+    one registered for it. One read in autocommit (no session, no write lock): BigCommerce may
+    deliver hundreds at once, and each must be answered quickly."""
     try:
         store_hash = store_hash_from(str(payload.get("producer", "")))
     except InstallError:
         raise Unauthorized("Unknown producer.") from None
-    row = session.execute(
-        select(Store.id, BigCommerceInstallation.webhook_secret_hash)
-        .join(BigCommerceInstallation, BigCommerceInstallation.store_id == Store.id)
-        .where(Store.hash == store_hash)
-    ).first()
+    row = database.read_once(lambda connection, dialect: _secret_of(connection, dialect, store_hash))
     # Compare digests in constant time; an unknown store is compared too, so timing tells nothing.
-    expected = row.webhook_secret_hash if row else "0" * 64
+    expected = row[1] if row else "0" * 64
     if not secret or not hmac.compare_digest(secret_digest(secret), expected) or row is None:
         raise Unauthorized("The webhook secret header is missing or wrong.")
-    return row.id
+    return row[0]
+
+
+def _secret_of(connection, dialect: str, store_hash: str) -> tuple[int, str] | None:
+    marker = "%s" if dialect == "postgresql" else "?"
+    cursor = connection.cursor()
+    try:
+        cursor.execute("SELECT s.id, i.webhook_secret_hash FROM stores s"
+                       " JOIN bigcommerce_installations i ON i.store_id = s.id"
+                       f" WHERE s.hash = {marker}", (store_hash,))
+        return cursor.fetchone()
+    finally:
+        cursor.close()
 
 
 def accept(database: AppDatabase, store_id: int, payload: dict) -> bool:
@@ -119,35 +128,28 @@ class _Waiter:
 
 
 def _store_batch(database: AppDatabase, deliveries: list) -> None:
-    """Store new deliveries in one transaction; a hash already stored (or earlier in the batch)
-    is a duplicate. If another process stored one of them meanwhile, store one by one."""
-    try:
-        with database.transaction() as session:
-            _insert_new(session, deliveries)
-    except IntegrityError:
-        for delivery in deliveries:
-            try:
-                with database.transaction() as session:
-                    _insert_new(session, [delivery])
-            except IntegrityError:
-                delivery[1].stored = False
-
-
-def _insert_new(session: Session, deliveries: list) -> None:
-    seen = set()
-    for store_id in {row["store_id"] for row, _ in deliveries}:
-        hashes = [row["hash"] for row, _ in deliveries if row["store_id"] == store_id]
-        seen.update((store_id, h) for h in session.scalars(
-            select(BigCommerceWebhook.hash).where(BigCommerceWebhook.store_id == store_id,
-                                                  BigCommerceWebhook.hash.in_(hashes))))
-    new = []
+    """Store new deliveries in one statement and one transaction: a hash already stored (by any
+    process), or earlier in the batch, is a duplicate and is not stored again."""
+    first: dict[tuple[int, str], dict] = {}
+    for row, _ in deliveries:
+        first.setdefault((row["store_id"], row["hash"]), row)
+    now = clock.utcnow()
+    table = BigCommerceWebhook.__table__
+    with database.transaction() as session:
+        insert = _INSERT[session.get_bind().dialect.name](table)
+        stored = {tuple(row) for row in session.execute(
+            insert.values([{**row, "status": "pending", "attempts": 0, "next_attempt_at": now,
+                            "last_error": "", "received_at": now} for row in first.values()])
+            .on_conflict_do_nothing(index_elements=["store_id", "hash"])
+            .returning(table.c.store_id, table.c.hash)
+        )}
     for row, waiter in deliveries:
         key = (row["store_id"], row["hash"])
-        waiter.stored = key not in seen
-        if waiter.stored:
-            seen.add(key)
-            new.append(BigCommerceWebhook(**row, status="pending", next_attempt_at=clock.utcnow()))
-    session.add_all(new)
+        waiter.stored = key in stored and first[key] is row
+        # (the first of a batch's repeats is the one stored; the others are duplicates)
+
+
+_INSERT = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
 
 _intake = _Intake()

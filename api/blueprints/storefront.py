@@ -5,13 +5,20 @@ from flask import g, make_response, request
 from flask_smorest import Blueprint
 from flask_smorest.error_handler import ErrorSchema
 
-from api.domain.availability import availability_json
+from api.domain.availability import storefront_availability_json
 from api.domain.errors import NotFound
 from api.http import schemas
-from api.http.context import session
+from api.extensions import db, limiter
 from api.http.cors import allow_store_origins
 
 blp = Blueprint("storefront", __name__, url_prefix="/api/v1/stores", description="Storefront (public)")
+
+
+@limiter.request_filter
+def _availability_is_not_limited() -> bool:
+    # Availability has no rate limit (it is one indexed read, cacheable for 30 s): said up front,
+    # so the hot path skips the limiter's per-request bookkeeping.
+    return request.endpoint == "storefront.get_availability"
 
 
 @blp.after_request
@@ -21,7 +28,7 @@ def cors(response):
 
 
 @blp.route("/<store_hash>/availability", methods=["GET"])
-@blp.arguments(schemas.AvailabilityQuery, location="query")
+@blp.arguments(schemas.AvailabilityQuery(), location="query")  # one instance, not one per request
 @blp.response(200, schemas.Availability)
 @blp.alt_response(304, description="Not modified (If-None-Match)")
 @blp.alt_response(404, schema=ErrorSchema)
@@ -29,14 +36,9 @@ def get_availability(query, store_hash):
     """Availability, ETA and alternatives for product or variant ids.
 
     Cacheable for 30 seconds; answers 304 to a matching If-None-Match."""
-    found = availability_json(
-        session(),
-        store_hash,
-        product_ids=query.get("product_ids"),
-        variant_ids=query.get("variant_ids"),
-        quantity=query["quantity"],
-        locale=query["locale"],
-    )
+    found = db.read_once(lambda connection, dialect: storefront_availability_json(
+        connection, dialect, store_hash, product_ids=query.get("product_ids"),
+        variant_ids=query.get("variant_ids"), quantity=query["quantity"], locale=query["locale"]))
     if found is None:
         raise NotFound(f"Store {store_hash} is not known.")
     # The answer is already JSON in the schema's shape (a test compares it with the schema's own

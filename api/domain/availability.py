@@ -74,19 +74,52 @@ def availability_json(
 ) -> tuple[list[str], str] | None:
     """The store's storefront origins and the storefront's answer as JSON text, {"items": [...]}
     with one item per variant asked for, by product then variant: one query. None when the store
-    is not known (or not active).
-
-    This is the hot path of every product and category page, so it is lean on purpose: the SQL is
-    written out (SQLAlchemy expanding a 50-id IN list costs more than the query itself) and each
-    item is written as JSON directly, its alternatives copied in as stored."""
+    is not known (or not active). It sees the session's own changes, committed or not."""
     if session.info.get(NOTED):
         _refresh_noted(session)  # this transaction's own changes, not yet committed
     connection = session.connection()
+    sql, parameters = _read_query(connection.dialect.name, store_hash, product_ids, variant_ids)
+    return _answer(connection.exec_driver_sql(sql, parameters).all(), quantity, locale)
+
+
+def storefront_availability_json(
+    dbapi_connection,
+    dialect: str,
+    store_hash: str,
+    *,
+    product_ids: list[int] | None = None,
+    variant_ids: list[int] | None = None,
+    quantity: int = 1,
+    locale: str | None = None,
+) -> tuple[list[str], str] | None:
+    """What `availability_json` answers, read on a DBAPI connection in autocommit: the hot path of
+    every product and category page. One statement, one round trip (no BEGIN, no ROLLBACK), and
+    on PostgreSQL one statement text whatever the number of ids, so psycopg prepares it once per
+    connection and the server stops planning it. A single statement reads one snapshot, so the
+    answer is as fresh as the last commit."""
+    sql, parameters = _read_query(dialect, store_hash, product_ids, variant_ids)
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, parameters)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return _answer(rows, quantity, locale)
+
+
+def _read_query(dialect: str, store_hash: str, product_ids, variant_ids) -> tuple[str, tuple]:
+    """The SQL is written out: SQLAlchemy expanding a 50-id IN list costs more than the query."""
+    column = "product_id" if product_ids is not None else "variant_id"
     ids = product_ids if product_ids is not None else (variant_ids or [])
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = _READ_SQL.format(column="product_id" if product_ids is not None else "variant_id",
-                           ids=",".join([marker] * len(ids)) or "NULL", marker=marker)
-    rows = connection.exec_driver_sql(sql, (*ids, store_hash)).all()
+    if dialect == "postgresql":  # one array parameter: the same statement for any number of ids,
+        # sent as an array literal (the ids are validated integers): cheaper than adapting a list
+        return (_READ_SQL.format(column=column, ids="= ANY(%s::bigint[])", marker="%s"),
+                ("{" + ",".join(map(str, ids)) + "}", store_hash))
+    return _READ_SQL.format(column=column, ids=f"IN ({','.join('?' * len(ids)) or 'NULL'})", marker="?"), (*ids, store_hash)
+
+
+def _answer(rows: list, quantity: int, locale: str | None) -> tuple[list[str], str] | None:
+    """Each item is written as JSON directly, its alternatives copied in as stored."""
     if not rows:
         return None
     rows.sort(key=_by_product)
@@ -106,8 +139,9 @@ def availability_json(
         elif capacity is None or shortfall <= capacity:
             state = BACKORDER
             curve = SupplyCurve(tuple((date.fromisoformat(day), total) for day, total in json.loads(supply)))
-            eta = _dumps(eta_for(waiting + shortfall, curve, lead_time_days=lead_time_days,
-                                 calendar=calendar).as_dict())
+            found = eta_for(waiting + shortfall, curve, lead_time_days=lead_time_days, calendar=calendar)
+            eta = (f'{{"date":"{found.date.isoformat()}","source":"{found.source}"}}' if found.date
+                   else f'{{"date":null,"source":"{found.source}"}}')
         else:
             state = IN_STOCK if on_hand else SOLD_OUT
         # The contract's fields, in its order (a test compares this with the schema's dump).
@@ -128,7 +162,7 @@ _READ_SQL = (
     " a.variant_id, a.sku, a.on_hand, a.waiting, a.capacity, a.lead_time_days, a.supply, a.message,"
     " a.reason, a.reason_code, a.alternatives"
     " FROM stores s LEFT OUTER JOIN variant_availability a"
-    " ON a.store_id = s.id AND a.{column} IN ({ids})"
+    " ON a.store_id = s.id AND a.{column} {ids}"
     " WHERE s.hash = {marker} AND s.active"
     # No ORDER BY: it would tempt the planner into the product index for variant ids.
 )

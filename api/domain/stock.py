@@ -12,11 +12,12 @@ pushed by a job outside any transaction. What the platform changed and we did no
 counted stock there) is found by `reconcile_level` and booked as an `adjusted` movement."""
 import uuid
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.commerce import PlatformStock, commerce_for
 from api.domain import clock
+from api.domain.bulk import insert_rows
 from api.models import Line, StockMovement, StockWriteback, Store, Variant
 
 RECEIVED, ALLOCATED, RELEASED, SHIPPED, ADJUSTED = "received", "allocated", "released", "shipped", "adjusted"
@@ -40,14 +41,15 @@ def move(session: Session, variant: Variant, kind: str, units: int, *, line: Lin
 
 
 def allocated_many(session: Session, variant: Variant, served: list[tuple[Line, int]]) -> None:
-    """`move(ALLOCATED)` for many lines at once: one multi-row INSERT (a receipt may serve
-    thousands of lines)."""
+    """`move(ALLOCATED)` for many lines at once: one statement (a receipt may serve thousands of
+    lines; an ORM executemany would still send one INSERT per line)."""
     if not served:
         return
     variant.on_hand -= sum(units for _, units in served)
-    session.execute(insert(StockMovement.__table__), [
+    now = clock.utcnow()
+    insert_rows(session, StockMovement.__table__, [
         {"store_id": variant.store_id, "variant_pk": variant.id, "kind": ALLOCATED, "quantity": units,
-         "on_hand_change": -units, "line_pk": line.id, "note": ""}
+         "on_hand_change": -units, "line_pk": line.id, "note": "", "created_at": now}
         for line, units in served
     ])
 
