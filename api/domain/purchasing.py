@@ -7,7 +7,6 @@ A draft (the reorder job's proposal) is no supply at all until the merchant appr
 approving orders it from the supplier (an email with the order as a table and a CSV file) and
 dates its lines today + the supplier's lead time, so waiting shoppers get a date at once."""
 import csv
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -19,6 +18,7 @@ from api.domain.availability import refresh_availability
 from api.domain.backorders import (
     DRAFT, Allocation, lock_variant, receive, recompute_etas, settle_purchase_order,
 )
+from api.domain.csv_files import read_rows
 from api.domain.dates import store_today
 from api.domain.errors import Conflict, Invalid, NotFound
 from api.domain.events import notify
@@ -297,7 +297,6 @@ def approve_purchase_order(session: Session, store: Store, purchase_order_id: in
 # --- CSV import --------------------------------------------------------------------------------
 
 IMPORT_COLUMNS = ("reference", "supplier", "quantity", "expected_on")  # and sku or variant_id
-MAX_IMPORT_ROWS = 2000
 MAX_UNITS = 10_000_000
 
 
@@ -320,22 +319,11 @@ def import_purchase_orders(session: Session, store: Store, text: str, *, dry_run
 
 
 def _plan_import(session: Session, store: Store, text: str) -> list[dict]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    columns = {(name or "").strip().lower() for name in reader.fieldnames or []}
-    missing = [name for name in IMPORT_COLUMNS if name not in columns]
-    if not ({"sku", "variant_id"} & columns):
-        missing.append("sku or variant_id")
-    if missing:
-        raise Invalid("The file lacks columns; nothing was saved.",
-                      {"csv": {"columns": [f"Missing column: {name}." for name in missing]}})
-    rows = []
-    for row in reader:
-        rows.append((reader.line_num, {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}))
-        if len(rows) > MAX_IMPORT_ROWS:
-            raise Invalid("The file is too long; nothing was saved.",
-                          {"csv": {"rows": [f"At most {MAX_IMPORT_ROWS} rows per file."]}})
-    if not rows:
-        raise Invalid("The file has no rows; nothing was saved.", {"csv": {"rows": ["At least one row."]}})
+    def missing_columns(columns: set[str]) -> list[str]:
+        missing = [name for name in IMPORT_COLUMNS if name not in columns]
+        return missing if {"sku", "variant_id"} & columns else [*missing, "sku or variant_id"]
+
+    rows = read_rows(text, missing_columns)
 
     skus = {row["sku"] for _, row in rows if row.get("sku")}
     ids = {int(row["variant_id"]) for _, row in rows if row.get("variant_id", "").isdigit()}

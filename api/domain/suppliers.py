@@ -2,12 +2,12 @@
 variant may name its supplier; a purchase order names one too. Names are unique in a store, so a
 CSV import updates the supplier of the same name rather than adding a second."""
 import csv
-import io
 
 import email_validator
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from api.domain.csv_files import read_rows
 from api.domain.errors import Conflict, Invalid, NotFound
 from api.models import PurchaseOrder, Store, Supplier, Variant
 
@@ -16,7 +16,6 @@ DEFAULTS = {"email": "", "lead_time_days": 14, "minimum_order_quantity": 1, "pac
             "auto_reorder": False, "auto_send": False}
 MAX_LEAD_TIME_DAYS = 3650
 MAX_QUANTITY = 10_000_000
-MAX_IMPORT_ROWS = 2000
 
 
 def list_suppliers(session: Session, store: Store) -> list[Supplier]:
@@ -121,18 +120,7 @@ def import_suppliers(session: Session, store: Store, text: str, *, dry_run: bool
 
 
 def _plan_import(session: Session, store: Store, text: str) -> list[dict]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    columns = {(name or "").strip().lower() for name in reader.fieldnames or []}
-    if "name" not in columns:
-        raise Invalid("The file lacks columns; nothing was saved.", {"csv": {"columns": ["Missing column: name."]}})
-    rows = []
-    for row in reader:
-        rows.append((reader.line_num, {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}))
-        if len(rows) > MAX_IMPORT_ROWS:
-            raise Invalid("The file is too long; nothing was saved.",
-                          {"csv": {"rows": [f"At most {MAX_IMPORT_ROWS} rows per file."]}})
-    if not rows:
-        raise Invalid("The file has no rows; nothing was saved.", {"csv": {"rows": ["At least one row."]}})
+    rows = read_rows(text, lambda columns: [] if "name" in columns else ["name"])
     existing = {supplier.name: supplier for supplier in list_suppliers(session, store)}
     errors: dict[str, dict] = {}
     plans: dict[str, dict] = {}

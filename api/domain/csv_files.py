@@ -1,0 +1,28 @@
+"""Reading a merchant's CSV file (purchase orders, suppliers): the checks every import shares, so
+a bad file is refused the same way whatever it holds, before anything is saved."""
+import csv
+import io
+from collections.abc import Callable
+
+from api.domain.errors import Invalid
+
+MAX_IMPORT_ROWS = 2000
+
+
+def read_rows(text: str, missing_columns: Callable[[set[str]], list[str]]) -> list[tuple[int, dict]]:
+    """The file's rows as (line number in the file, {lower-case column: stripped value}).
+    `missing_columns` names what the header lacks, given its lower-case column names."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))  # Excel's BOM
+    missing = missing_columns({(name or "").strip().lower() for name in reader.fieldnames or []})
+    if missing:
+        raise Invalid("The file lacks columns; nothing was saved.",
+                      {"csv": {"columns": [f"Missing column: {name}." for name in missing]}})
+    rows = []
+    for row in reader:
+        rows.append((reader.line_num, {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}))
+        if len(rows) > MAX_IMPORT_ROWS:
+            raise Invalid("The file is too long; nothing was saved.",
+                          {"csv": {"rows": [f"At most {MAX_IMPORT_ROWS} rows per file."]}})
+    if not rows:
+        raise Invalid("The file has no rows; nothing was saved.", {"csv": {"rows": ["At least one row."]}})
+    return rows
