@@ -14,7 +14,7 @@ from api.domain import clock
 from api.domain.actions import expire_hold, send_due_edits
 from api.domain.backorders import overdue_inbound, recompute_store
 from api.domain.dates import store_today
-from api.domain.forecast import forecast_store, save_forecasts
+from api.domain.forecast import forecast_series, save_forecasts, store_series, week_of
 from api.domain.payments import send_payment_requests as send_due_payment_requests
 from api.domain.refunds import send_due_refunds
 from api.domain.reorder import draft_purchase_orders
@@ -131,7 +131,15 @@ def nightly_forecasts(database: AppDatabase) -> int:
     done = 0
     for store_id in _due_stores(database, lambda store: store.forecasts_computed_on):
         with database.transaction(write=False) as session:
-            computed_on, forecasts = forecast_store(session, session.get(Store, store_id))
+            computed_on, series = store_series(session, session.get(Store, store_id))
+        try:
+            forecasts = forecast_series(series, week_of(computed_on)) if series else {}
+        except Exception:  # noqa: BLE001 - one store's failure must not stop the others
+            # Its old forecasts stay; tried again tomorrow rather than on every run of the jobs.
+            log.exception("Demand forecast failed for store %s", store_id)
+            with database.transaction() as session:
+                session.get(Store, store_id).forecasts_computed_on = computed_on
+            continue
         with database.transaction() as session:
             store = session.get(Store, store_id, with_for_update=True, populate_existing=True)
             if store.forecasts_computed_on != computed_on:  # another worker may have just done it
@@ -147,10 +155,16 @@ def daily_reorder_drafts(database: AppDatabase) -> int:
     for store_id in _due_stores(database, lambda store: store.reorder_drafted_on):
         # No lock on the store row (availability refreshes take it after variant locks, which
         # approving takes): drafting locks the store's suppliers, so two runs at once draft once.
-        with database.transaction() as session:
-            store = session.get(Store, store_id)
-            drafted += len(draft_purchase_orders(session, store))
-            store.reorder_drafted_on = store_today(store)
+        try:
+            with database.transaction() as session:
+                store = session.get(Store, store_id)
+                drafted += len(draft_purchase_orders(session, store))
+                store.reorder_drafted_on = store_today(store)
+        except Exception:  # noqa: BLE001 - one store's failure must not stop the others
+            log.exception("Reorder drafting failed for store %s", store_id)
+            with database.transaction() as session:  # tried again tomorrow, not on every run
+                store = session.get(Store, store_id)
+                store.reorder_drafted_on = store_today(store)
     return drafted
 
 

@@ -49,6 +49,7 @@ def test_days_of_cover_and_stockout_date_follow_the_forecast_rate():
     assert stockout_on(TODAY, 14, 7.0) == TODAY + timedelta(days=14)
     assert days_of_cover(-3, 7.0) == 0.0 and stockout_on(TODAY, -3, 7.0) == TODAY  # out already
     assert days_of_cover(10, 0.0) is None and stockout_on(TODAY, 10, 0.0) is None  # no demand
+    assert stockout_on(TODAY, 1_000_000, 0.001) is None  # past the horizon, not past the calendar
 
 
 def test_quantities_round_up_to_the_minimum_order_then_to_whole_packs():
@@ -153,6 +154,34 @@ def test_a_variant_without_supplier_plans_with_its_own_lead_time(app, client, ad
     cap = next(i for i in reorder(client, admin)["items"] if i["variant_id"] == 3)
     # 1 a week over 7 days + 1.645 × 2 → 4.29; up to 4.29 + 1 from position 1 → 5 (no supplier: no packs)
     assert (cap["lead_time_days"], cap["reorder_point"], cap["suggested_quantity"]) == (7, 4.29, 5)
+
+
+def test_a_large_stock_at_a_trickle_of_demand_has_no_stockout_date_and_breaks_nothing(app, client, admin, shop):
+    put_variant(client, admin, 4, sku="VASE-4", name="Vase", on_hand=10_000_000)
+    forecast(app, 4, shop, weekly_demand=0.001, weekly_deviation=0.0)
+    vase = next(i for i in reorder(client, admin, all="true")["items"] if i["variant_id"] == 4)
+    assert vase["stockout_on"] is None and vase["suggested_quantity"] == 0
+    assert client.post("/api/v1/admin/reorder/drafts", headers=admin).status_code == 200
+
+
+def test_one_stores_failed_drafting_does_not_stop_the_others_nor_repeat_all_day(app, client, admin, other_admin, shop,
+                                                                                 monkeypatch):
+    import api.jobs
+    real = api.jobs.draft_purchase_orders
+    put_variant(client, other_admin, 1, sku="MUG-1", name="Blue mug", backorders_enabled=True, on_hand=0)
+    assert place(client, other_admin, 201, (1, 3), placed_at="2026-11-20T09:00:00Z").status_code == 201
+    forecast(app, 1, add_supplier(app, "store-b"), store_hash="store-b")
+    calls = []
+
+    def fails_for_store_a(session, store):
+        calls.append(store.hash)
+        if store.hash == "store-a":
+            raise RuntimeError("statsforecast fell over")
+        return real(session, store)
+
+    monkeypatch.setattr(api.jobs, "draft_purchase_orders", fails_for_store_a)
+    assert daily_reorder_drafts(app.extensions["database"]) == 1  # store-b's draft
+    assert daily_reorder_drafts(app.extensions["database"]) == 0 and calls == ["store-a", "store-b"]
 
 
 # --- drafts ---------------------------------------------------------------------------------------

@@ -139,12 +139,11 @@ def weekly_history(session: Session, store: Store, variant_pks: list[int] | None
     return history
 
 
-def forecast_store(session_read: Session, store: Store) -> tuple[date, dict[int, Forecast]]:
-    """Every variant of the store with history, forecast (reads only)."""
+def store_series(session_read: Session, store: Store) -> tuple[date, dict[int, list[float]]]:
+    """The store's today and the weekly units of every variant that sold (reads only)."""
     today = store_today(store)
     history = weekly_history(session_read, store, until=today)
-    series = {pk: [units for _, units in weeks] for pk, weeks in history.items() if any(u for _, u in weeks)}
-    return today, forecast_series(series, week_of(today)) if series else {}
+    return today, {pk: [units for _, units in weeks] for pk, weeks in history.items() if any(u for _, u in weeks)}
 
 
 def save_forecasts(session: Session, store: Store, computed_on: date, forecasts: dict[int, Forecast]) -> int:

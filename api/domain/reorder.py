@@ -39,6 +39,9 @@ def safety_stock(weekly_deviation: float, lead_time_days: int, service_level: fl
     return max(0.0, z * weekly_deviation * sqrt(lead_time_days / DAYS_PER_WEEK))
 
 
+HORIZON_DAYS = 3650  # ten years: no stock-out date is given beyond it
+
+
 def lead_time_demand(weekly_demand: float, lead_time_days: int) -> float:
     return weekly_demand * lead_time_days / DAYS_PER_WEEK
 
@@ -64,8 +67,10 @@ def days_of_cover(position: int, weekly_demand: float) -> float | None:
 
 
 def stockout_on(today: date, position: int, weekly_demand: float) -> date | None:
+    """None when no stock-out is in sight: no demand, or cover past the planning horizon (a
+    large stock at a trickle of demand would otherwise run past the calendar's end)."""
     cover = days_of_cover(position, weekly_demand)
-    return None if cover is None else today + timedelta(days=int(cover))
+    return None if cover is None or cover > HORIZON_DAYS else today + timedelta(days=int(cover))
 
 
 def round_to_supplier(units: float, minimum_order_quantity: int = 1, pack_size: int = 1) -> int:
