@@ -307,6 +307,19 @@ def test_only_a_draft_can_be_approved(client, admin, shop):
     assert approve(client, admin, 999).status_code == 404
 
 
+def test_a_draft_is_not_approved_while_its_supplier_cannot_be_sent_it(app, client, admin, shop):
+    [draft] = drafts(client, admin)
+    with app.extensions["database"].transaction() as session:
+        session.get(Supplier, shop).email = ""
+    response = approve(client, admin, draft["id"])
+    assert response.status_code == 409 and "no email address" in response.get_json()["message"]
+    assert client.get(f"{PO}/{draft['id']}", headers=admin).get_json()["status"] == "draft"
+    assert outbox(app, "purchase_order_sent") == []
+    assert client.delete(f"/api/v1/admin/suppliers/{shop}", headers=admin).status_code == 204
+    response = approve(client, admin, draft["id"])
+    assert response.status_code == 409 and "no supplier" in response.get_json()["message"]
+
+
 def test_a_supplier_set_to_auto_send_has_its_draft_approved_and_sent_by_the_job(app, client, admin, shop):
     with app.extensions["database"].transaction() as session:
         session.get(Supplier, shop).auto_send = True

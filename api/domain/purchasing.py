@@ -258,9 +258,10 @@ def receive_purchase_order(
 
 def approve_purchase_order(session: Session, store: Store, purchase_order_id: int) -> PurchaseOrder:
     """A draft becomes an open purchase order: its lines are expected today + the supplier's lead
-    time (the draft's own date without a supplier), count as supply from now on (waiting lines
+    time, count as supply from now on (waiting lines
     get their dates, and `eta_changed` where a date moves), and the supplier is emailed the order
-    once (the outbox row's key names the purchase order)."""
+    once (the outbox row's key names the purchase order). Refused while the supplier has no email
+    address (or was deleted): the order would not reach them."""
     locked = session.scalar(
         select(PurchaseOrder.status).where(PurchaseOrder.id == purchase_order_id, PurchaseOrder.store_id == store.id)
         .with_for_update())
@@ -269,14 +270,20 @@ def approve_purchase_order(session: Session, store: Store, purchase_order_id: in
     if locked != DRAFT:
         raise Conflict(f"Purchase order {purchase_order_id} is {locked}, not a draft.")
     purchase_order = get_purchase_order(session, store, purchase_order_id)
+    supplier = session.get(Supplier, purchase_order.supplier_id) if purchase_order.supplier_id else None
+    # Approving sends the order: never say "sent" when it cannot be.
+    if supplier is None:
+        raise Conflict(f"Purchase order {purchase_order_id} has no supplier any more (it was deleted): "
+                       "cancel the draft, or create the order for another supplier.")
+    if not supplier.email:
+        raise Conflict(f"{supplier.name} has no email address: add it to the supplier, then approve, "
+                       "so the order can be sent to them.")
     variants = _lock_variants(session, store, {line.variant.variant_id for line in purchase_order.lines},
                               lambda variant_id: {})
-    supplier = session.get(Supplier, purchase_order.supplier_id) if purchase_order.supplier_id else None
-    if supplier is not None:
-        expected_on = store_today(store) + timedelta(days=supplier.lead_time_days)
-        purchase_order.expected_on = expected_on
-        for line in purchase_order.lines:
-            line.expected_on = expected_on
+    expected_on = store_today(store) + timedelta(days=supplier.lead_time_days)
+    purchase_order.expected_on = expected_on
+    for line in purchase_order.lines:
+        line.expected_on = expected_on
     purchase_order.status, purchase_order.approved_at = OPEN, clock.utcnow()
     session.flush()
     for variant in variants.values():
@@ -284,7 +291,7 @@ def approve_purchase_order(session: Session, store: Store, purchase_order_id: in
     # The lines' dates may not have changed: the order's status alone the rows do not notice.
     refresh_availability(session, [variant.id for variant in variants.values()])
     notify(session, store.id, "purchase_order_sent", {
-        "email": supplier.email if supplier is not None else "", "locale": "en",
+        "email": supplier.email, "locale": "en",
         "purchase_order_id": purchase_order.id, "reference": purchase_order.reference,
         "supplier": purchase_order.supplier, "expected_on": purchase_order.expected_on.isoformat(),
         "lines": [{"sku": line.variant.sku, "name": line.variant.name, "variant_id": line.variant.variant_id,
