@@ -274,11 +274,13 @@ def test_a_dry_run_checks_and_saves_nothing(client, shop):
 
 
 def test_a_csv_with_one_bad_row_saves_nothing_and_names_every_bad_row(client, shop):
-    text = GOOD_CSV + f"PO-9,Acme,NOPE,,1,{day(3)}\nPO-9,Acme,MUG-1,,0,soon\nPO-7,Other,MUG-1,,1,{day(3)}\n"
+    text = GOOD_CSV + (f"PO-9,Acme,NOPE,,1,{day(3)}\nPO-9,Acme,MUG-1,,0,soon\nPO-7,Other,MUG-1,,1,{day(3)}\n"
+                       f"PO-8,Acme,,\u00b2,\u0661,{day(3)}\n")
     response = import_csv(client, shop, text)
     assert response.status_code == 422
     errors = response.get_json()["errors"]["csv"]
-    assert set(errors) == {"5", "6", "7"}
+    assert set(errors) == {"5", "6", "7", "8"}
+    assert {"variant_id", "quantity"} <= set(errors["8"])  # "²" and "١" are digits to str, not to int
     assert "sku" in errors["5"] and set(errors["6"]) == {"quantity", "expected_on"} and "supplier" in errors["7"]
     assert "nothing was saved" in response.get_json()["message"]
     assert client.get(PO, headers=shop).get_json()["total"] == 0

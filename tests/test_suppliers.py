@@ -180,12 +180,14 @@ def test_a_csv_with_any_bad_row_saves_nothing_and_names_each_problem(client, adm
             ",5,1,false\n"
             "Bad Numbers,soon,0,maybe\n"
             "Good Co,7,1,false\n"
-            "Silent Sender,3,1,true\n")
+            "Silent Sender,3,1,true\n"
+            f"Odd Digits,\u00b2,{'9' * 5000},false\n")
     response = upload(client, admin, text)
     assert response.status_code == 422
     errors = response.get_json()["errors"]["csv"]
-    assert set(errors) == {"3", "4", "5", "6"}
+    assert set(errors) == {"3", "4", "5", "6", "7"}
     assert set(errors["4"]) == {"lead_time_days", "pack_size", "auto_send"}
+    assert set(errors["7"]) == {"lead_time_days", "pack_size"}  # digits to str, not numbers to int
     assert "name" in errors["3"] and "name" in errors["5"] and "email" in errors["6"]
     assert client.get(SUPPLIERS, headers=admin).get_json()["items"] == []
 

@@ -26,3 +26,9 @@ def read_rows(text: str, missing_columns: Callable[[set[str]], list[str]]) -> li
     if not rows:
         raise Invalid("The file has no rows; nothing was saved.", {"csv": {"rows": ["At least one row."]}})
     return rows
+
+
+def is_whole_number(text: str) -> bool:
+    """Plain ASCII digits, short enough for int(): "²" and "١٢" are digits to str.isdigit() but
+    not numbers to int(), and a cell of thousands of digits is refused by int()."""
+    return text.isascii() and text.isdigit() and len(text) <= 18

@@ -18,7 +18,7 @@ from api.domain.availability import refresh_availability
 from api.domain.backorders import (
     DRAFT, Allocation, lock_variant, receive, recompute_etas, settle_purchase_order,
 )
-from api.domain.csv_files import read_rows
+from api.domain.csv_files import is_whole_number, read_rows
 from api.domain.dates import store_today
 from api.domain.errors import Conflict, Invalid, NotFound
 from api.domain.events import notify
@@ -333,7 +333,7 @@ def _plan_import(session: Session, store: Store, text: str) -> list[dict]:
     rows = read_rows(text, missing_columns)
 
     skus = {row["sku"] for _, row in rows if row.get("sku")}
-    ids = {int(row["variant_id"]) for _, row in rows if row.get("variant_id", "").isdigit()}
+    ids = {int(row["variant_id"]) for _, row in rows if is_whole_number(row.get("variant_id", ""))}
     known = session.execute(
         select(Variant.variant_id, Variant.sku)
         .where(Variant.store_id == store.id, or_(Variant.sku.in_(skus), Variant.variant_id.in_(ids)))
@@ -382,7 +382,7 @@ def _plan_import(session: Session, store: Store, text: str) -> list[dict]:
 def _variant_of(row: dict, by_sku: dict, known_ids: set, problems: dict) -> int | None:
     sku, raw_id = row.get("sku", ""), row.get("variant_id", "")
     if raw_id:
-        if not raw_id.isdigit() or int(raw_id) not in known_ids:
+        if not is_whole_number(raw_id) or int(raw_id) not in known_ids:
             problems["variant_id"] = [f"No variant {raw_id} in the catalog."]
             return None
         if sku and by_sku.get(sku) != int(raw_id):
@@ -399,7 +399,7 @@ def _variant_of(row: dict, by_sku: dict, known_ids: set, problems: dict) -> int 
 
 
 def _whole_number(text: str, problems: dict) -> int | None:
-    if not text.isdigit() or not 1 <= int(text) <= MAX_UNITS:
+    if not is_whole_number(text) or not 1 <= int(text) <= MAX_UNITS:
         problems["quantity"] = [f"A whole number from 1 to {MAX_UNITS:,}."]
         return None
     return int(text)

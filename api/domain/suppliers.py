@@ -7,7 +7,7 @@ import email_validator
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from api.domain.csv_files import read_rows
+from api.domain.csv_files import is_whole_number, read_rows
 from api.domain.errors import Conflict, Invalid, NotFound
 from api.models import PurchaseOrder, Store, Supplier, Variant
 
@@ -163,7 +163,7 @@ def _row_fields(row: dict, problems: dict) -> dict:
         text = row.get(column, "")
         if not text:
             continue
-        if not text.isdigit() or not low <= int(text) <= high:
+        if not is_whole_number(text) or not low <= int(text) <= high:
             problems[column] = [f"A whole number from {low} to {high:,}."]
         else:
             fields[column] = int(text)
