@@ -902,6 +902,10 @@ class FakeBigCommerce:
             if coupon is None or not coupon.get("enabled", True) \
                     or coupon["num_uses"] >= (coupon.get("max_uses") or 10**9):
                 return jsonify({"status": 400, "title": "The coupon code is not valid."}), 400
+            applies_to = coupon.get("applies_to") or {}
+            if applies_to.get("entity") == "products" and not any(
+                    item["product_id"] in applies_to["ids"] for item in cart["line_items"]["physical_items"]):
+                return jsonify({"status": 400, "title": "The coupon code does not apply to this cart."}), 400
             applied = fake.checkout_coupons.setdefault(cart_id, [])
             if code in applied:
                 return jsonify({"status": 400, "title": "The coupon code is already applied."}), 400

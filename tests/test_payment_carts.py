@@ -55,6 +55,8 @@ def test_the_pay_later_checkout_charges_no_shipping_again_and_tax_once(client, s
     [coupon] = bigcommerce.coupons
     assert (payment.amount, payment.reference) == (5400, cart["id"])
     assert (coupon["code"], coupon["type"], coupon["max_uses"]) == (payment.coupon_code, "free_shipping", 1)
+    # for the line's product only: the code the shopper sees at checkout buys nothing elsewhere
+    assert coupon["applies_to"] == {"entity": "products", "ids": [cart["line_items"]["physical_items"][0]["product_id"]]}
     assert bigcommerce.checkout_coupons[cart["id"]] == [coupon["code"]]
     assert cart["line_items"]["physical_items"][0]["list_price"] == 50.0  # without tax
 

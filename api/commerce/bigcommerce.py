@@ -126,8 +126,9 @@ class BigCommerceAdapter:
                                     "list_price": to_major(without_tax, line.currency) / quantity}]}
             if not payment.coupon_code:
                 payment.coupon_code = f"BD-SHIP-{secrets.token_hex(8).upper()}"
+            # For this product only: a code the shopper sees at checkout buys nothing elsewhere.
             coupon = _coupon_body(f"Backorder Desk shipping paid {order.order_id}-{line.id}",
-                                  payment.coupon_code, free_shipping=True)
+                                  payment.coupon_code, free_shipping=True, product_id=line.product_id)
         else:  # a price difference (a dearer switch): one custom item for the amount
             item = {"custom_items": [{"sku": f"BD-DIFF-{line.id}", "name": f"Price difference: {line.name}"[:250],
                                       "quantity": 1, "list_price": to_major(without_tax, line.currency)}]}
@@ -201,13 +202,16 @@ class BigCommerceAdapter:
         return lambda: _make_coupon(client, body)
 
 
-def _coupon_body(name: str, code: str, *, free_shipping: bool, percent_off: int | None = None) -> dict:
+def _coupon_body(name: str, code: str, *, free_shipping: bool, percent_off: int | None = None,
+                 product_id: int | None = None) -> dict:
+    """A single-use coupon: for one product, or (`product_id` None) for anything in the store."""
     return {
         "name": name[:100],
         "code": code,
         "type": "free_shipping" if free_shipping else "percentage_discount",
         "amount": "0" if free_shipping else str(percent_off or 0),
-        "applies_to": {"entity": "categories", "ids": [0]},  # 0: every category
+        "applies_to": ({"entity": "products", "ids": [product_id]} if product_id is not None
+                       else {"entity": "categories", "ids": [0]}),  # 0: every category
         "enabled": True,
         "max_uses": 1,
         "max_uses_per_customer": 1,
