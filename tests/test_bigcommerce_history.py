@@ -142,6 +142,17 @@ def test_sync_imports_a_years_order_history_page_by_page(client, session, bigcom
     assert (cursor["after_id"], cursor["since"]) == (304, "2025-11-26T12:00:00")
 
 
+def test_a_year_of_completed_orders_is_sales_history_and_queues_nothing(client, session, bigcommerce, monkeypatch):
+    history_store(client, bigcommerce, orders=4)  # Completed, nothing shipped: picked up, or marked by hand
+    bigcommerce.add_order(310, [{"variant_id": 501, "quantity": 2, "price": 5000}], placed=NOW - timedelta(days=2))
+
+    result = sync(client, bigcommerce, monkeypatch)
+
+    assert "completed before it was seen: 4" in result.output, result.output
+    assert session.scalars(select(Order.order_id)).all() == [310]  # only the order still to fulfil
+    assert sorted({order_id for order_id, *_ in sales(session)}) == [300, 301, 302, 303, 310]
+
+
 def test_sync_again_imports_only_orders_it_does_not_hold(client, session, bigcommerce, monkeypatch):
     history_store(client, bigcommerce, orders=3)
     assert sync(client, bigcommerce, monkeypatch).exit_code == 0

@@ -261,6 +261,8 @@ def apply_order(session: Session, store: Store, order: dict, products: list[dict
             return "not paid"
         if _shipped_in_full(products):  # nothing can wait any more: history only (the sales above)
             return "shipped before it was seen"
+        if status_id == COMPLETED:  # fulfilled without shipments (pickup, digital, marked by hand)
+            return "completed before it was seen"
         return _ingest(session, store, order, products)
     return _update(session, store, local, order, products)
 
