@@ -118,6 +118,10 @@ def update_purchase_order(session: Session, store: Store, purchase_order_id: int
     """Change supplier (by name or id), reference or expected date (which moves every line still to come), and
     the lines: a line with `line_id` is changed, one without is added, and a line left out is
     removed (only if nothing of it was received)."""
+    # The order's row first, as approving takes it: an edit and an approval of a draft happen one
+    # after the other, so no line is approved that the supplier is not sent.
+    session.execute(select(PurchaseOrder.id).where(PurchaseOrder.id == purchase_order_id,
+                                                   PurchaseOrder.store_id == store.id).with_for_update())
     purchase_order = get_purchase_order(session, store, purchase_order_id)
     if purchase_order.status == CANCELLED:
         raise Conflict(f"Purchase order {purchase_order_id} is cancelled.")
