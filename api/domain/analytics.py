@@ -368,21 +368,19 @@ def _demand_and_outcomes(session, store, calendar, range_, currency) -> tuple[di
     # From the refunds and payments (few, and the store's own) to their lines: the lines are
     # matched by id and placement time only, so no database starts from the lines instead.
     in_range = and_(Line.queued_at >= calendar.start, Line.queued_at < calendar.end, Line.quantity_backordered > 0)
-    refunds = select(Refund.line_pk, Refund.reason, func.sum(Refund.amount).label("amount")) \
-        .where(Refund.store_id == store.id, Refund.status == "confirmed", Refund.reason.in_(REFUND_REASONS),
-               Refund.currency == currency).group_by(Refund.line_pk, Refund.reason).subquery()
     refunded, pay_later_lines = session.execute(
-        select(func.coalesce(func.sum(refunds.c.amount), 0),
-               func.count(distinct(case((refunds.c.reason == PAY_LATER, refunds.c.line_pk)))))
-        .select_from(refunds).join(Line, Line.id == refunds.c.line_pk).where(in_range)
+        select(func.coalesce(func.sum(Refund.amount), 0),
+               func.count(distinct(case((Refund.reason == PAY_LATER, Refund.line_pk)))))
+        .join(Line, Line.id == Refund.line_pk)
+        .where(Refund.store_id == store.id, Refund.status == "confirmed", Refund.reason.in_(REFUND_REASONS),
+               Refund.currency == currency, in_range)
     ).one()
-    payments = select(PaymentRequestRecord.line_pk, func.sum(PaymentRequestRecord.amount).label("amount")) \
-        .where(PaymentRequestRecord.store_id == store.id, PaymentRequestRecord.purpose == PAY_LATER,
-               PaymentRequestRecord.status == "paid", PaymentRequestRecord.currency == currency) \
-        .group_by(PaymentRequestRecord.line_pk).subquery()
     paid_lines, paid_back = session.execute(
-        select(func.count(), func.coalesce(func.sum(payments.c.amount), 0))
-        .select_from(payments).join(Line, Line.id == payments.c.line_pk).where(in_range)
+        select(func.count(distinct(PaymentRequestRecord.line_pk)),
+               func.coalesce(func.sum(PaymentRequestRecord.amount), 0))
+        .join(Line, Line.id == PaymentRequestRecord.line_pk)
+        .where(PaymentRequestRecord.store_id == store.id, PaymentRequestRecord.purpose == PAY_LATER,
+               PaymentRequestRecord.status == "paid", PaymentRequestRecord.currency == currency, in_range)
     ).one()
     # A pay-later line's price counts as refunded until its shopper pays it again.
     refunded = max(0, int(refunded) - int(paid_back))
