@@ -3,7 +3,7 @@ waited, what restock alerts brought and how suppliers kept their dates — over 
 day, ISO week (from Monday) or month in the store's time zone. README "Insights" says what each
 figure means.
 
-Every figure is an SQL aggregate over indexed columns (migration 0008):
+Every figure is an SQL aggregate over indexed columns (migration 0010):
 
 - Periods: the store's UTC offsets over the range (and 5 years before it) are worked out here
   with zoneinfo, daylight saving included. On SQLite, which has no time-zone database, the range's
@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import (
     Date, DateTime, Integer, and_, case, cast, distinct, func, literal, literal_column, select, text, true,
-    type_coerce, union,
+    type_coerce, union, union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -194,7 +194,7 @@ class Calendar:
         """The number of the store's local day a stored time falls on."""
         if self.postgres:
             return cast(moment + self._offset(moment), Date) - literal(EPOCH, Date)
-        return (cast(func.strftime("%s", moment), Integer) + self._offset(moment)) // SECONDS_PER_DAY
+        return (func.unixepoch(moment) + self._offset(moment)) // SECONDS_PER_DAY  # SQLite 3.38 or later
 
     def date_number(self, day):
         """The number of a date column's day."""
@@ -368,21 +368,19 @@ def _demand_and_outcomes(session, store, calendar, range_, currency) -> tuple[di
     # From the refunds and payments (few, and the store's own) to their lines: the lines are
     # matched by id and placement time only, so no database starts from the lines instead.
     in_range = and_(Line.queued_at >= calendar.start, Line.queued_at < calendar.end, Line.quantity_backordered > 0)
-    refunds = select(Refund.line_pk, Refund.reason, func.sum(Refund.amount).label("amount")) \
-        .where(Refund.store_id == store.id, Refund.status == "confirmed", Refund.reason.in_(REFUND_REASONS),
-               Refund.currency == currency).group_by(Refund.line_pk, Refund.reason).subquery()
     refunded, pay_later_lines = session.execute(
-        select(func.coalesce(func.sum(refunds.c.amount), 0),
-               func.count(distinct(case((refunds.c.reason == PAY_LATER, refunds.c.line_pk)))))
-        .select_from(refunds).join(Line, Line.id == refunds.c.line_pk).where(in_range)
+        select(func.coalesce(func.sum(Refund.amount), 0),
+               func.count(distinct(case((Refund.reason == PAY_LATER, Refund.line_pk)))))
+        .join(Line, Line.id == Refund.line_pk)
+        .where(Refund.store_id == store.id, Refund.status == "confirmed", Refund.reason.in_(REFUND_REASONS),
+               Refund.currency == currency, in_range)
     ).one()
-    payments = select(PaymentRequestRecord.line_pk, func.sum(PaymentRequestRecord.amount).label("amount")) \
-        .where(PaymentRequestRecord.store_id == store.id, PaymentRequestRecord.purpose == PAY_LATER,
-               PaymentRequestRecord.status == "paid", PaymentRequestRecord.currency == currency) \
-        .group_by(PaymentRequestRecord.line_pk).subquery()
     paid_lines, paid_back = session.execute(
-        select(func.count(), func.coalesce(func.sum(payments.c.amount), 0))
-        .select_from(payments).join(Line, Line.id == payments.c.line_pk).where(in_range)
+        select(func.count(distinct(PaymentRequestRecord.line_pk)),
+               func.coalesce(func.sum(PaymentRequestRecord.amount), 0))
+        .join(Line, Line.id == PaymentRequestRecord.line_pk)
+        .where(PaymentRequestRecord.store_id == store.id, PaymentRequestRecord.purpose == PAY_LATER,
+               PaymentRequestRecord.status == "paid", PaymentRequestRecord.currency == currency, in_range)
     ).one()
     # A pay-later line's price counts as refunded until its shopper pays it again.
     refunded = max(0, int(refunded) - int(paid_back))
@@ -404,21 +402,22 @@ def _eta_accuracy(session, store, calendar, range_) -> dict:
     promised = and_(shipped.where, Line.quantity_backordered > 0, Line.first_promised_on.is_not(None))
     late = (shipped.day - calendar.date_number(Line.first_promised_on)).label("late")
 
-    per_period = defaultdict(lambda: defaultdict(int))
-    for period, value, count in session.execute(
-        select(shipped.period.label("period"), late, func.count()).select_from(shipped.source).where(promised)
-        .group_by("period", "late")
-    ):
-        per_period[from_day_number(period)][value] += count
-
-    # Per product and per supplier from one pass by variant (each has one product and supplier).
-    # (From ix_lines_store_shipped alone.)
-    per_variant = defaultdict(lambda: defaultdict(int))
-    for variant_pk, value, count in session.execute(
-        select(Line.variant_pk, late, func.count()).select_from(shipped.source).where(promised)
-        .group_by(Line.variant_pk, "late")
-    ):
-        per_variant[variant_pk][value] += count
+    # Per period, and per product and per supplier from one grouping by variant (each has one
+    # product and supplier), over one pass on ix_lines_store_shipped: the CTE, read twice, is
+    # materialized by both databases.
+    shipped_lines = select(shipped.period.label("period"), Line.variant_pk, late) \
+        .select_from(shipped.source).where(promised).cte("shipped_lines")
+    per_period, per_variant = defaultdict(lambda: defaultdict(int)), defaultdict(lambda: defaultdict(int))
+    for by_variant, key, value, count in session.execute(union_all(
+        select(literal(False), shipped_lines.c.period, shipped_lines.c.late, func.count())
+        .group_by(shipped_lines.c.period, shipped_lines.c.late),
+        select(literal(True), shipped_lines.c.variant_pk, shipped_lines.c.late, func.count())
+        .group_by(shipped_lines.c.variant_pk, shipped_lines.c.late),
+    )):
+        if by_variant:
+            per_variant[key][value] += count
+        else:
+            per_period[from_day_number(key)][value] += count
     per_product, per_supplier, product_names = (defaultdict(lambda: defaultdict(int)),
                                                 defaultdict(lambda: defaultdict(int)), {})
     for variant_pk, product_id, supplier_id, name in _variants(session, per_variant):
