@@ -239,6 +239,14 @@ class OrderLineIn:
     list_price: int | None = None  # the catalog's price per unit before discounts (None: unit_price)
 
 
+def take_units(session: Session, variant: Variant, line: Line, units: int, *, note: str) -> None:
+    """A new line's units served from what is on hand. Units beyond it are ones the platform sold
+    from stock we had not counted yet: booked as an adjustment first, so on hand never goes below 0."""
+    if units > variant.on_hand:
+        move(session, variant, ADJUSTED, units - variant.on_hand, note="sold by the platform from stock")
+    move(session, variant, TAKEN, units, line=line, note=note)
+
+
 def ingest_order(
     session: Session,
     store: Store,
@@ -331,10 +339,7 @@ def ingest_order(
         settle_state(line)
         order.lines.append(line)
         session.flush()
-        taken = line_in.quantity - backordered
-        if taken > variant.on_hand:  # the platform sold units on hand that we had not counted yet
-            move(session, variant, ADJUSTED, taken - variant.on_hand, note="sold by the platform from stock")
-        move(session, variant, TAKEN, taken, line=line, note="order")
+        take_units(session, variant, line, line_in.quantity - backordered, note="order")
 
     record_sales(
         session, store, order_id=order_id, placed_at=placed_at, currency=currency,

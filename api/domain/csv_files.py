@@ -12,6 +12,13 @@ MAX_IMPORT_ROWS = 2000
 def read_rows(text: str, missing_columns: Callable[[set[str]], list[str]]) -> list[tuple[int, dict]]:
     """The file's rows as (line number in the file, {lower-case column: stripped value}).
     `missing_columns` names what the header lacks, given its lower-case column names."""
+    try:
+        return _read_rows(text, missing_columns)
+    except csv.Error as error:  # not CSV at all (a stray quote, a NUL character)
+        raise Invalid("The file cannot be read as CSV; nothing was saved.", {"csv": {"file": [str(error)]}}) from None
+
+
+def _read_rows(text: str, missing_columns: Callable[[set[str]], list[str]]) -> list[tuple[int, dict]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))  # Excel's BOM
     missing = missing_columns({(name or "").strip().lower() for name in reader.fieldnames or []})
     if missing:

@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 from api.domain import clock
 from api.domain.backorders import (
     CANCELLED, PAY_NOW, SHIPPED, SWITCHED, WAITING, OrderLineIn, allocate, clear_eta, lock_variant,
-    recompute_etas, settle_state,
+    recompute_etas, settle_state, take_units,
 )
 from api.domain.events import line_summary, notify, record, recipient
 from api.domain.payments import open_payment
-from api.domain.stock import ADJUSTED, ALLOCATED as TAKEN, RELEASED, SHIPPED as SHIPPED_UNITS, move
+from api.domain.stock import RELEASED, SHIPPED as SHIPPED_UNITS, move
 from api.models import Line, Order, Store, TimelineEvent
 
 
@@ -103,10 +103,7 @@ def add_units(session: Session, store: Store, order: Order, added: OrderLineIn) 
     settle_state(line)
     order.lines.append(line)
     session.flush()
-    taken = added.quantity - backordered
-    if taken > variant.on_hand:  # the platform sold units on hand that we had not counted yet
-        move(session, variant, ADJUSTED, taken - variant.on_hand, note="sold by the platform from stock")
-    move(session, variant, TAKEN, taken, line=line, note="added in the store admin")
+    take_units(session, variant, line, added.quantity - backordered, note="added in the store admin")
     recompute_etas(session, store, variant)
     record(session, line, "placed", {"quantity_backordered": backordered, "eta": line.eta,
                                      "added_in_store": True}, shopper_visible=False)

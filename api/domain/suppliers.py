@@ -1,7 +1,6 @@
 """Suppliers: who a store buys from, how long they take, and the quantities they sell in. Each
 variant may name its supplier; a purchase order names one too. Names are unique in a store, so a
 CSV import updates the supplier of the same name rather than adding a second."""
-import csv
 
 import email_validator
 from sqlalchemy import select, update
@@ -104,10 +103,7 @@ def import_suppliers(session: Session, store: Store, text: str, *, dry_run: bool
     at its default for a new supplier). Every row is checked before anything is saved, and a file
     with any error saves nothing: Invalid names each bad row by its line in the file. With
     `dry_run`, the plans (row, action create|update, fields) are returned and nothing is written."""
-    try:
-        plans = _plan_import(session, store, text)
-    except csv.Error as error:  # not CSV at all (a stray quote, a NUL character)
-        raise Invalid("The file cannot be read as CSV; nothing was saved.", {"csv": {"file": [str(error)]}}) from None
+    plans = _plan_import(session, store, text)
     if dry_run:
         return plans
     saved = []
