@@ -20,7 +20,7 @@ import { SHARED } from './src/shared.js';
 // the API client's methods, dialog options, a host's parts), safe to shorten. Never list a name
 // that the API's JSON, the DOM, the public window.BackorderDesk object or a chunk's handshake uses.
 const INTERNAL = [
-  'api', 't', 'tag', 'today', 'emit', 'fail', 'shopperSession', 'ready', 'chunk',
+  'api', 't', 'tag', 'today', 'emit', 'fail', 'shopperSession', 'ready', 'chunk', 'panelRoom',
   'availability', 'subscribe', 'session', 'orders', 'order', 'act',
   'host', 'live', 'title', 'fields', 'run', 'load',
 ];

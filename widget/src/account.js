@@ -62,10 +62,10 @@ export async function accountPages(ctx) {
   const t = translator(__ACCOUNT_STRINGS__, ctx.t);
   const c = { ...ctx, t, today: ctx.today() };
   // Placed where nothing on the page moves when it appears (issue 11: no layout shift): an order
-  // page gets its panel after the order's own content; a guest's order link opens it as a sheet
-  // over the page; the orders list gets one line per order, in the line of its status label.
-  const main = document.querySelector('#main-content .container') || document.querySelector('main') || document.body;
-  const placeOrder = detailsId ? (el) => (document.querySelector('.account') || main).after(el) : (el) => sheet(c, el);
+  // page gets its panel in the room the main bundle reserved after the order's own content; a
+  // guest's order link opens it as a sheet over the page; the orders list gets one line per order,
+  // in the line of its status label.
+  const placeOrder = detailsId ? (el) => ctx.panelRoom.append(el) : (el) => sheet(c, el);
   try {
     const token = await shopperSession(ctx, guest);
     if (!token) return [];

@@ -9,6 +9,7 @@ import { pickLocale, translator } from './i18n.js';
 import { apiClient } from './api.js';
 import { loadChunk } from './chunks.js';
 import { widgetConfig, widgetScript } from './config.js';
+import { h } from './dom.js';
 import { badgeCards, CARD_SELECTOR } from './category.js';
 import { localToday } from './format.js';
 import { productView } from './product.js';
@@ -16,7 +17,21 @@ import { productView } from './product.js';
 const PRODUCT_SELECTOR = '.productView[data-entity-id]';
 const WATCHED = PRODUCT_SELECTOR + ',' + CARD_SELECTOR;
 // An account order list or order page, or a guest's order link: the account chunk is needed.
-const ACCOUNT_PAGE = 'input[name=orderid],.account-listItem a[href*="order_id="]';
+const ORDER_PAGE = 'input[name=orderid]';
+const ACCOUNT_PAGE = ORDER_PAGE + ',.account-listItem a[href*="order_id="]';
+
+// An order page's panel comes after the order's own content. Its room is taken as soon as the
+// widget starts, before the account chunk and the order's data arrive: down to the bottom of the
+// window, so that what follows (the footer) is out of sight, and the panel, however tall and
+// however late, moves nothing on screen (issue 11: no layout shift). Where the order's content
+// already reaches past the window (or the page is scrolled past it), nothing is reserved.
+function panelRoom() {
+  const room = h('div', { class: 'backorder-desk-room' });
+  (document.querySelector('.account') || document.querySelector('#main-content .container') || document.querySelector('main') || document.body).after(room);
+  const top = room.getBoundingClientRect().top;
+  if (top >= 0 && top < innerHeight) room.style.minHeight = innerHeight - top + 'px';
+  return room;
+}
 
 function start(script, api) {
   // Listeners live in api.queue as [event, fn] pairs, whether added before or after the start.
@@ -70,6 +85,7 @@ function start(script, api) {
     } catch (e) { fail(e); }
   };
 
+  if (document.querySelector(ORDER_PAGE)) ctx.panelRoom = panelRoom();
   scan();
   if (/[?&]bd_order=/.test(location.search) || document.querySelector(ACCOUNT_PAGE)) {
     Promise.all([chunk('account'), ctx.ready()]).then(([accountPages]) => accountPages(ctx)).then((panels) => { mounted = mounted.concat(panels); }, fail);
