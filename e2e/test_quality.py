@@ -13,8 +13,13 @@ AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "ax
 EVIL = "<img src=x onerror=alert(1)>"
 CLS_PROBE = """
 window.__cls = 0;
+window.__shifts = [];
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__cls += entry.value;
+  for (const entry of list.getEntries()) {
+    if (entry.hadRecentInput) continue;
+    window.__cls += entry.value;
+    window.__shifts.push([entry.startTime, entry.value]);
+  }
 }).observe({ type: 'layout-shift', buffered: true });
 """
 
@@ -160,9 +165,9 @@ def late_api(demo, monkeypatch):
     released.set()
 
 
-ACCOUNT_CLS_PROBE = CLS_PROBE.replace("window.__cls += entry.value;", "{ window.__cls += entry.value; (window.__shifts = window.__shifts || []).push([entry.startTime, entry.value]); }")
-# What moved on screen since `window.__released` (when the API was let answer).
-LATE_SHIFTS = "() => (window.__shifts || []).filter(([at]) => at >= window.__released).reduce((sum, [, value]) => sum + value, 0)"
+# The layout shift since `window.__released` (when the API was let answer).
+LATE_CLS = "() => window.__shifts.filter(([at]) => at >= window.__released).reduce((sum, [, value]) => sum + value, 0)"
+ORDER_PAGE = "/demo/account.php?action=view_order&order_id=1005"
 
 
 @pytest.mark.parametrize("width,height", [(412, 823), (1350, 940), (1920, 1200)])
@@ -175,16 +180,16 @@ def test_account_pages_shift_nothing_when_their_data_arrive_late(page, demo, lat
     except on a short order page where Chromium painted it before the widget started: the room's
     reservation then moves the footer once (README, "Size and speed")."""
     page.set_viewport_size({"width": width, "height": height})
-    page.add_init_script(ACCOUNT_CLS_PROBE)
+    page.add_init_script(CLS_PROBE)
     token = order_link_token(demo.app.config["SECRET_KEYS"], "demo-store", 1003, "grace@example.com")
     late, whole, reserved = {}, {}, {}
     for path, kind in [("/demo/account.php?action=order_status", "summary"),
-                       ("/demo/account.php?action=view_order&order_id=1005", "orders"),
+                       (ORDER_PAGE, "orders"),
                        (f"/demo/?bd_order={token}", "orders")]:
         late_api.clear()
         page.goto(demo.url + path, wait_until="domcontentloaded")
         page.wait_for_function("() => performance.getEntriesByType('paint').length > 0")
-        if kind == "orders" and "bd_order" not in path:
+        if path == ORDER_PAGE:
             room = page.locator(".backorder-desk-room")
             expect(room).to_be_attached()
             reserved[path] = room.evaluate("(room) => room.style.minHeight")
@@ -194,13 +199,12 @@ def test_account_pages_shift_nothing_when_their_data_arrive_late(page, demo, lat
         expect(widget(page, kind).first).to_be_visible()
         page.wait_for_load_state("networkidle")
         page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
-        late[path] = page.evaluate(LATE_SHIFTS)
+        late[path] = page.evaluate(LATE_CLS)
         whole[path] = page.evaluate("() => window.__cls")
     assert late == {path: 0 for path in late}
-    order_page = "/demo/account.php?action=view_order&order_id=1005"
-    # The order content reaches past a phone's window: nothing is reserved, nothing moves.
-    assert (reserved[order_page] == "") == (width == 412), reserved
-    assert all(value <= 0.01 for path, value in whole.items() if path != order_page or width == 412), whole
+    # The order's content reaches past a phone's window: nothing is reserved there.
+    assert (reserved[ORDER_PAGE] == "") == (width == 412), reserved
+    assert all(value <= 0.01 for path, value in whole.items() if path != ORDER_PAGE or width == 412), whole
 
 
 def test_a_guest_order_link_opens_over_the_page_and_closes(page, demo):
