@@ -172,10 +172,11 @@ def plain_availability_query(args) -> dict | None:
     of digits, a quantity of ASCII digits and a two-letter locale if any. None for anything else,
     valid or not, which the schema then reads: the storefront's hot path skips marshmallow
     without ever answering differently (tests/test_availability_query.py compares the two)."""
-    product_ids, variant_ids = args.get("product_ids"), args.get("variant_ids")
+    first = args.to_dict()  # a plain dict: a MultiDict raises (and catches) on every name missing
+    product_ids, variant_ids = first.get("product_ids"), first.get("variant_ids")
     if (product_ids is None) == (variant_ids is None):
         return None
-    quantity, locale = args.get("quantity"), args.get("locale")
+    quantity, locale = first.get("quantity"), first.get("locale")
     if quantity is not None and not (_PLAIN_QUANTITY.fullmatch(quantity) and int(quantity) <= 10_000):
         return None
     if locale is not None and not _PLAIN_LOCALE.fullmatch(locale):
