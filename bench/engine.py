@@ -180,7 +180,8 @@ def start(command: list[str], env: dict, port: int) -> tuple[subprocess.Popen, s
 
 def start_ours(url: str, instance: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    return start([str(BIN / "backorder-desk"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+    # Two workers, as the bare endpoint gets, whatever WEB_CONCURRENCY says (serve's default).
+    return start([str(BIN / "backorder-desk"), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
                  {"DATABASE_URL": url, "INSTANCE_PATH": instance, "ACCESS_LOG": ""}, port)
 
 
