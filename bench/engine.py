@@ -1,9 +1,11 @@
 """Issue 11's server targets, measured (a script, not a test). Prints one table per run:
 
 1. Availability: `backorder-desk serve` (2 gunicorn workers × 4 threads) and the bare Flask
-   endpoint of bench/bare.py (same gunicorn settings) loaded by `wrk` (2 threads, 8 connections)
-   in the same run: req/s, our share of the bare endpoint's, p50/p99. Two loads: 50 random
-   variant ids per request, and 50 random product ids (two variants each: 100 items).
+   endpoint of bench/bare.py (same gunicorn settings), both running, loaded one at a time by
+   `wrk` (2 threads, 8 connections): the bare endpoint just before and just after ours (its
+   figure is the mean of the two), then the webhook loads: req/s, our share of the bare
+   endpoint's, p50/p99. Two loads: 50 random variant ids per request, and 50 random product ids
+   (two variants each: 100 items).
 2. Receipt: 10,000 units received against 10,000 waiting lines, in one transaction, commit
    included; SQL statements counted with a `before_cursor_execute` hook.
 3. Webhook intake: `POST /bigcommerce/webhooks` from 200 concurrent `wrk` connections, each
@@ -178,7 +180,8 @@ def start(command: list[str], env: dict, port: int) -> tuple[subprocess.Popen, s
 
 def start_ours(url: str, instance: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    return start([str(BIN / "backorder-desk"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+    # Two workers, as the bare endpoint gets, whatever WEB_CONCURRENCY says (serve's default).
+    return start([str(BIN / "backorder-desk"), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
                  {"DATABASE_URL": url, "INSTANCE_PATH": instance, "ACCESS_LOG": ""}, port)
 
 
@@ -267,21 +270,26 @@ def bench_availability(url: str, variants: int, seconds: float) -> dict:
         ours, base = start_ours(url, instance)
         try:
             check_answer(base, "variant_ids=" + ",".join(str(FIRST_VARIANT + i) for i in range(50)), 50)
-            wrk(base, variant_ids, seconds=2, connections=8)  # warm up both workers
-            figures["variants"] = wrk(base, variant_ids, seconds=seconds, connections=8)
-            figures["products"] = wrk(base, product_ids, seconds=seconds, connections=8)
+            # Both servers run side by side (the idle one costs nothing) and are loaded one at a
+            # time, the bare endpoint before and after ours: its figure is the mean of the two,
+            # so a machine whose load drifts during the run weighs on both alike.
+            bare, bare_base = start_bare()
+            try:
+                wrk(base, variant_ids, seconds=2, connections=8)  # warm up both workers
+                wrk(bare_base, bare_script, seconds=2, connections=8)
+                before = wrk(bare_base, bare_script, seconds=seconds, connections=8)
+                figures["variants"] = wrk(base, variant_ids, seconds=seconds, connections=8)
+                figures["products"] = wrk(base, product_ids, seconds=seconds, connections=8)
+                after = wrk(bare_base, bare_script, seconds=seconds, connections=8)
+                figures["bare"] = {"rps": (before["rps"] + after["rps"]) / 2}
+            finally:
+                stop(bare)
             for load, pace in (("webhooks", PACED), ("webhooks_flat_out", "")):
                 figures[load] = wrk(base, WEBHOOKS % {
                     "store": STORE, "run": secrets.token_hex(4), "header": WEBHOOK_SECRET_HEADER,
                     "secret": WEBHOOK_SECRET, "pace": pace}, seconds=seconds, connections=200)
         finally:
             stop(ours)
-    bare, base = start_bare()
-    try:
-        wrk(base, bare_script, seconds=2, connections=8)
-        figures["bare"] = wrk(base, bare_script, seconds=seconds, connections=8)
-    finally:
-        stop(bare)
     return figures
 
 

@@ -27,15 +27,22 @@ def cors(response):
     return allow_store_origins(response, store_hash) if store_hash else response
 
 
+AVAILABILITY_QUERY = schemas.AvailabilityQuery()
+
+
 @blp.route("/<store_hash>/availability", methods=["GET"])
-@blp.arguments(schemas.AvailabilityQuery(), location="query")  # one instance, not one per request
+@blp.doc(parameters=[{"in": "query", "schema": AVAILABILITY_QUERY}])
 @blp.response(200, schemas.Availability)
 @blp.alt_response(304, description="Not modified (If-None-Match)")
 @blp.alt_response(404, schema=ErrorSchema)
-def get_availability(query, store_hash):
+def get_availability(store_hash):
     """Availability, ETA and alternatives for product or variant ids.
 
     Cacheable for 30 seconds; answers 304 to a matching If-None-Match."""
+    # The schema documents the query and reads (or refuses, 422) any query the widget's plain
+    # form does not cover; the plain form is read directly, as the schema would read it.
+    query = (schemas.plain_availability_query(request.args)
+             or blp.ARGUMENTS_PARSER.parse(AVAILABILITY_QUERY, location="query"))
     found = db.read_once(lambda connection, dialect: storefront_availability_json(
         connection, dialect, store_hash, product_ids=query.get("product_ids"),
         variant_ids=query.get("variant_ids"), quantity=query["quantity"], locale=query["locale"]))

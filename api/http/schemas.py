@@ -162,6 +162,33 @@ class AvailabilityQuery(Schema):
             raise ValidationError("Give product_ids or variant_ids (one of them).", "product_ids")
 
 
+_PLAIN_QUANTITY = re.compile(r"[1-9][0-9]{0,4}")
+_PLAIN_LOCALE = re.compile(r"[A-Za-z]{2}([-_][A-Za-z]{2})?")
+
+
+def plain_availability_query(args) -> dict | None:
+    """What AvailabilityQuery loads from these query arguments (a MultiDict, first values count,
+    others are ignored) when they are in the plain form every widget sends: exactly one id list
+    of digits, a quantity of ASCII digits and a two-letter locale if any. None for anything else,
+    valid or not, which the schema then reads: the storefront's hot path skips marshmallow
+    without ever answering differently (tests/test_availability_query.py compares the two)."""
+    first = args.to_dict()  # a plain dict: a MultiDict raises (and catches) on every name missing
+    product_ids, variant_ids = first.get("product_ids"), first.get("variant_ids")
+    if (product_ids is None) == (variant_ids is None):
+        return None
+    quantity, locale = first.get("quantity"), first.get("locale")
+    if quantity is not None and not (_PLAIN_QUANTITY.fullmatch(quantity) and int(quantity) <= 10_000):
+        return None
+    if locale is not None and not _PLAIN_LOCALE.fullmatch(locale):
+        return None
+    try:
+        ids = _id_list(product_ids if variant_ids is None else variant_ids)
+    except ValidationError:
+        return None
+    return {"product_ids" if variant_ids is None else "variant_ids": ids,
+            "quantity": 1 if quantity is None else int(quantity), "locale": "en" if locale is None else locale}
+
+
 class Alternative(Schema):
     product_id = StrictInteger()
     variant_id = StrictInteger()
