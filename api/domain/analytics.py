@@ -236,16 +236,16 @@ def _demand_and_outcomes(session, store, calendar, range_, currency) -> tuple[di
     units = dict.fromkeys(OUTCOMES, 0)
     line_count = 0
     # Lines alike in state and quantities counted together, straight off ix_lines_store_placed_day
-    # (which holds every column read here, in this order: nothing to sort), and their outcomes
-    # worked out once per kind, here, rather than row by row in SQL.
+    # (which holds every column read here, in this order), and their outcomes worked out once
+    # per kind, here, rather than row by row in SQL.
     alike = (Line.state, Line.quantity, Line.quantity_backordered, Line.quantity_allocated, Line.quantity_shipped,
              Line.quantity_cancelled)
-    for day, *kind, count, revenue in _rows(session, 
+    lines_alike = (
         select(Line.placed_day, *alike, func.count(),
                func.sum(case((Line.currency == currency, Line.quantity_backordered * Line.unit_price), else_=0)))
         .where(Line.store_id == store.id, calendar.days(Line.placed_day), Line.quantity_backordered > 0)
-        .group_by(Line.placed_day, *alike)
-    ):
+        .group_by(Line.placed_day, *alike))
+    for day, *kind, count, revenue in _rows(session, lines_alike):
         backordered = kind[2]
         figures = by_period[calendar.period_of[day]]
         figures["backordered_units"] += backordered * count
@@ -270,7 +270,7 @@ def _demand_and_outcomes(session, store, calendar, range_, currency) -> tuple[di
     totals = {name: sum(item[name] for item in series) for name in fields}
 
     # From the refunds and payments (few, and the store's own) to their lines: the lines are
-    # matched by id and placement time only, so no database starts from the lines instead.
+    # matched by id and placement day only, so no database starts from the lines instead.
     in_range = and_(calendar.days(Line.placed_day), Line.quantity_backordered > 0)
     refunded, pay_later_lines = session.execute(
         select(func.coalesce(func.sum(Refund.amount), 0),
@@ -309,14 +309,13 @@ def _eta_accuracy(session, store, calendar, range_) -> dict:
                    Line.first_promised_on.is_not(None))
     late = Line.shipped_day - calendar.date_number(Line.first_promised_on)
     per_period, per_variant = defaultdict(lambda: defaultdict(int)), defaultdict(lambda: defaultdict(int))
-    for day, value, count in _rows(session, 
-        select(Line.shipped_day, late, func.count()).where(shipped)
-        .group_by(Line.shipped_day, Line.first_promised_on)
-    ):
+    by_day = select(Line.shipped_day, late, func.count()).where(shipped).group_by(Line.shipped_day,
+                                                                                 Line.first_promised_on)
+    for day, value, count in _rows(session, by_day):
         per_period[calendar.period_of[day]][value] += count
-    for variant_pk, value, count in _rows(session, 
-        select(Line.variant_pk, late.label("late"), func.count()).where(shipped).group_by(Line.variant_pk, "late")
-    ):
+    by_variant = select(Line.variant_pk, late.label("late"), func.count()).where(shipped).group_by(Line.variant_pk,
+                                                                                                  "late")
+    for variant_pk, value, count in _rows(session, by_variant):
         per_variant[variant_pk][value] += count
     per_product, per_supplier, product_names = (defaultdict(lambda: defaultdict(int)),
                                                 defaultdict(lambda: defaultdict(int)), {})
@@ -368,11 +367,10 @@ def _wait(session, store, calendar, range_) -> dict:
     per_period = defaultdict(lambda: defaultdict(int))
     overall = defaultdict(int)
     # On ix_lines_store_allocated_day, which holds every column read here, in its order.
-    for day, placed_day, count in _rows(session, 
-        select(Line.allocated_day, Line.placed_day, func.count())
-        .where(Line.store_id == store.id, calendar.days(Line.allocated_day), Line.quantity_backordered > 0)
-        .group_by(Line.allocated_day, Line.placed_day)
-    ):
+    by_days = (select(Line.allocated_day, Line.placed_day, func.count())
+               .where(Line.store_id == store.id, calendar.days(Line.allocated_day), Line.quantity_backordered > 0)
+               .group_by(Line.allocated_day, Line.placed_day))
+    for day, placed_day, count in _rows(session, by_days):
         per_period[calendar.period_of[day]][day - placed_day] += count
         overall[day - placed_day] += count
 
