@@ -5,6 +5,7 @@ adding a line, a shipment from BigCommerce, the demo history (bulk inserts), a c
 zone (one rewrite for the whole store), and the migration that brought them."""
 from datetime import date, datetime
 
+from analytics_support import History
 from fake_bigcommerce import bigcommerce, deliver, fake_bigcommerce, install, run_jobs  # noqa: F401
 from shopper_support import bc_app, shop, transaction  # noqa: F401
 from sqlalchemy import create_engine, select, text
@@ -12,6 +13,7 @@ from sqlalchemy import create_engine, select, text
 from api.demo.seed import seed
 from api.domain import clock
 from api.domain.dates import zone
+from api.domain.stores import create_store
 from api.migrate import upgrade
 from api.models import Line, Order, Store
 
@@ -168,3 +170,22 @@ def test_the_migration_gives_stored_lines_and_orders_their_local_days(tmp_path):
     # Sat 31 Oct 23:30 in New York (still UTC−4); Sun 1 Nov 23:30 and Mon 2 Nov 00:30 (UTC−5).
     assert order == day(date(2026, 10, 31))
     assert tuple(line) == (day(date(2026, 10, 31)), day(date(2026, 11, 1)), day(date(2026, 11, 2)))
+
+
+def test_one_flush_that_changes_the_time_zone_and_a_time_writes_both(app):
+    with transaction(app) as session:
+        store, _ = create_store(session, "zone-shop", ["https://zone.example"])
+        history = History(session, store)
+        variant = history.variant(1, 10, "Mug")
+        order = history.order(1, datetime(2026, 11, 1, 3, 30), 1000)  # 1 Nov in UTC, 31 Oct in New York
+        line = history.line(order, variant, 1, 1, 1000, "allocated", allocated=1)
+        assert (order.placed_day, line.placed_day) == (day(date(2026, 11, 1)), day(date(2026, 11, 1)))
+
+        store.timezone = "America/New_York"
+        line.shipped_at = datetime(2026, 11, 2, 4, 30)  # Sun 1 Nov 23:30 in New York
+        session.flush()
+
+        stored = session.execute(select(Line.placed_day, Line.shipped_day)).one()
+        assert tuple(stored) == (day(date(2026, 10, 31)), day(date(2026, 11, 1)))
+        assert (line.placed_day, line.shipped_day) == tuple(stored)  # what the session holds, too
+        assert (order.placed_day, session.scalar(select(Order.placed_day))) == (day(date(2026, 10, 31)),) * 2

@@ -68,6 +68,7 @@ def _before_flush(session: Session, _flush_context, _instances) -> None:
             if state.pending or state.attrs[moment].history.has_changes():
                 tz = tz or _zone_of(session, row.store_id)
                 setattr(row, day, local_day(tz, getattr(row, moment)))
+                attributes.flag_modified(row, day)  # written even when equal to what the session last read
 
 
 def _zone_of(session: Session, store_id: int) -> ZoneInfo:
@@ -76,14 +77,16 @@ def _zone_of(session: Session, store_id: int) -> ZoneInfo:
 
 def _reload_days(session: Session, store: Store) -> None:
     """The days the rewrite stored, on the rows of the store this session holds, without marking
-    them changed (a time changed in the same flush is worked out again after)."""
+    them changed. A time changed in this flush is left to the caller, which writes its day."""
     tz = zone(store.timezone)
     for row in list(session.identity_map.values()):
         times = DAYS.get(type(row))
-        if times is not None and row.store_id == store.id:
-            for moment, day in times:
-                if moment in row.__dict__:
-                    attributes.set_committed_value(row, day, local_day(tz, row.__dict__[moment]))
+        if times is None or row.__dict__.get("store_id") != store.id:
+            continue
+        state = inspect(row)
+        for moment, day in times:
+            if moment in row.__dict__ and not state.attrs[moment].history.has_changes():
+                attributes.set_committed_value(row, day, local_day(tz, row.__dict__[moment]))
 
 
 def rewrite_local_days(connection, store_id: int, timezone: str) -> None:
