@@ -9,8 +9,10 @@ Every figure is an SQL aggregate over indexed columns:
   zone) on which it was placed, allocated and shipped (api/domain/local_days.py keeps them
   exact on every write). Each figure groups rows by a day column straight off an index that
   holds every column it reads (migration 0013), so the database reads the index alone, in day
-  order, with no time-zone arithmetic and no sorting per row; Python then adds the days of the
-  range into their periods (ISO weeks and months are no business of SQL).
+  order, with no time-zone arithmetic per row (and, but for ETA accuracy per variant, nothing
+  to sort); Python then adds the days of the range into their periods.
+- Outcomes are worked out in Python once per kind of line (same state and quantities), which
+  SQL counts, rather than by CASE expressions on every row.
 - Medians and 90th percentiles come from histograms: SQL counts the lines per (day, whole days)
   and Python interpolates between order statistics exactly as PostgreSQL's percentile_cont
   does. Exact, one code path, and small (lines differ by a few hundred day counts at most, so a
