@@ -8,10 +8,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.domain.availability import keep_fresh
+from api.domain.local_days import keep_local_days
 
 # Every session, whoever opens it (app, worker, CLI, scripts), keeps the storefront's
-# precomputed availability current in the transaction that changes stock.
+# precomputed availability current in the transaction that changes stock, and gives the lines
+# and orders it writes their local days.
 keep_fresh()
+keep_local_days()
 
 
 def make_engine(url: str) -> Engine:

@@ -313,7 +313,8 @@ class Order(Base):
     __tablename__ = "orders"
     __table_args__ = (
         UniqueConstraint("store_id", "order_id"),
-        Index("ix_orders_store_placed", "store_id", "placed_at"),  # the merchant's insight, by placement
+        # The merchant's insight, by local day of placement, with what its figure reads.
+        Index("ix_orders_store_placed_day", "store_id", "placed_day", "currency", "total"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -326,6 +327,8 @@ class Order(Base):
     phone: Mapped[str] = mapped_column(String(20), default="")  # E.164, for SMS notifications
     currency: Mapped[str] = mapped_column(String(3))
     placed_at: Mapped[datetime] = mapped_column(DateTime)
+    # placed_at's day in the store's time zone, days since 1970-01-01 (api/domain/local_days.py).
+    placed_day: Mapped[int | None] = mapped_column(Integer, default=None)
     total: Mapped[int] = mapped_column(BigInteger, default=0)  # what the shopper paid, minor units
     # False when the order was paid (even in part) with store credit or a gift certificate: the
     # platform offers no way back to the shopper's card, so no automatic refund can be promised.
@@ -342,19 +345,23 @@ class Line(Base):
     __tablename__ = "lines"
     __table_args__ = (
         Index("ix_lines_queue", "variant_pk", "state", "queued_at", "id"),
-        # The merchant's insight (api/domain/analytics.py): lines by placement, ship and
-        # allocation time, and lines waiting past their promised date. The ship and allocation
-        # indexes hold every column their figures read, so those are read from the index alone.
+        # An order's lines; and whether it holds a backordered unit, from the index alone.
+        Index("ix_lines_order_backordered", "order_pk", "quantity_backordered"),
         Index("ix_lines_store_placed", "store_id", "queued_at"),
-        Index("ix_lines_store_shipped", "store_id", "shipped_at", "quantity_backordered", "first_promised_on",
+        # The merchant's insight (api/domain/analytics.py): lines by local day of placement,
+        # shipment and allocation, each index holding every column its figures read (so they
+        # are read from the index alone, in day order), and lines waiting past their promise.
+        Index("ix_lines_store_placed_day", "store_id", "placed_day", "state", "quantity", "quantity_backordered",
+              "quantity_allocated", "quantity_shipped", "quantity_cancelled", "currency", "unit_price"),
+        Index("ix_lines_store_shipped_day", "store_id", "shipped_day", "first_promised_on", "quantity_backordered",
               "variant_pk"),
-        Index("ix_lines_store_allocated", "store_id", "allocated_at", "quantity_backordered", "queued_at"),
+        Index("ix_lines_store_allocated_day", "store_id", "allocated_day", "placed_day", "quantity_backordered"),
         Index("ix_lines_store_state", "store_id", "state", "first_promised_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
-    order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
     variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.id"))
     external_id: Mapped[int | None] = mapped_column(BigInteger, default=None)  # platform line id
     # The quantity of that platform order product when we last applied its order, kept on the
@@ -390,6 +397,11 @@ class Line(Base):
     # the ETA accuracy the merchant is shown); None until then.
     allocated_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     shipped_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    # queued_at's, allocated_at's and shipped_at's days in the store's time zone, days since
+    # 1970-01-01 (api/domain/local_days.py keeps them).
+    placed_day: Mapped[int | None] = mapped_column(Integer, default=None)
+    allocated_day: Mapped[int | None] = mapped_column(Integer, default=None)
+    shipped_day: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="lines")

@@ -3,7 +3,7 @@ endpoint answers a one-year, weekly query in under 500 ms.
 
 Seeds a store (time zone Europe/Berlin) with a year of history in bulk: `--lines` order lines
 (default 100,000) in about 40,000 orders spread over the last 365 days (more on weekdays, more
-lately), 400 variants of 200 products from 8 suppliers (some variants without one), every
+lately; each with its local days, as the app writes them), 400 variants of 200 products from 8 suppliers (some variants without one), every
 outcome (shipped early and late against the first promise, set aside, cancelled with refunds,
 switched, pay later paid and unpaid, still waiting), a sales row per line plus as many again for
 orders without backorders, 5,000 restock subscriptions (most alerted, some recipients ordering
@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from api import create_app  # noqa: E402
 from api.db import make_engine  # noqa: E402
+from api.domain.local_days import with_local_days  # noqa: E402
 from api.domain.stores import create_store  # noqa: E402
 from api.models import (  # noqa: E402
     Base, InboundShipment, Line, Order, PaymentRequestRecord, PurchaseOrder, Refund, RestockSubscription, Sale,
@@ -91,11 +92,12 @@ def seed(engine, lines: int, rng: random.Random) -> tuple[str, float]:
     order_rows.sort()
     customers = [f"c{n}@example.com" for n in range(CUSTOMERS)]
     with Session(engine) as session, session.begin():
-        session.execute(insert(Order), [
+        store = session.get(Store, store_id)
+        session.execute(insert(Order), with_local_days(store, Order, [
             {"store_id": store_id, "order_id": n + 1, "email": rng.choice(customers), "currency": "USD",
              "placed_at": moment, "total": 0}
             for n, (moment, _) in enumerate(order_rows)
-        ])
+        ]))
         orders = dict(session.execute(select(Order.order_id, Order.id).where(Order.store_id == store_id)).all())
         emails = dict(session.execute(select(Order.id, Order.email).where(Order.store_id == store_id)).all())
 
@@ -107,7 +109,7 @@ def seed(engine, lines: int, rng: random.Random) -> tuple[str, float]:
                 line = _line(rng, store_id, order_pk, variant, placed)
                 line_rows.append(line)
                 totals[order_pk] = totals.get(order_pk, 0) + line["quantity"] * line["unit_price"]
-        session.execute(insert(Line), line_rows)
+        session.execute(insert(Line), with_local_days(store, Line, line_rows))
         session.execute(Order.__table__.update().where(Order.id == bindparam("pk")).values(total=bindparam("total")),
                         [{"pk": pk, "total": total} for pk, total in totals.items()])
 

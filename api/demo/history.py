@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.domain.bulk import insert_rows
+from api.domain.local_days import with_local_days
 from api.domain.sales import sale_day
 from api.models import (
     InboundShipment, Line, Order, PaymentRequestRecord, PurchaseOrder, Refund, RestockSubscription, Sale, Store,
@@ -202,11 +203,11 @@ def _backorders(session: Session, store: Store, rng: random.Random, variants: di
                 orders: list[HistoryOrder], receipts: dict[tuple[int, int], Receipt]) -> None:
     """The history orders that backordered something, with their lines' outcomes."""
     backordered = [order for order in orders if order.backordered]
-    insert_rows(session, Order.__table__, [{
+    insert_rows(session, Order.__table__, with_local_days(store, Order, [{
         "store_id": store.id, "order_id": order.number, "customer_id": _shopper(order.shopper)[0],
         "email": _shopper(order.shopper)[2], "first_name": _shopper(order.shopper)[1], "locale": "en", "phone": "",
         "currency": "USD", "placed_at": order.placed_at, "refundable": True, "created_at": order.placed_at,
-        "total": sum(q * variants[v].price for v, q in order.items)} for order in backordered])
+        "total": sum(q * variants[v].price for v, q in order.items)} for order in backordered]))
     order_pks = _ids(session, Order, store, len(backordered))
     lines, outcomes = [], []
     for order, order_pk in zip(backordered, order_pks):
@@ -226,7 +227,7 @@ def _backorders(session: Session, store: Store, rng: random.Random, variants: di
                 outcome = _outcome(rng, line, receipts[(order.number, variant_id)], variants)
             lines.append(line)
             outcomes.append(outcome)
-    insert_rows(session, Line.__table__, lines)
+    insert_rows(session, Line.__table__, with_local_days(store, Line, lines))
     line_pks = _ids(session, Line, store, len(lines))
     _money(session, store, lines, line_pks, outcomes, variants)
 
@@ -293,7 +294,7 @@ def _money(session: Session, store: Store, lines: list[dict], line_pks: list[int
                              "attempts": 1, "next_attempt_at": held, "last_error": "", "created_at": held,
                              "paid_at": held + timedelta(hours=20) if paid else None, "paid_order_id": None,
                              "paid_item_id": None, "quantity_shipped": 0, "coupon_code": ""})
-    insert_rows(session, Line.__table__, switched_in)
+    insert_rows(session, Line.__table__, with_local_days(store, Line, switched_in))
     insert_rows(session, Refund.__table__, refunds)
     insert_rows(session, PaymentRequestRecord.__table__, payments)
 

@@ -3,33 +3,31 @@ waited, what restock alerts brought and how suppliers kept their dates — over 
 day, ISO week (from Monday) or month in the store's time zone. README "Insights" says what each
 figure means.
 
-Every figure is an SQL aggregate over indexed columns (migration 0010):
+Every figure is an SQL aggregate over indexed columns:
 
-- Periods: the store's UTC offsets over the range (and 5 years before it) are worked out here
-  with zoneinfo, daylight saving included. On SQLite, which has no time-zone database, the range's
-  local days are a small table (VALUES: each day, its period and the UTC moments it starts and
-  ends) joined to the stored UTC times on their index, one range per day: rows are bucketed with
-  no date arithmetic per row. PostgreSQL plans that join badly, so there each row in the range is
-  shifted by the offset of its moment (a CASE over the few changes) and bucketed by its date.
-- Medians and 90th percentiles come from histograms: SQL counts the lines per (group, whole
-  days) and Python interpolates between order statistics exactly as PostgreSQL's
-  percentile_cont does. Exact, one code path, and small (lines differ by a few hundred day
-  counts at most, so a year is a few thousand rows), where fetching every line's days would
-  move 100,000 rows."""
+- Days: each line and order stores the local day (days since 1970-01-01 in the store's time
+  zone) on which it was placed, allocated and shipped (api/domain/local_days.py keeps them
+  exact on every write). Each figure groups rows by a day column straight off an index that
+  holds every column it reads (migration 0013), so the database reads the index alone, in day
+  order, with no time-zone arithmetic per row (and, but for ETA accuracy per variant, nothing
+  to sort); Python then adds the days of the range into their periods.
+- Outcomes are worked out in Python once per kind of line (same state and quantities), which
+  SQL counts, rather than by CASE expressions on every row.
+- Medians and 90th percentiles come from histograms: SQL counts the lines per (day, whole days)
+  and Python interpolates between order statistics exactly as PostgreSQL's percentile_cont
+  does. Exact, one code path, and small (lines differ by a few hundred day counts at most, so a
+  year is some ten thousand rows), where fetching every line's days would move 100,000 rows."""
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import (
-    Date, DateTime, Integer, and_, case, cast, distinct, func, literal, literal_column, select, text, true,
-    type_coerce, union, union_all,
-)
+from sqlalchemy import Date, DateTime, Integer, and_, case, cast, distinct, func, literal, select, type_coerce, union
 from sqlalchemy.orm import Session
 
 from api.domain.backorders import SWITCHED, WAITING
 from api.domain.dates import store_today, zone
 from api.domain.errors import Invalid
+from api.domain.local_days import EPOCH, day_number
 from api.models import (
     BigCommerceInstallation, InboundShipment, Line, Order, PaymentRequestRecord, PurchaseOrder, Refund,
     RestockSubscription, Sale, Store, Supplier, Variant,
@@ -46,11 +44,6 @@ OUTCOMES = ("shipped", "allocated", "cancelled", "switched", "waiting")
 # and the price of a line moved to pay later (less what its shopper then paid).
 REFUND_REASONS = ("cancel", "switch", "pay_later")
 PAY_LATER = "pay_later"
-# How far before the range the table of UTC offsets reaches, for the placement times of lines
-# allocated in the range (a wait longer than this is counted with the oldest offset known).
-OFFSET_HISTORY_DAYS = 5 * 366
-EPOCH = date(1970, 1, 1)  # days are counted from it in SQL
-SECONDS_PER_DAY = 86_400
 
 
 @dataclass(frozen=True)
@@ -103,98 +96,33 @@ def periods(range_: Range) -> list[date]:
     return found
 
 
-def day_number(day: date) -> int:
-    return (day - EPOCH).days
-
-
-def from_day_number(number: int) -> date:
-    return EPOCH + timedelta(days=number)
-
-
-# --- the store's calendar in SQL ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bucketed:
-    """Rows to aggregate (`source` filtered by `where`), each with the number of its local day
-    and of its period's first day (days since 1970-01-01)."""
-    source: object
-    where: object
-    day: object
-    period: object
+# --- the store's calendar -----------------------------------------------------------------------
 
 
 class Calendar:
-    """The store's calendar for SQL: rows bucketed by the local day and period of a stored time
-    (`bucket`); and the local day number of a stored time or of a date, row by row (the day an
-    allocated line's order was placed, which may be long before the range)."""
+    """The range's local days (numbers, as the day columns hold them) and the period each falls
+    in; the UTC moments the range starts and ends, for times stored without a day; and the date
+    arithmetic SQL does on dates."""
 
     def __init__(self, session: Session, store: Store, range_: Range):
         self.postgres = session.get_bind().dialect.name == "postgresql"
         self.zone = zone(store.timezone)
-        self.granularity = range_.granularity
+        self.first, self.last = day_number(range_.first), day_number(range_.last)
+        self.period_of = {}  # local day number: the date its period starts
+        day = range_.first
+        while day <= range_.last:
+            self.period_of[day_number(day)] = period_start(day, range_.granularity)
+            day += timedelta(days=1)
         self.start = self.utc_midnight(range_.first)
         self.end = self.utc_midnight(range_.last + timedelta(days=1))
-        self._offsets = _offset_changes(
-            self.zone, self.start - timedelta(days=OFFSET_HISTORY_DAYS), self.end + timedelta(days=1))
-        if self.postgres:
-            return
-        rows, day = [], range_.first
-        while day <= range_.last:
-            following = day + timedelta(days=1)
-            rows.append((day_number(day), day_number(period_start(day, range_.granularity)),
-                         self.utc_midnight(day), self.utc_midnight(following)))
-            day = following
-        # Written out here rather than as bound parameters: a year is 365 rows of numbers and
-        # times we made, and compiling them as 1,460 parameters took longer than the queries.
-        table = ", ".join(f"({day}, {period}, '{starts:%Y-%m-%d %H:%M:%S.%f}', '{ends:%Y-%m-%d %H:%M:%S.%f}')"
-                          for day, period, starts, ends in rows)
-        self.days = select(
-            literal_column("column1", Integer).label("day"), literal_column("column2", Integer).label("period"),
-            literal_column("column3", DateTime).label("starts"), literal_column("column4", DateTime).label("ends"),
-        ).select_from(text(f"(VALUES {table}) AS local_days")).cte("calendar")
 
     def utc_midnight(self, day: date) -> datetime:
         local = datetime.combine(day, time(0), tzinfo=self.zone)
         return local.astimezone(UTC).replace(tzinfo=None)
 
-    def bucket(self, table, store_column, store_id: int, moment) -> "Bucketed":
-        """A table's rows of the store whose `moment` falls in the range, with the local day
-        and period of each. SQLite: the calendar's days joined on the time's index, one range
-        each. PostgreSQL (which plans that join badly): the rows in the range, each shifted by
-        the store's offset at that moment."""
-        if self.postgres:
-            day = self.local_day(moment)
-            if self.granularity == WEEK:
-                period = day - (day + 3) % 7  # day 0, 1 January 1970, was a Thursday
-            elif self.granularity == MONTH:
-                period = cast(func.date_trunc("month", moment + self._offset(moment)), Date) - literal(EPOCH, Date)
-            else:
-                period = day
-            return Bucketed(table, and_(store_column == store_id, moment >= self.start, moment < self.end), day, period)
-        days = self.days.c
-        return Bucketed(self.days.join(table, and_(store_column == store_id, moment >= days.starts,
-                                                   moment < days.ends)),
-                        true(), days.day, days.period)
-
-    def _offset(self, moment):
-        """How far ahead of UTC the store's clock was at a stored time: seconds on SQLite, an
-        interval on PostgreSQL (a CASE over the changes, newest first: most rows are recent)."""
-        (_, first), *changes = self._offsets
-
-        def as_sql(seconds: int):
-            return literal(timedelta(seconds=seconds)) if self.postgres else literal(seconds)
-
-        if not changes:
-            return as_sql(first)
-        return case(*[(moment >= since, as_sql(seconds)) for since, seconds in reversed(changes)],
-                    else_=as_sql(first))
-
-    def local_day(self, moment):
-        """The number of the store's local day a stored time falls on."""
-        if self.postgres:
-            return cast(moment + self._offset(moment), Date) - literal(EPOCH, Date)
-        return (func.unixepoch(moment) + self._offset(moment)) // SECONDS_PER_DAY  # SQLite 3.38 or later
+    def days(self, column):
+        """A day column's condition: in the range."""
+        return column.between(self.first, self.last)
 
     def date_number(self, day):
         """The number of a date column's day."""
@@ -207,30 +135,6 @@ class Calendar:
         if self.postgres:
             return moment + timedelta(days=days)
         return type_coerce(func.strftime("%Y-%m-%d %H:%M:%f", moment, f"+{days} days"), DateTime)
-
-
-@lru_cache(maxsize=64)
-def _offset_changes(tz, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
-    """[(naive UTC moment, seconds ahead of UTC)]: the offset from `start` on, then each change
-    up to `end`. Looked for every 12 hours, then pinned to the second by bisection; kept for the
-    next request over the same range (the caller must not change the list)."""
-
-    def offset(moment: datetime) -> int:
-        return int(moment.replace(tzinfo=UTC).astimezone(tz).utcoffset().total_seconds())
-
-    changes = [(start, offset(start))]
-    step, moment, current = timedelta(hours=12), start, offset(start)
-    while moment < end:
-        following = moment + step
-        if offset(following) != current:
-            low, high = moment, following
-            while high - low > timedelta(seconds=1):
-                middle = low + (high - low) / 2
-                low, high = (middle, high) if offset(middle) == current else (low, middle)
-            current = offset(high)
-            changes.append((high.replace(microsecond=0), current))
-        moment = following
-    return changes
 
 
 # --- histograms: median and 90th percentile ----------------------------------------------------
@@ -304,61 +208,63 @@ def report(session: Session, store: Store, range_: Range) -> dict:
     }
 
 
-def _lines_by(calendar: Calendar, store: Store, moment) -> Bucketed:
-    """The store's lines whose `moment` falls in the range, by local day and period."""
-    return calendar.bucket(Line, Line.store_id, store.id, moment)
+def _rows(session: Session, query):
+    """A query's rows through SQLAlchemy Core: on the thousands of rows of a histogram, the ORM's
+    handling of each row costs more than the database's work."""
+    return session.connection().execute(query).all()
 
 
-def _least(a, b):
-    return case((a < b, a), else_=b)
+def outcome_units(state: str, quantity: int, backordered: int, allocated: int, shipped: int,
+                  cancelled: int) -> dict[str, int]:
+    """Which of a line's backordered units met which outcome. A line backordered in full: its own
+    units. In part: units still waiting are backordered ones (what stock covered was set aside
+    when the order came); of the others, cancelled units are counted first (a cancel takes
+    waiting units), then units set aside, and the rest shipped. A switched line's backordered
+    units all count as switched."""
+    if state == SWITCHED:
+        return {"switched": backordered}
+    waiting = quantity - allocated - shipped - cancelled
+    if backordered == quantity:
+        return {"waiting": waiting, "cancelled": cancelled, "allocated": allocated, "shipped": shipped}
+    waiting_part = min(backordered, waiting)
+    cancelled_part = min(cancelled, backordered - waiting_part)
+    allocated_part = min(allocated, backordered - waiting_part - cancelled_part)
+    return {"waiting": waiting_part, "cancelled": cancelled_part, "allocated": allocated_part,
+            "shipped": backordered - waiting_part - cancelled_part - allocated_part}
 
 
 def _demand_and_outcomes(session, store, calendar, range_, currency) -> tuple[dict, dict]:
-    placed = _lines_by(calendar, store, Line.queued_at)
-    # Which of a line's backordered units met which outcome. A line backordered in full: its own
-    # units. In part: units still waiting are backordered ones (what stock covered was set aside
-    # when the order came); of the others, cancelled units are counted first (a cancel takes
-    # waiting units), then units set aside, and the rest shipped. A switched line's backordered
-    # units all count as switched.
-    backordered, allocated, cancelled = Line.quantity_backordered, Line.quantity_allocated, Line.quantity_cancelled
-    waiting = Line.quantity - allocated - Line.quantity_shipped - cancelled
-    waiting_part = _least(backordered, waiting)
-    cancelled_part = _least(cancelled, backordered - waiting_part)
-    allocated_part = _least(allocated, backordered - waiting_part - cancelled_part)
-    switched = Line.state == SWITCHED
-    in_full = backordered == Line.quantity
-
-    def outcome(whole, part):
-        return func.sum(case((switched, 0), (in_full, whole), else_=part))
-
     by_period = defaultdict(lambda: defaultdict(int))
     units = dict.fromkeys(OUTCOMES, 0)
     line_count = 0
-    for period, count, backordered_units, revenue, *outcome_units in session.execute(
-        select(placed.period.label("period"), func.count(), func.sum(backordered),
-               func.sum(case((Line.currency == currency, backordered * Line.unit_price), else_=0)),
-               func.sum(case((switched, backordered), else_=0)), outcome(waiting, waiting_part),
-               outcome(cancelled, cancelled_part), outcome(allocated, allocated_part))
-        .select_from(placed.source).where(placed.where, backordered > 0).group_by("period")
-    ):
-        figures = by_period[from_day_number(period)]
-        figures["backordered_units"] += int(backordered_units)
+    # Lines alike in state and quantities counted together, straight off ix_lines_store_placed_day
+    # (which holds every column read here, in this order), and their outcomes worked out once
+    # per kind, here, rather than row by row in SQL.
+    alike = (Line.state, Line.quantity, Line.quantity_backordered, Line.quantity_allocated, Line.quantity_shipped,
+             Line.quantity_cancelled)
+    lines_alike = (
+        select(Line.placed_day, *alike, func.count(),
+               func.sum(case((Line.currency == currency, Line.quantity_backordered * Line.unit_price), else_=0)))
+        .where(Line.store_id == store.id, calendar.days(Line.placed_day), Line.quantity_backordered > 0)
+        .group_by(Line.placed_day, *alike))
+    for day, *kind, count, revenue in _rows(session, lines_alike):
+        backordered = kind[2]
+        figures = by_period[calendar.period_of[day]]
+        figures["backordered_units"] += backordered * count
         figures["backordered_revenue"] += int(revenue)
         line_count += count
-        for name, value in zip(("switched", "waiting", "cancelled", "allocated"), outcome_units):
-            units[name] += int(value)
-        units["shipped"] += int(backordered_units) - sum(int(value) for value in outcome_units)
+        for name, value in outcome_units(*kind).items():
+            units[name] += value * count
 
     # Orders holding a backordered unit, with what the shopper paid for the order.
     holds_backorder = select(Line.id).where(Line.order_pk == Order.id, Line.quantity_backordered > 0).exists()
-    orders = calendar.bucket(Order, Order.store_id, store.id, Order.placed_at)
-    for period, count, total in session.execute(
-        select(orders.period.label("period"), func.count(),
-               func.sum(case((Order.currency == currency, Order.total), else_=0)))
-        .select_from(orders.source).where(orders.where, holds_backorder).group_by("period")
+    for day, count, total in session.execute(
+        select(Order.placed_day, func.count(), func.sum(case((Order.currency == currency, Order.total), else_=0)))
+        .where(Order.store_id == store.id, calendar.days(Order.placed_day), holds_backorder)
+        .group_by(Order.placed_day)
     ):
-        by_period[from_day_number(period)]["orders_with_backorders"] += count
-        by_period[from_day_number(period)]["orders_with_backorders_revenue"] += int(total)
+        by_period[calendar.period_of[day]]["orders_with_backorders"] += count
+        by_period[calendar.period_of[day]]["orders_with_backorders_revenue"] += int(total)
 
     fields = ("backordered_units", "backordered_revenue", "orders_with_backorders", "orders_with_backorders_revenue")
     series = [{"period": period, **{name: by_period[period][name] if period in by_period else 0 for name in fields}}
@@ -366,8 +272,8 @@ def _demand_and_outcomes(session, store, calendar, range_, currency) -> tuple[di
     totals = {name: sum(item[name] for item in series) for name in fields}
 
     # From the refunds and payments (few, and the store's own) to their lines: the lines are
-    # matched by id and placement time only, so no database starts from the lines instead.
-    in_range = and_(Line.queued_at >= calendar.start, Line.queued_at < calendar.end, Line.quantity_backordered > 0)
+    # matched by id and placement day only, so no database starts from the lines instead.
+    in_range = and_(calendar.days(Line.placed_day), Line.quantity_backordered > 0)
     refunded, pay_later_lines = session.execute(
         select(func.coalesce(func.sum(Refund.amount), 0),
                func.count(distinct(case((Refund.reason == PAY_LATER, Refund.line_pk)))))
@@ -398,26 +304,21 @@ def _demand_and_outcomes(session, store, calendar, range_, currency) -> tuple[di
 def _eta_accuracy(session, store, calendar, range_) -> dict:
     """Backordered lines shipped in the range (by their ship date in the store's time zone)
     that had been promised a date, against the first date promised."""
-    shipped = _lines_by(calendar, store, Line.shipped_at)
-    promised = and_(shipped.where, Line.quantity_backordered > 0, Line.first_promised_on.is_not(None))
-    late = (shipped.day - calendar.date_number(Line.first_promised_on)).label("late")
-
-    # Per period, and per product and per supplier from one grouping by variant (each has one
-    # product and supplier), over one pass on ix_lines_store_shipped: the CTE, read twice, is
-    # materialized by both databases.
-    shipped_lines = select(shipped.period.label("period"), Line.variant_pk, late) \
-        .select_from(shipped.source).where(promised).cte("shipped_lines")
+    # Two passes over ix_lines_store_shipped_day, which holds every column read here: per day
+    # and promised date (in index order, nothing to sort), and per variant (each has one
+    # product and supplier).
+    shipped = and_(Line.store_id == store.id, calendar.days(Line.shipped_day), Line.quantity_backordered > 0,
+                   Line.first_promised_on.is_not(None))
+    late = Line.shipped_day - calendar.date_number(Line.first_promised_on)
     per_period, per_variant = defaultdict(lambda: defaultdict(int)), defaultdict(lambda: defaultdict(int))
-    for by_variant, key, value, count in session.execute(union_all(
-        select(literal(False), shipped_lines.c.period, shipped_lines.c.late, func.count())
-        .group_by(shipped_lines.c.period, shipped_lines.c.late),
-        select(literal(True), shipped_lines.c.variant_pk, shipped_lines.c.late, func.count())
-        .group_by(shipped_lines.c.variant_pk, shipped_lines.c.late),
-    )):
-        if by_variant:
-            per_variant[key][value] += count
-        else:
-            per_period[from_day_number(key)][value] += count
+    by_day = select(Line.shipped_day, late, func.count()).where(shipped).group_by(Line.shipped_day,
+                                                                                 Line.first_promised_on)
+    for day, value, count in _rows(session, by_day):
+        per_period[calendar.period_of[day]][value] += count
+    by_variant = select(Line.variant_pk, late.label("late"), func.count()).where(shipped).group_by(Line.variant_pk,
+                                                                                                  "late")
+    for variant_pk, value, count in _rows(session, by_variant):
+        per_variant[variant_pk][value] += count
     per_product, per_supplier, product_names = (defaultdict(lambda: defaultdict(int)),
                                                 defaultdict(lambda: defaultdict(int)), {})
     for variant_pk, product_id, supplier_id, name in _variants(session, per_variant):
@@ -465,17 +366,15 @@ def _by_supplier_name(item: dict):
 def _wait(session, store, calendar, range_) -> dict:
     """Days from the order to the allocation of a backordered line's last waiting unit, for lines
     allocated in the range (by allocation date), both dates in the store's time zone."""
-    allocated = _lines_by(calendar, store, Line.allocated_at)
-    waited = (allocated.day - calendar.local_day(Line.queued_at)).label("waited")
     per_period = defaultdict(lambda: defaultdict(int))
     overall = defaultdict(int)
-    for period, value, count in session.execute(
-        select(allocated.period.label("period"), waited, func.count())
-        .select_from(allocated.source).where(allocated.where, Line.quantity_backordered > 0)
-        .group_by("period", "waited")
-    ):
-        per_period[from_day_number(period)][value] += count
-        overall[value] += count
+    # On ix_lines_store_allocated_day, which holds every column read here, in its order.
+    by_days = (select(Line.allocated_day, Line.placed_day, func.count())
+               .where(Line.store_id == store.id, calendar.days(Line.allocated_day), Line.quantity_backordered > 0)
+               .group_by(Line.allocated_day, Line.placed_day))
+    for day, placed_day, count in _rows(session, by_days):
+        per_period[calendar.period_of[day]][day - placed_day] += count
+        overall[day - placed_day] += count
 
     def figures(histogram):
         return {"median_days": percentile(histogram, 0.5), "p90_days": percentile(histogram, 0.9)}

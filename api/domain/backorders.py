@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session, joinedload
 
 from api.domain import clock
 from api.domain.bulk import update_rows
-from api.domain.dates import WEEKDAYS, store_today
+from api.domain.dates import WEEKDAYS, store_today, zone
 from api.domain.errors import Conflict, Invalid, NotFound
 from api.domain.eta import Calendar, Eta, SupplyCurve, queue_etas
 from api.domain.events import line_summary, notify, record, record_many, record_rows, recipient
+from api.domain.local_days import local_day
 from api.domain.payments import hold_for_payment
 from api.domain.restock import alert_subscribers
 from api.domain.sales import SaleIn, record_sales
@@ -422,6 +423,7 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
     session already holds is expired, so it reads the new state)."""
     allocations, updates, served, holds, taken_units = [], [], [], set(), []
     on_hand, now = variant.on_hand, clock.utcnow()
+    today = local_day(zone(store.timezone), now)  # the rows are written in bulk, past the ORM's flush
     if on_hand > 0:
         session.flush()  # the queue as this transaction has it
         line, order = Line.__table__.c, Order.__table__.c
@@ -446,7 +448,8 @@ def allocate(session: Session, store: Store, variant: Variant) -> list[Allocatio
             updates.append({"id": row.id, "quantity_allocated": row.quantity_allocated + units, "state": state,
                             "eta_date": row.eta_date if still_waiting else None,
                             "eta_source": row.eta_source if still_waiting else None,
-                            "allocated_at": None if still_waiting else now})
+                            "allocated_at": None if still_waiting else now,
+                            "allocated_day": None if still_waiting else today})
             about = {"order_id": row.order_id, "customer_id": row.customer_id, "email": row.email,
                      "first_name": row.first_name, "locale": row.locale, "phone": row.phone,
                      "line_id": row.id, "name": row.name, "sku": row.sku, "quantity": row.quantity,
