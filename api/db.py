@@ -23,7 +23,7 @@ def make_engine(url: str) -> Engine:
 
 
 def _autocommit_engine(url: str, engine: Engine) -> Engine:
-    """The pool of `AppDatabase.read_once`. SQLite's connections are autocommit already (BEGIN
+    """The pool of `AppDatabase.read_once` and `write_once`. SQLite's connections are autocommit already (BEGIN
     is emitted by the hook below), so they share the app's pool; PostgreSQL's get their own,
     in autocommit and without a pre-ping (the read finds a dropped connection itself)."""
     if engine.dialect.name != "postgresql":
@@ -83,6 +83,17 @@ class AppDatabase:
         session's pre-ping, BEGIN and ROLLBACK would be three more round trips than the query.
         Without the pre-ping a connection the server has dropped is found by the read itself:
         it is discarded and the read tried once more on a fresh one (a read is safe to repeat)."""
+        return self._once(read)
+
+    def write_once(self, write):
+        """`write(dbapi_connection, dialect_name)` on a pooled DBAPI connection in autocommit: a
+        write that is one statement, committed when it returns, in one round trip where a
+        session's pre-ping, BEGIN and COMMIT would be three more. Tried once more on a fresh
+        connection when the server dropped the first, as `read_once` does: `write` must be safe
+        to repeat (an INSERT … ON CONFLICT DO NOTHING is)."""
+        return self._once(write)
+
+    def _once(self, work):
         if self._autocommit is None:
             with self._lock:  # one pool, whichever thread asks first
                 if self._autocommit is None:
@@ -91,7 +102,7 @@ class AppDatabase:
         for attempt in (1, 2):
             connection = engine.raw_connection()
             try:
-                return read(connection.driver_connection, engine.dialect.name)
+                return work(connection.driver_connection, engine.dialect.name)
             except engine.dialect.loaded_dbapi.Error as error:
                 if attempt == 2 or not engine.dialect.is_disconnect(error, connection.dbapi_connection, None):
                     raise
