@@ -23,9 +23,10 @@ def make_engine(url: str) -> Engine:
 
 
 def _autocommit_engine(url: str, engine: Engine) -> Engine:
-    """The pool of `AppDatabase.read_once` and `write_once`. SQLite's connections are autocommit already (BEGIN
-    is emitted by the hook below), so they share the app's pool; PostgreSQL's get their own,
-    in autocommit and without a pre-ping (the read finds a dropped connection itself)."""
+    """The pool of `AppDatabase.read_once` and `write_once`. SQLite's connections are autocommit
+    already (BEGIN is emitted by the hook below), so they share the app's pool; PostgreSQL's get
+    their own, in autocommit and without a pre-ping (the statement finds a dropped connection
+    itself)."""
     if engine.dialect.name != "postgresql":
         return engine
     return create_engine(url, isolation_level="AUTOCOMMIT", pool_size=5, max_overflow=10)
@@ -40,6 +41,10 @@ def _serialize_sqlite_writes(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # let the "begin" hook below emit BEGIN
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        # Not NORMAL, which in WAL mode survives a crash of the process but may lose the last
+        # commits to a power cut: a webhook answered 2xx is never sent again, so it must be on
+        # disk. FULL is SQLite's usual default; some builds default WAL databases to NORMAL.
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
