@@ -26,9 +26,10 @@ def make_engine(url: str) -> Engine:
 
 
 def _autocommit_engine(url: str, engine: Engine) -> Engine:
-    """The pool of `AppDatabase.read_once`. SQLite's connections are autocommit already (BEGIN
-    is emitted by the hook below), so they share the app's pool; PostgreSQL's get their own,
-    in autocommit and without a pre-ping (the read finds a dropped connection itself)."""
+    """The pool of `AppDatabase.read_once` and `write_once`. SQLite's connections are autocommit
+    already (BEGIN is emitted by the hook below), so they share the app's pool; PostgreSQL's get
+    their own, in autocommit and without a pre-ping (the statement finds a dropped connection
+    itself)."""
     if engine.dialect.name != "postgresql":
         return engine
     return create_engine(url, isolation_level="AUTOCOMMIT", pool_size=5, max_overflow=10)
@@ -43,6 +44,10 @@ def _serialize_sqlite_writes(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # let the "begin" hook below emit BEGIN
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        # Not NORMAL, which in WAL mode survives a crash of the process but may lose the last
+        # commits to a power cut: a webhook answered 2xx is never sent again, so it must be on
+        # disk. FULL is SQLite's usual default; some builds default WAL databases to NORMAL.
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
@@ -86,6 +91,17 @@ class AppDatabase:
         session's pre-ping, BEGIN and ROLLBACK would be three more round trips than the query.
         Without the pre-ping a connection the server has dropped is found by the read itself:
         it is discarded and the read tried once more on a fresh one (a read is safe to repeat)."""
+        return self._once(read)
+
+    def write_once(self, write):
+        """`write(dbapi_connection, dialect_name)` on a pooled DBAPI connection in autocommit: a
+        write that is one statement, committed when it returns, in one round trip where a
+        session's pre-ping, BEGIN and COMMIT would be three more. Tried once more on a fresh
+        connection when the server dropped the first, as `read_once` does: `write` must be safe
+        to repeat (an INSERT … ON CONFLICT DO NOTHING is)."""
+        return self._once(write)
+
+    def _once(self, work):
         if self._autocommit is None:
             with self._lock:  # one pool, whichever thread asks first
                 if self._autocommit is None:
@@ -94,11 +110,14 @@ class AppDatabase:
         for attempt in (1, 2):
             connection = engine.raw_connection()
             try:
-                return read(connection.driver_connection, engine.dialect.name)
+                return work(connection.driver_connection, engine.dialect.name)
             except engine.dialect.loaded_dbapi.Error as error:
                 if attempt == 2 or not engine.dialect.is_disconnect(error, connection.dbapi_connection, None):
                     raise
                 connection.invalidate(error)
+                # A server that dropped one connection (a restart, a failover) has dropped the
+                # idle ones too: the pool is replaced, so the retry gets a fresh connection.
+                engine.dispose()
             finally:
                 connection.close()
 

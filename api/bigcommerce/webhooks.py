@@ -4,14 +4,14 @@ runs. A job is claimed with a lease, processed outside any transaction while Big
 asked, then marked done; a failure is retried with backoff and, after MAX_ATTEMPTS, left
 `failed` with its error for the merchant to see."""
 import hmac
+import json
 import logging
 import threading
 from collections import defaultdict
 from datetime import timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.dialects import sqlite
 
 from api.bigcommerce import sync
 from api.bigcommerce.client import BigCommerceError
@@ -128,28 +128,52 @@ class _Waiter:
 
 
 def _store_batch(database: AppDatabase, deliveries: list) -> None:
-    """Store new deliveries in one statement and one transaction: a hash already stored (by any
-    process), or earlier in the batch, is a duplicate and is not stored again."""
+    """Store new deliveries in one statement, committed when it returns: a hash already stored
+    (by any process), or earlier in the batch, is a duplicate and is not stored again."""
     first: dict[tuple[int, str], dict] = {}
     for row, _ in deliveries:
         first.setdefault((row["store_id"], row["hash"]), row)
+    rows = json.dumps(list(first.values()))
     now = clock.utcnow()
-    table = BigCommerceWebhook.__table__
-    with database.transaction() as session:
-        insert = _INSERT[session.get_bind().dialect.name](table)
-        stored = {tuple(row) for row in session.execute(
-            insert.values([{**row, "status": "pending", "attempts": 0, "next_attempt_at": now,
-                            "last_error": "", "received_at": now} for row in first.values()])
-            .on_conflict_do_nothing(index_elements=["store_id", "hash"])
-            .returning(table.c.store_id, table.c.hash)
-        )}
+    stored = {tuple(row) for row in database.write_once(
+        lambda connection, dialect: _insert_new(connection, dialect, rows, now))}
     for row, waiter in deliveries:
         key = (row["store_id"], row["hash"])
         waiter.stored = key in stored and first[key] is row
         # (the first of a batch's repeats is the one stored; the others are duplicates)
 
 
-_INSERT = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+# The rows go as one JSON array: the statement's text is the same for any batch, so PostgreSQL
+# prepares it once per connection, and nothing is compiled per batch.
+_INSERT_NEW = {
+    "postgresql": """
+        INSERT INTO bigcommerce_webhooks (store_id, hash, scope, payload, status, attempts,
+                                          next_attempt_at, last_error, received_at)
+        SELECT d.store_id, d.hash, d.scope, d.payload, 'pending', 0, %(now)s, '', %(now)s
+        FROM json_to_recordset(%(rows)s::json) AS d(store_id integer, hash text, scope text, payload json)
+        ON CONFLICT (store_id, hash) DO NOTHING
+        RETURNING store_id, hash""",
+    "sqlite": """
+        INSERT INTO bigcommerce_webhooks (store_id, hash, scope, payload, status, attempts,
+                                          next_attempt_at, last_error, received_at)
+        SELECT value ->> 'store_id', value ->> 'hash', value ->> 'scope', value -> 'payload',
+               'pending', 0, :now, '', :now
+        FROM json_each(:rows) WHERE true
+        ON CONFLICT (store_id, hash) DO NOTHING
+        RETURNING store_id, hash""",
+}
+# SQLite keeps a DateTime as the text SQLAlchemy writes (and compares it as text): the same format.
+_SQLITE_DATETIME = sqlite.DATETIME().bind_processor(sqlite.dialect())
+
+
+def _insert_new(connection, dialect: str, rows: str, now) -> list[tuple[int, str]]:
+    cursor = connection.cursor()
+    try:
+        cursor.execute(_INSERT_NEW[dialect],
+                       {"rows": rows, "now": _SQLITE_DATETIME(now) if dialect == "sqlite" else now})
+        return cursor.fetchall()  # on SQLite the statement, and so its transaction, ends here
+    finally:
+        cursor.close()
 
 
 _intake = _Intake()
