@@ -25,6 +25,7 @@ import json
 from bisect import bisect_left
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
 from typing import Iterable
 
 from sqlalchemy import String, and_, cast, delete, event, inspect, or_, select, true
@@ -126,7 +127,7 @@ def _answer(rows: list, quantity: int, locale: str | None) -> tuple[list[str], s
     _, handling_days, timezone, working_days = rows[0][:4]
     calendar = Calendar(today=today_in(timezone), handling_days=handling_days,
                         working_days=tuple(json.loads(working_days or "null") or WEEKDAYS))
-    items = []
+    items, etas = [], {}
     for (_, _, _, _, pay_later, product_id, variant_id, sku, on_hand, waiting, capacity,
          lead_time_days, supply, message, reason, reason_code, alternatives) in rows:
         if variant_id is None:  # the store has none of the ids asked
@@ -138,10 +139,14 @@ def _answer(rows: list, quantity: int, locale: str | None) -> tuple[list[str], s
             state = IN_STOCK
         elif capacity is None or shortfall <= capacity:
             state = BACKORDER
-            curve = SupplyCurve(tuple((date.fromisoformat(day), total) for day, total in json.loads(supply)))
-            found = eta_for(waiting + shortfall, curve, lead_time_days=lead_time_days, calendar=calendar)
-            eta = (f'{{"date":"{found.date.isoformat()}","source":"{found.source}"}}' if found.date
-                   else f'{{"date":null,"source":"{found.source}"}}')
+            # Variants with the same supply and lead time (every variant with no inbound, say)
+            # share an ETA: worked out once per answer.
+            key = (waiting + shortfall, supply, lead_time_days)
+            eta = etas.get(key)
+            if eta is None:
+                found = eta_for(key[0], _supply_curve(supply), lead_time_days=lead_time_days, calendar=calendar)
+                eta = etas[key] = (f'{{"date":"{found.date.isoformat()}","source":"{found.source}"}}' if found.date
+                                   else f'{{"date":null,"source":"{found.source}"}}')
         else:
             state = IN_STOCK if on_hand else SOLD_OUT
         # The contract's fields, in its order (a test compares this with the schema's dump).
@@ -154,6 +159,13 @@ def _answer(rows: list, quantity: int, locale: str | None) -> tuple[list[str], s
             f'"alternatives":{alternatives if state != IN_STOCK else "[]"}}}'
         )
     return json.loads(rows[0][0] or "[]"), '{"items":[' + ",".join(items) + "]}"
+
+
+@lru_cache(maxsize=4096)
+def _supply_curve(supply: str) -> SupplyCurve:
+    """A stored supply curve (JSON text), parsed once for as long as it is read: it is immutable,
+    and most variants share a few (no inbound at all, above all)."""
+    return SupplyCurve(tuple((date.fromisoformat(day), total) for day, total in json.loads(supply)))
 
 
 _READ_SQL = (
