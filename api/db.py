@@ -1,4 +1,5 @@
 """The database extension: one engine per app, one session per request or job."""
+import sqlite3
 import threading
 from contextlib import contextmanager
 
@@ -17,8 +18,16 @@ keep_fresh()
 keep_local_days()
 
 
+# Webhook intake (JSON operators), the local days and the insight (unixepoch) need it: refused
+# at once rather than failing on the first delivery.
+SQLITE_AT_LEAST = (3, 38)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        if sqlite3.sqlite_version_info < SQLITE_AT_LEAST:
+            raise RuntimeError(f"SQLite {sqlite3.sqlite_version} is too old: Backorder Desk needs 3.38 or later "
+                               "(or use PostgreSQL).")
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _serialize_sqlite_writes(engine)
         return engine

@@ -207,6 +207,21 @@ def test_account_pages_shift_nothing_when_their_data_arrive_late(page, demo, lat
     assert all(value <= 0.01 for path, value in whole.items() if path != ORDER_PAGE or width == 412), whole
 
 
+def test_an_order_page_gives_back_the_panels_room_when_no_shopper_is_signed_in(page, demo):
+    """No shopper, no panel: the room reserved after the order's content is released, so the page
+    keeps no blank space down to the bottom of the window."""
+    page.set_viewport_size({"width": 1350, "height": 940})
+    asked = []  # the storefront's answer to "who is signed in?", held until the room is seen
+    page.route("**/customer/current.jwt*", lambda route: asked.append(route))
+    page.goto(demo.url + ORDER_PAGE, wait_until="domcontentloaded")
+    room = page.locator(".backorder-desk-room")
+    expect(room).to_be_attached()
+    page.wait_for_function("() => document.querySelector('.backorder-desk-room').style.minHeight !== ''")
+    asked[0].fulfill(status=404, body="")
+    page.wait_for_function("() => document.querySelector('.backorder-desk-room').style.minHeight === ''")
+    expect(page.locator("[data-backorder-desk]")).to_have_count(0)
+
+
 def test_a_guest_order_link_opens_over_the_page_and_closes(page, demo):
     token = order_link_token(demo.app.config["SECRET_KEYS"], "demo-store", 1003, "grace@example.com")
     page.goto(f"{demo.url}/?bd_order={token}")

@@ -57,7 +57,10 @@ export async function accountPages(ctx) {
   const details = document.querySelector('input[name=orderid]');
   const detailsId = details && positiveId(details.value);
   const items = [...document.querySelectorAll('.account-listItem')].filter(orderIdOf);
-  if (!guest && !detailsId && !items.length) return [];
+  // The room reserved for an order's panel is given back when no panel will come (no order id,
+  // no signed-in shopper): the footer moves up once, where the widget shows nothing.
+  const noPanel = () => { if (ctx.panelRoom) ctx.panelRoom.style.minHeight = ''; return []; };
+  if (!guest && !detailsId && !items.length) return noPanel();
   await ctx.ready();
   const t = translator(__ACCOUNT_STRINGS__, ctx.t);
   const c = { ...ctx, t, today: ctx.today() };
@@ -68,7 +71,7 @@ export async function accountPages(ctx) {
   const placeOrder = detailsId ? (el) => ctx.panelRoom.append(el) : (el) => sheet(c, el);
   try {
     const token = await shopperSession(ctx, guest);
-    if (!token) return [];
+    if (!token) return noPanel();
     if (detailsId) return [await orderPanel(c, token, detailsId, placeOrder)];
     const orders = (await ctx.api.call('/api/v1/me/orders', 0, token)).items;
     if (guest) return Promise.all(orders.map((order) => orderPanel(c, token, order.order_id, placeOrder)));
