@@ -279,6 +279,19 @@ class VariantAvailability(Base):
     reach: Mapped[int | None] = mapped_column(BigInteger)
 
 
+class AvailabilityVersion(Base):
+    """A store's availability version: random, new in every transaction that writes any of the
+    store's availability rows (as it commits), so that while it stays a worker may answer the
+    storefront with the items it wrote before (api/domain/availability.py). A table of its own:
+    only that last statement of such a transaction locks its row (the store row is locked by
+    other work, in other orders)."""
+
+    __tablename__ = "availability_versions"
+
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 class InboundShipment(Base):
     """A purchase-order line: units of one variant expected on a date. Received in one or more
     receipts (`quantity_received` adds up); `received_on` is set once nothing more is expected."""

@@ -1,17 +1,23 @@
 """Public storefront routes, called by the widget from the store's own pages."""
 import hashlib
 
-from flask import g, make_response, request
+from flask import current_app, g, make_response, request
 from flask_smorest import Blueprint
 from flask_smorest.error_handler import ErrorSchema
 
-from api.domain.availability import storefront_availability_json
+from api.domain.availability import AvailabilityCache, storefront_availability_json
 from api.domain.errors import NotFound
 from api.http import schemas
 from api.extensions import db, limiter
 from api.http.cors import allow_store_origins
 
 blp = Blueprint("storefront", __name__, url_prefix="/api/v1/stores", description="Storefront (public)")
+
+
+@blp.record_once
+def _keep_items(state) -> None:
+    # Each worker keeps the items it wrote while the store's availability version stays.
+    state.app.extensions["availability_cache"] = AvailabilityCache(state.app.config["AVAILABILITY_CACHE_SIZE"])
 
 
 @limiter.request_filter
@@ -43,8 +49,9 @@ def get_availability(store_hash):
     # form does not cover; the plain form is read directly, as the schema would read it.
     query = (schemas.plain_availability_query(request.args)
              or blp.ARGUMENTS_PARSER.parse(AVAILABILITY_QUERY, location="query"))
+    cache = current_app.extensions["availability_cache"]
     found = db.read_once(lambda connection, dialect: storefront_availability_json(
-        connection, dialect, store_hash, product_ids=query.get("product_ids"),
+        connection, dialect, store_hash, cache, product_ids=query.get("product_ids"),
         variant_ids=query.get("variant_ids"), quantity=query["quantity"], locale=query["locale"]))
     if found is None:
         raise NotFound(f"Store {store_hash} is not known.")

@@ -3,7 +3,10 @@
 The storefront asks on every product and category page, so the answer is precomputed: one
 `VariantAvailability` row per variant holds its stock, queue, backorder capacity, ETA inputs
 (inbound still to come, lead time) and chosen alternatives, and a read is one indexed query
-joined to the store row (handling days and pay later stay there) plus serialization.
+joined to the store row (handling days and pay later stay there) plus serialization. Each
+worker keeps the items it wrote (`AvailabilityCache`) for as long as the store's availability
+version, new in every transaction that writes the store's rows, says they hold: then an answer
+reads only the store row.
 
 Keeping the rows current — the one entry point is `refresh_availability(session, variant_pks)`:
 it rewrites the rows of those variants from the catalog, queue and inbound as the session sees
@@ -22,13 +25,19 @@ has committed.
   row, so alternatives are recomputed one transaction at a time per store).
 """
 import json
+import secrets
 from bisect import bisect_left
 from collections import defaultdict
 from datetime import date
 from functools import lru_cache
+from itertools import islice
+from operator import itemgetter
+from threading import Lock
 from typing import Iterable
 
 from sqlalchemy import String, and_, cast, delete, event, inspect, or_, select, true
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from api.domain.backorders import backorder_capacity, supply_curves, waiting_units
@@ -36,12 +45,13 @@ from api.domain.bulk import insert_rows, update_rows
 from api.domain.dates import WEEKDAYS, today_in
 from api.domain.eta import Calendar, SupplyCurve, eta_for
 from api.domain.reasons import reason_text
-from api.models import InboundShipment, Line, Store, Variant, VariantAvailability
+from api.models import AvailabilityVersion, InboundShipment, Line, Store, Variant, VariantAvailability
 
 IN_STOCK, BACKORDER, SOLD_OUT = "in_stock", "backorder", "sold_out"
 MAX_ALTERNATIVES = 4
 CHUNK = 1000  # ids per IN (...) list
 NOTED = "availability_noted"  # session.info key: variant pks changed since the last refresh
+WRITTEN = "availability_written"  # session.info key: stores whose availability rows were written
 
 AVAILABILITY = VariantAvailability.__table__
 
@@ -79,14 +89,51 @@ def availability_json(
     if session.info.get(NOTED):
         _refresh_noted(session)  # this transaction's own changes, not yet committed
     connection = session.connection()
-    sql, parameters = _read_query(connection.dialect.name, store_hash, product_ids, variant_ids)
-    return _answer(connection.exec_driver_sql(sql, parameters).all(), quantity, locale)
+    column = "product_id" if product_ids is not None else "variant_id"
+    found = connection.exec_driver_sql(*_read_query(
+        connection.dialect.name == "postgresql", store_hash, column,
+        product_ids if product_ids is not None else (variant_ids or []))).all()
+    if not found:
+        return None
+    items = sorted(_items(found[0], found, quantity, locale))
+    return json.loads(found[0][0] or "[]"), '{"items":[' + ",".join(text for _, text in items) + "]}"
+
+
+class AvailabilityCache:
+    """The storefront's items as a worker last wrote them, to answer again without reading them,
+    by (store hash, id, quantity, locale):
+    - items, by variant id: (written for, (product id, variant id), the item's JSON text), or
+      (written for, None, None) for a variant the store does not have;
+    - products, by product id: (written for, its variants' items).
+    "Written for" is what an item depends on besides its own row: the store's availability
+    version and settings (today in its time zone, handling and working days, pay later). Every
+    write of a store's availability rows gives the store a new random version in the same
+    transaction, so an entry is used again only while the database gives what it was written for.
+    At most `size` items and `size` products, the first kept going first when full. One per app
+    (so per database), shared by a worker's threads. Entries hold only tuples, strings and
+    numbers, which the garbage collector stops tracking: a full cache costs it nothing."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self._lock = max(size, 0), Lock()
+        self.items: dict[tuple, tuple] = {}
+        self.products: dict[tuple, tuple] = {}
+
+    def keep(self, kept: dict, key: tuple, entry: tuple) -> None:
+        """Into `items` or `products`."""
+        if not self.size:
+            return
+        if len(kept) >= self.size:
+            with self._lock:  # a tenth at a time, so a full cache is not emptied entry by entry
+                for oldest in list(islice(kept, max(self.size // 10, 1))):
+                    kept.pop(oldest, None)
+        kept[key] = entry
 
 
 def storefront_availability_json(
     dbapi_connection,
     dialect: str,
     store_hash: str,
+    cache: AvailabilityCache,
     *,
     product_ids: list[int] | None = None,
     variant_ids: list[int] | None = None,
@@ -94,42 +141,85 @@ def storefront_availability_json(
     locale: str | None = None,
 ) -> tuple[list[str], str] | None:
     """What `availability_json` answers, read on a DBAPI connection in autocommit: the hot path of
-    every product and category page. One statement, one round trip (no BEGIN, no ROLLBACK), and
-    on PostgreSQL one statement text whatever the number of ids, so psycopg prepares it once per
-    connection and the server stops planning it. A single statement reads one snapshot, so the
-    answer is as fresh as the last commit."""
-    sql, parameters = _read_query(dialect, store_hash, product_ids, variant_ids)
+    every product and category page.
+    - When the worker has kept entries for some of the ids, one statement reads the store row:
+      the entries written for what it still says are used as they are.
+    - The other ids are read with the store row in one statement, and kept. Should the store's
+      version have changed between the two statements, every id is read again, so that the
+      answer is one snapshot's: as fresh as the last commit before it.
+    No BEGIN, no ROLLBACK, and on PostgreSQL one statement text whatever the number of ids, so
+    psycopg prepares each once per connection."""
+    by_product = product_ids is not None
+    column, shelf = ("product_id", cache.products) if by_product else ("variant_id", cache.items)
+    ids = list(dict.fromkeys(product_ids if by_product else (variant_ids or [])))
+    kept = [(i, shelf.get((store_hash, i, quantity, locale))) for i in ids]
+    postgresql = dialect == "postgresql"
+    items, missing = [], ids
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute(sql, parameters)
-        rows = cursor.fetchall()
+        if not ids or any(entry is not None for _, entry in kept):
+            cursor.execute(_STORE_SQL[postgresql], (store_hash,))
+            store = cursor.fetchone()
+            if store is None:
+                return None
+            written_for, missing = _written_for(store), []
+            for i, entry in kept:
+                if entry is None or entry[0] != written_for:
+                    missing.append(i)
+                elif by_product:
+                    items += entry[1]
+                else:
+                    items.append(entry)
+        if missing:
+            cursor.execute(*_read_query(postgresql, store_hash, column, missing))
+            found = cursor.fetchall()
+            if found and items and _written_for(found[0]) != written_for:
+                items, missing = [], ids  # changed in between: all of them, in one snapshot
+                cursor.execute(*_read_query(postgresql, store_hash, column, ids))
+                found = cursor.fetchall()
+            if not found:
+                return None
+            store, written_for = found[0], _written_for(found[0])
+            read = defaultdict(list)  # by the id asked
+            for order, text in _items(store, found, quantity, locale):
+                item = (written_for, order, text)
+                cache.keep(cache.items, (store_hash, order[1], quantity, locale), item)
+                read[order[not by_product]].append(item)
+            for i in missing:
+                if by_product:
+                    cache.keep(shelf, (store_hash, i, quantity, locale), (written_for, tuple(read[i])))
+                elif i not in read:  # a variant the store does not have
+                    cache.keep(shelf, (store_hash, i, quantity, locale), (written_for, None, None))
+                items += read.get(i, ())
     finally:
         cursor.close()
-    return _answer(rows, quantity, locale)
+    items = sorted((item for item in items if item[1] is not None), key=_by_variant)
+    return json.loads(store[0] or "[]"), '{"items":[' + ",".join(item[2] for item in items) + "]}"
 
 
-def _read_query(dialect: str, store_hash: str, product_ids, variant_ids) -> tuple[str, tuple]:
-    """The SQL is written out: SQLAlchemy expanding a 50-id IN list costs more than the query."""
-    column = "product_id" if product_ids is not None else "variant_id"
-    ids = product_ids if product_ids is not None else (variant_ids or [])
-    if dialect == "postgresql":  # one array parameter: the same statement for any number of ids,
-        # sent as an array literal (the ids are validated integers): cheaper than adapting a list
-        return (_READ_SQL.format(column=column, ids="= ANY(%s::bigint[])", marker="%s"),
-                ("{" + ",".join(map(str, ids)) + "}", store_hash))
-    return _READ_SQL.format(column=column, ids=f"IN ({','.join('?' * len(ids)) or 'NULL'})", marker="?"), (*ids, store_hash)
+def _written_for(store: tuple) -> tuple:
+    """What a store row's items depend on besides their own rows: its availability version and
+    settings, and today in its time zone."""
+    _, handling_days, timezone, working_days, pay_later, version = store[:STORE_COLUMNS]
+    return version, today_in(timezone), handling_days, working_days, bool(pay_later)
 
 
-def _answer(rows: list, quantity: int, locale: str | None) -> tuple[list[str], str] | None:
-    """Each item is written as JSON directly, its alternatives copied in as stored."""
-    if not rows:
-        return None
-    rows.sort(key=_by_product)
-    _, handling_days, timezone, working_days = rows[0][:4]
+def _read_query(postgresql: bool, store_hash: str, column: str, ids: list[int]) -> tuple[str, tuple]:
+    if postgresql:  # one array parameter: the same statement for any number of ids, sent as an
+        # array literal (the ids are validated integers): cheaper than adapting a list
+        return _READ_SQL[True].format(column=column, ids="= ANY(%s::bigint[])"), ("{" + ",".join(map(str, ids)) + "}", store_hash)
+    return _READ_SQL[False].format(column=column, ids=f"IN ({','.join('?' * len(ids)) or 'NULL'})"), (*ids, store_hash)
+
+
+def _items(store: tuple, rows: list, quantity: int, locale: str | None) -> list[tuple[tuple[int, int], str]]:
+    """Each row's item as JSON text, written directly (its alternatives copied in as stored), by
+    (product id, variant id)."""
+    _, handling_days, timezone, working_days, pay_later = store[:5]
     calendar = Calendar(today=today_in(timezone), handling_days=handling_days,
                         working_days=tuple(json.loads(working_days or "null") or WEEKDAYS))
     items, etas = [], {}
-    for (_, _, _, _, pay_later, product_id, variant_id, sku, on_hand, waiting, capacity,
-         lead_time_days, supply, message, reason, reason_code, alternatives) in rows:
+    for (product_id, variant_id, sku, on_hand, waiting, capacity, lead_time_days, supply, message, reason,
+         reason_code, alternatives) in (row[STORE_COLUMNS:] for row in rows):
         if variant_id is None:  # the store has none of the ids asked
             continue
         on_hand = max(on_hand, 0)
@@ -150,15 +240,14 @@ def _answer(rows: list, quantity: int, locale: str | None) -> tuple[list[str], s
         else:
             state = IN_STOCK if on_hand else SOLD_OUT
         # The contract's fields, in its order (a test compares this with the schema's dump).
-        items.append(
+        items.append(((product_id, variant_id),
             f'{{"product_id":{product_id},"variant_id":{variant_id},"sku":{_string(sku)},'
             f'"state":"{state}","available_on_hand":{on_hand},'
             f'"available_for_backorder":{"null" if capacity is None else capacity},"eta":{eta},'
             f'"message":{_string(message)},"reason":{_string(reason_text(reason_code, reason, locale))},'
             f'"pay_later":{"true" if pay_later and state == BACKORDER else "false"},'
-            f'"alternatives":{alternatives if state != IN_STOCK else "[]"}}}'
-        )
-    return json.loads(rows[0][0] or "[]"), '{"items":[' + ",".join(items) + "]}"
+            f'"alternatives":{alternatives if state != IN_STOCK else "[]"}}}'))
+    return items
 
 
 @lru_cache(maxsize=4096)
@@ -168,21 +257,22 @@ def _supply_curve(supply: str) -> SupplyCurve:
     return SupplyCurve(tuple((date.fromisoformat(day), total) for day, total in json.loads(supply)))
 
 
-_READ_SQL = (
-    "SELECT CAST(s.storefront_origins AS TEXT), s.handling_days, s.timezone, CAST(s.working_days AS TEXT),"
-    " s.pay_later_enabled, a.product_id,"
-    " a.variant_id, a.sku, a.on_hand, a.waiting, a.capacity, a.lead_time_days, a.supply, a.message,"
-    " a.reason, a.reason_code, a.alternatives"
-    " FROM stores s LEFT OUTER JOIN variant_availability a"
-    " ON a.store_id = s.id AND a.{column} {ids}"
-    " WHERE s.hash = {marker} AND s.active"
+# Written out for SQLite and for PostgreSQL (psycopg's markers), [postgresql]: SQLAlchemy
+# expanding a 50-id IN list costs more than the query.
+_STORE = ("SELECT CAST(s.storefront_origins AS TEXT), s.handling_days, s.timezone, CAST(s.working_days AS TEXT),"
+          " s.pay_later_enabled, v.version")
+_STORES = "stores s LEFT OUTER JOIN availability_versions v ON v.store_id = s.id"  # no version before any write
+STORE_COLUMNS = 6
+_STORE_SQL = tuple(f"{_STORE} FROM {_STORES} WHERE s.hash = {marker} AND s.active" for marker in ("?", "%s"))
+_READ_SQL = tuple(
+    f"{_STORE}, a.product_id, a.variant_id, a.sku, a.on_hand, a.waiting, a.capacity, a.lead_time_days, a.supply,"
+    " a.message, a.reason, a.reason_code, a.alternatives"
+    f" FROM {_STORES} LEFT OUTER JOIN variant_availability a ON a.store_id = s.id AND a.{{column}} {{ids}}"
+    f" WHERE s.hash = {marker} AND s.active"
     # No ORDER BY: it would tempt the planner into the product index for variant ids.
-)
+    for marker in ("?", "%s"))
 _string = json.encoder.encode_basestring_ascii  # what json.dumps writes for a str
-
-
-def _by_product(row) -> tuple:
-    return (row[5] or 0, row[6] or 0)
+_by_variant = itemgetter(1)  # a kept item's (product id, variant id)
 
 
 def _dumps(value) -> str:
@@ -261,6 +351,8 @@ def refresh_availability(session: Session, variant_pks: Iterable[int]) -> None:
     for pk in set(old) - set(variants):  # deleted: whoever showed it must look again
         moved.append((old[pk].store_id, old[pk].variant_id, old[pk], None, None))
 
+    # Each store written gets a new availability version as the transaction commits.
+    session.info.setdefault(WRITTEN, set()).update({row["store_id"] for row in rows.values()} | {m[0] for m in moved})
     if moved or rechoose:
         stores = sorted({row["store_id"] for pk, row in rows.items() if pk in rechoose} | {m[0] for m in moved})
         if session.get_bind().dialect.name == "postgresql":
@@ -461,14 +553,32 @@ def _refresh_noted(session: Session) -> None:
         refresh_availability(session, noted)
 
 
+def _new_versions(session: Session) -> None:
+    """Before commit: the refresh of what is still noted, then a new availability version for
+    each store written (random, so that no two transactions, in any process, give the same one).
+    The last statements of the transaction, so their lock waits on no other (stores in id order)."""
+    _refresh_noted(session)
+    written = session.info.pop(WRITTEN, None)
+    if not written:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    for store_id in sorted(written):
+        statement = insert(AvailabilityVersion).values(store_id=store_id, version=secrets.randbits(63))
+        session.execute(statement.on_conflict_do_update(index_elements=["store_id"],
+                                                        set_={"version": statement.excluded.version}))
+
+
 def _forget_noted(session: Session, *_args) -> None:
     session.info.pop(NOTED, None)
+    session.info.pop(WRITTEN, None)
 
 
 def keep_fresh(session_class=Session) -> None:
     """Refresh the availability of every variant changed through the ORM before its transaction
-    commits (registered once for every session, in api/db.py)."""
+    commits, and give each store written a new availability version (registered once for every
+    session, in api/db.py)."""
     if not event.contains(session_class, "after_flush", _note_changes):
         event.listen(session_class, "after_flush", _note_changes)
-        event.listen(session_class, "before_commit", _refresh_noted)
+        event.listen(session_class, "before_commit", _new_versions)
         event.listen(session_class, "after_rollback", _forget_noted)
