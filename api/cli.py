@@ -149,6 +149,8 @@ def worker(once, poll):
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = _app()
+    gc.collect()  # as `serve` does: collections then walk only what the work itself makes
+    gc.freeze()
     with app.app_context():
         try:
             runner = Worker.for_app(app)

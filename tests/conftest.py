@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 
 from api import create_app
 from api.domain import clock
+from api.domain.availability import AvailabilityCache
 from api.domain.stores import create_store
 from api.extensions import limiter
 from api.models import Base
@@ -62,6 +63,7 @@ def _app(database_url):
 def app(_app):
     empty_tables(_app)
     limiter.reset()  # rate-limit counts (memory) start afresh for every test
+    _app.extensions["availability_cache"] = AvailabilityCache(_app.config["AVAILABILITY_CACHE_SIZE"])
     clock.freeze(NOW)
     yield _app
     clock.freeze(None)
@@ -160,6 +162,7 @@ def postgres_app(_postgres_app):
     """An app on PostgreSQL whatever DATABASE_URL says, for tests of row locking."""
     empty_tables(_postgres_app)
     limiter.reset()
+    _postgres_app.extensions["availability_cache"] = AvailabilityCache(_postgres_app.config["AVAILABILITY_CACHE_SIZE"])
     clock.freeze(NOW)
     yield _postgres_app
     clock.freeze(None)

@@ -4,8 +4,11 @@ statement and that nothing kept outlives a change (the kinds of change themselve
 test_availability_fresh.py, which runs against the same kept items)."""
 from datetime import timedelta
 
+from sqlalchemy import event, select
+
 from api.domain import clock
-from api.domain.availability import AvailabilityCache, storefront_availability_json
+from api.domain.availability import AvailabilityCache, refresh_availability, storefront_availability_json
+from api.models import AvailabilityVersion, Variant
 from tests.conftest import NOW
 
 URL = "/api/v1/stores/store-a/availability"
@@ -129,6 +132,88 @@ def test_a_full_cache_lets_the_first_kept_go_and_still_answers(app, client, admi
     cache = AvailabilityCache(10)
     for variant_id in range(1, 13):
         read(app, cache, variant_ids=[variant_id])
-    assert len(cache.items) <= 10 and (("store-a", 12, 1, None) in cache.items)
+    assert len(cache.items) <= 10 and (("store-a", 12, 1, "en") in cache.items)
     answer, _ = read(app, cache, variant_ids=list(range(1, 13)))
     assert answer.count('"state":"in_stock"') == 12
+
+
+def test_an_empty_product_kept_is_read_again_when_the_store_changed_in_between(app, client, admin):
+    put_variant(client, admin, 1, product_id=7, on_hand=2)
+    cache = AvailabilityCache(100)
+    read(app, cache, product_ids=[8])  # product 8 has no variants: kept so
+
+    def move_variant_1_to_product_8():  # commits between the store's read and the rows'
+        put_variant(client, admin, 1, product_id=8, on_hand=2)
+
+    answer, _ = read(app, cache, before={2: move_variant_1_to_product_8}, product_ids=[8, 7])
+    assert answer == read(app, AvailabilityCache(0), product_ids=[8, 7])[0]
+    assert '"variant_id":1' in answer  # in product 7 before, in 8 after: never in neither
+
+
+def test_a_savepoint_neither_gives_the_version_early_nor_forgets_the_stores_written(app, client, admin):
+    put_variant(client, admin, 1, backorders_enabled=True)
+    cache = AvailabilityCache(100)
+    read(app, cache, variant_ids=[1])
+    statements = []
+    engine = app.extensions["database"].engine
+    listener = lambda _conn, _cursor, sql, *_args: statements.append(sql.split()[:3])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        with app.app_context(), app.extensions["database"].transaction() as session:
+            variant = session.scalar(select(Variant).where(Variant.variant_id == 1))
+            variant.on_hand = 5
+            refresh_availability(session, [variant.id])  # as Core writers do: the rows written now
+            with session.begin_nested():  # released: the transaction goes on
+                pass
+            try:
+                with session.begin_nested():  # rolled back, as a duplicate outbox row is
+                    raise RuntimeError("duplicate")
+            except RuntimeError:
+                pass
+            statements.append(["(last work)"])
+            session.scalar(select(Variant.id))
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    versions = [n for n, sql in enumerate(statements) if sql == ["INSERT", "INTO", "availability_versions"]]
+    assert len(versions) == 1 and versions[0] > statements.index(["(last work)"])
+    assert read(app, cache, variant_ids=[1])[0] == read(app, AvailabilityCache(0), variant_ids=[1])[0]
+    assert '"available_on_hand":5' in read(app, cache, variant_ids=[1])[0]
+
+
+def test_a_variant_deleted_is_no_longer_answered(app, client, admin):
+    put_variant(client, admin, 1, on_hand=3)
+    cache = AvailabilityCache(100)
+    read(app, cache, variant_ids=[1])
+    with app.app_context(), app.extensions["database"].transaction() as session:
+        session.delete(session.scalar(select(Variant).where(Variant.variant_id == 1)))
+    assert read(app, cache, variant_ids=[1])[0] == '{"items":[]}'
+
+
+def test_the_size_bounds_the_items_held_by_variant_and_by_product(app, client, admin):
+    for variant_id in range(1, 31):
+        put_variant(client, admin, variant_id, product_id=7 + variant_id // 10, on_hand=1)
+    cache = AvailabilityCache(20)
+    for quantity in range(1, 11):
+        read(app, cache, product_ids=[7, 8, 9, 10], quantity=quantity)
+        read(app, cache, variant_ids=list(range(1, 31)), quantity=quantity)
+    assert len(cache.items) <= 20
+    assert sum(len(items) for _, items in cache.products.values()) <= 20
+    assert read(app, cache, product_ids=[8], quantity=10)[0].count('"state":"in_stock"') == 10
+
+
+def test_locales_of_one_language_share_their_items(app, client, admin):
+    put_variant(client, admin, 1, backorders_enabled=True, reason_code="supplier_delay")
+    cache = AvailabilityCache(100)
+    german, _ = read(app, cache, variant_ids=[1], locale="de-AT")
+    assert (read(app, cache, variant_ids=[1], locale="de")[0], len(cache.items)) == (german, 1)
+
+
+def test_a_new_store_has_its_version_so_a_first_write_locks_no_store_row(app, client, admin, store_and_key):
+    with app.app_context(), app.extensions["database"].transaction() as session:
+        version = session.scalar(select(AvailabilityVersion.version).where(
+            AvailabilityVersion.store_id == store_and_key[0]))
+    assert version is not None
+    put_variant(client, admin, 1, on_hand=1)
+    with app.app_context(), app.extensions["database"].transaction() as session:
+        assert session.scalar(select(AvailabilityVersion.version).where(
+            AvailabilityVersion.store_id == store_and_key[0])) != version

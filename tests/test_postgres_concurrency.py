@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from api.domain.stores import create_store
+from api.domain.availability import refresh_availability
 from api.models import Line, Variant
 
 pytestmark = pytest.mark.postgres
@@ -89,3 +90,32 @@ def test_concurrent_receipts_and_orders_never_over_allocate_and_conserve_units(p
                 # Nobody behind the head of the queue was served from a receipt.
                 for line in lines[lines.index(waiting[0]) + 1:]:
                     assert line.quantity_allocated <= line.quantity - line.quantity_backordered
+
+
+def test_a_refresh_moving_alternatives_holds_its_store_without_stopping_other_changes(postgres_app):
+    """A refresh that moves alternatives locks its store's row until it commits (so alternatives
+    are recomputed one transaction at a time), but only FOR NO KEY UPDATE: meanwhile another
+    variant's stock change (its ledger row, its new availability version) commits at once."""
+    database = postgres_app.extensions["database"]
+    with database.transaction() as db_session:
+        _, api_key = create_store(db_session, "store-pg", ["https://pg.example"])
+    client, admin = postgres_app.test_client(), {"Authorization": f"Bearer {api_key}"}
+    for variant_id, on_hand, category in ((1, 0, "boots"), (2, 3, "hats")):
+        body = {"product_id": variant_id, "name": "Boot", "price": 1000, "currency": "USD", "category": category,
+                "on_hand": on_hand, "backorders_enabled": True}
+        assert client.put(f"/api/v1/admin/variants/{variant_id}", json=body, headers=admin).status_code == 200
+    done = []
+
+    def restock():  # on hand 3 → 4: no alternative moves, no row the refresh wrote
+        done.append(client.patch("/api/v1/admin/variants/2", json={"on_hand": 4}, headers=admin).status_code)
+
+    with database.transaction() as db_session:
+        variant = db_session.scalar(select(Variant).where(Variant.variant_id == 1))
+        variant.on_hand = 5  # now on hand: an alternative in its category (not variant 2's)
+        refresh_availability(db_session, [variant.id])
+        change = threading.Thread(target=restock)
+        change.start()
+        change.join(timeout=20)
+        assert done == [200], "the change waited for the refresh's lock on the store"
+    items = client.get("/api/v1/stores/store-pg/availability?variant_ids=1,2").get_json()["items"]
+    assert [item["available_on_hand"] for item in items] == [5, 4]

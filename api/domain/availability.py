@@ -44,7 +44,7 @@ from api.domain.backorders import backorder_capacity, supply_curves, waiting_uni
 from api.domain.bulk import insert_rows, update_rows
 from api.domain.dates import WEEKDAYS, today_in
 from api.domain.eta import Calendar, SupplyCurve, eta_for
-from api.domain.reasons import reason_text
+from api.domain.reasons import language, reason_text
 from api.models import AvailabilityVersion, InboundShipment, Line, Store, Variant, VariantAvailability
 
 IN_STOCK, BACKORDER, SOLD_OUT = "in_stock", "backorder", "sold_out"
@@ -95,38 +95,50 @@ def availability_json(
         product_ids if product_ids is not None else (variant_ids or []))).all()
     if not found:
         return None
-    items = sorted(_items(found[0], found, quantity, locale))
+    items = sorted(_items(found[0], found, quantity, locale, today_in(found[0][2])))
     return json.loads(found[0][0] or "[]"), '{"items":[' + ",".join(text for _, text in items) + "]}"
 
 
 class AvailabilityCache:
     """The storefront's items as a worker last wrote them, to answer again without reading them,
-    by (store hash, id, quantity, locale):
+    by (store hash, id, quantity, language):
     - items, by variant id: (written for, (product id, variant id), the item's JSON text), or
       (written for, None, None) for a variant the store does not have;
     - products, by product id: (written for, its variants' items).
     "Written for" is what an item depends on besides its own row: the store's availability
     version and settings (today in its time zone, handling and working days, pay later). Every
-    write of a store's availability rows gives the store a new random version in the same
-    transaction, so an entry is used again only while the database gives what it was written for.
-    At most `size` items and `size` products, the first kept going first when full. One per app
-    (so per database), shared by a worker's threads. Entries hold only tuples, strings and
-    numbers, which the garbage collector stops tracking: a full cache costs it nothing."""
+    transaction that writes a store's availability rows gives the store a new random version as
+    it commits, so an entry is used again only while the database gives what it was written for.
+    At most `size` items by variant and `size` items in products (mostly the same items), the
+    first kept going first when full. One per app (so per database), shared by a worker's
+    threads. Entries hold only tuples, strings and numbers, which the garbage collector stops
+    tracking: a full cache costs it nothing."""
 
     def __init__(self, size: int) -> None:
         self.size, self._lock = max(size, 0), Lock()
         self.items: dict[tuple, tuple] = {}
         self.products: dict[tuple, tuple] = {}
+        self._in_products = 0  # items held by product entries
 
-    def keep(self, kept: dict, key: tuple, entry: tuple) -> None:
-        """Into `items` or `products`."""
+    def keep_item(self, key: tuple, item: tuple) -> None:
         if not self.size:
             return
-        if len(kept) >= self.size:
+        if len(self.items) >= self.size:
             with self._lock:  # a tenth at a time, so a full cache is not emptied entry by entry
-                for oldest in list(islice(kept, max(self.size // 10, 1))):
-                    kept.pop(oldest, None)
-        kept[key] = entry
+                for oldest in list(islice(self.items, max(self.size // 10, 1))):
+                    self.items.pop(oldest, None)
+        self.items[key] = item
+
+    def keep_product(self, key: tuple, entry: tuple) -> None:
+        if len(entry[1]) > self.size:
+            return
+        with self._lock:
+            if self._in_products + len(entry[1]) > self.size:  # down to nine tenths, first kept first
+                while self.products and self._in_products + len(entry[1]) > self.size * 9 // 10:
+                    self._in_products -= len(self.products.pop(next(iter(self.products)))[1])
+            replaced = self.products.get(key)
+            self._in_products += len(entry[1]) - (len(replaced[1]) if replaced else 0)
+            self.products[key] = entry
 
 
 def storefront_availability_json(
@@ -152,9 +164,10 @@ def storefront_availability_json(
     by_product = product_ids is not None
     column, shelf = ("product_id", cache.products) if by_product else ("variant_id", cache.items)
     ids = list(dict.fromkeys(product_ids if by_product else (variant_ids or [])))
-    kept = [(i, shelf.get((store_hash, i, quantity, locale))) for i in ids]
+    words = language(locale)  # what an item's text depends on (its reason's language)
+    kept = [(i, shelf.get((store_hash, i, quantity, words))) for i in ids]
     postgresql = dialect == "postgresql"
-    items, missing = [], ids
+    items, missing, used_kept = [], ids, False
     cursor = dbapi_connection.cursor()
     try:
         if not ids or any(entry is not None for _, entry in kept):
@@ -166,14 +179,16 @@ def storefront_availability_json(
             for i, entry in kept:
                 if entry is None or entry[0] != written_for:
                     missing.append(i)
-                elif by_product:
+                    continue
+                used_kept = True
+                if by_product:
                     items += entry[1]
                 else:
                     items.append(entry)
         if missing:
             cursor.execute(*_read_query(postgresql, store_hash, column, missing))
             found = cursor.fetchall()
-            if found and items and _written_for(found[0]) != written_for:
+            if found and used_kept and _written_for(found[0]) != written_for:
                 items, missing = [], ids  # changed in between: all of them, in one snapshot
                 cursor.execute(*_read_query(postgresql, store_hash, column, ids))
                 found = cursor.fetchall()
@@ -181,15 +196,15 @@ def storefront_availability_json(
                 return None
             store, written_for = found[0], _written_for(found[0])
             read = defaultdict(list)  # by the id asked
-            for order, text in _items(store, found, quantity, locale):
+            for order, text in _items(store, found, quantity, locale, written_for[1]):
                 item = (written_for, order, text)
-                cache.keep(cache.items, (store_hash, order[1], quantity, locale), item)
+                cache.keep_item((store_hash, order[1], quantity, words), item)
                 read[order[not by_product]].append(item)
             for i in missing:
                 if by_product:
-                    cache.keep(shelf, (store_hash, i, quantity, locale), (written_for, tuple(read[i])))
+                    cache.keep_product((store_hash, i, quantity, words), (written_for, tuple(read[i])))
                 elif i not in read:  # a variant the store does not have
-                    cache.keep(shelf, (store_hash, i, quantity, locale), (written_for, None, None))
+                    cache.keep_item((store_hash, i, quantity, words), (written_for, None, None))
                 items += read.get(i, ())
     finally:
         cursor.close()
@@ -211,11 +226,11 @@ def _read_query(postgresql: bool, store_hash: str, column: str, ids: list[int]) 
     return _READ_SQL[False].format(column=column, ids=f"IN ({','.join('?' * len(ids)) or 'NULL'})"), (*ids, store_hash)
 
 
-def _items(store: tuple, rows: list, quantity: int, locale: str | None) -> list[tuple[tuple[int, int], str]]:
+def _items(store: tuple, rows: list, quantity: int, locale: str | None, today: date) -> list[tuple[tuple[int, int], str]]:
     """Each row's item as JSON text, written directly (its alternatives copied in as stored), by
     (product id, variant id)."""
-    _, handling_days, timezone, working_days, pay_later = store[:5]
-    calendar = Calendar(today=today_in(timezone), handling_days=handling_days,
+    _, handling_days, _, working_days, pay_later = store[:5]
+    calendar = Calendar(today=today, handling_days=handling_days,
                         working_days=tuple(json.loads(working_days or "null") or WEEKDAYS))
     items, etas = [], {}
     for (product_id, variant_id, sku, on_hand, waiting, capacity, lead_time_days, supply, message, reason,
@@ -356,7 +371,10 @@ def refresh_availability(session: Session, variant_pks: Iterable[int]) -> None:
     if moved or rechoose:
         stores = sorted({row["store_id"] for pk, row in rows.items() if pk in rechoose} | {m[0] for m in moved})
         if session.get_bind().dialect.name == "postgresql":
-            session.execute(select(Store.id).where(Store.id.in_(stores)).order_by(Store.id).with_for_update())
+            # FOR NO KEY UPDATE: rows referencing the store (lines, orders, its version row)
+            # may still be inserted meanwhile.
+            session.execute(select(Store.id).where(Store.id.in_(stores)).order_by(Store.id)
+                            .with_for_update(key_share=True))
         rechoose |= _whose_alternatives_move(session, moved)
 
     if set(old) - set(variants):
@@ -538,6 +556,8 @@ def _note_changes(session: Session, _flush_context) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Variant):
             noted.add(obj.id)
+            if obj in session.deleted:  # its row went with it (ON DELETE CASCADE): no refresh writes it
+                session.info.setdefault(WRITTEN, set()).add(obj.store_id)
         elif isinstance(obj, (Line, InboundShipment)):
             noted.add(obj.variant_pk)
             moved_from = inspect(obj).committed_state.get("variant_pk")  # its value before, if changed
@@ -554,31 +574,40 @@ def _refresh_noted(session: Session) -> None:
 
 
 def _new_versions(session: Session) -> None:
-    """Before commit: the refresh of what is still noted, then a new availability version for
-    each store written (random, so that no two transactions, in any process, give the same one).
-    The last statements of the transaction, so their lock waits on no other (stores in id order)."""
+    """Before commit: the refresh of what is still noted, then, as the whole transaction commits
+    (not a savepoint), a new availability version for each store written: random, so that no two
+    transactions, in any process, give the same one. The last statements of the transaction, on
+    rows that exist from the store's creation (an UPDATE: no foreign-key check locks the store)."""
     _refresh_noted(session)
-    written = session.info.pop(WRITTEN, None)
-    if not written:
+    written = session.info.get(WRITTEN)
+    if not written or session.in_nested_transaction():
         return
+    del session.info[WRITTEN]
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    for store_id in sorted(written):
+    for store_id in sorted(written):  # in id order, so two commits never wait on each other crosswise
         statement = insert(AvailabilityVersion).values(store_id=store_id, version=secrets.randbits(63))
         session.execute(statement.on_conflict_do_update(index_elements=["store_id"],
                                                         set_={"version": statement.excluded.version}))
 
 
-def _forget_noted(session: Session, *_args) -> None:
-    session.info.pop(NOTED, None)
-    session.info.pop(WRITTEN, None)
+def _first_version(_mapper, connection, store: Store) -> None:
+    """A new store's version row, in the transaction that adds the store."""
+    connection.execute(AvailabilityVersion.__table__.insert().values(store_id=store.id, version=secrets.randbits(63)))
+
+
+def _forget_noted(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction; a savepoint's keeps them
+        session.info.pop(NOTED, None)
+        session.info.pop(WRITTEN, None)
 
 
 def keep_fresh(session_class=Session) -> None:
     """Refresh the availability of every variant changed through the ORM before its transaction
-    commits, and give each store written a new availability version (registered once for every
-    session, in api/db.py)."""
+    commits, give each store written a new availability version, and each new store its version
+    row (registered once, in api/db.py)."""
     if not event.contains(session_class, "after_flush", _note_changes):
         event.listen(session_class, "after_flush", _note_changes)
         event.listen(session_class, "before_commit", _new_versions)
-        event.listen(session_class, "after_rollback", _forget_noted)
+        event.listen(session_class, "after_soft_rollback", _forget_noted)
+        event.listen(Store, "after_insert", _first_version)
