@@ -8,7 +8,7 @@ quantity is negative; allocation follows queue order; units are conserved
 stock ledger's sum; every waiting line
 has an ETA and no other line does; the storefront's precomputed availability is what it would be
 if computed afresh (the two variants share a category, so each is the other's alternative while
-on hand)."""
+on hand), and the items a worker kept across the steps answer as a fresh read does."""
 from datetime import timedelta
 
 from hypothesis import HealthCheck, settings
@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from sqlalchemy import select
 
 from api.domain import clock
-from api.domain.availability import refresh_availability
+from api.domain.availability import AvailabilityCache, refresh_availability, storefront_availability_json
 from api.domain.backorders import (
     OrderLineIn,
     ingest_order,
@@ -44,6 +44,7 @@ class Engine(RuleBasedStateMachine):
         self.received = {vid: 0 for vid in VARIANT_IDS}
         self.next_order_id = 1
         self.minutes = 0
+        self.kept = AvailabilityCache(100)  # a worker's, across the steps
 
     def transaction(self):
         return self.database.transaction()
@@ -151,6 +152,13 @@ class Engine(RuleBasedStateMachine):
             fresh = session.execute(select(table).order_by(table.c.variant_pk)).mappings().all()
             assert [dict(row) for row in stored] == [dict(row) for row in fresh]
             session.rollback()
+
+    @invariant()
+    def the_items_a_worker_kept_answer_as_a_fresh_read(self):
+        for query in ({"variant_ids": [2, 1, 99]}, {"product_ids": [1, 2]}, {"variant_ids": [1], "quantity": 3}):
+            kept, fresh = (self.database.read_once(lambda connection, dialect: storefront_availability_json(
+                connection, dialect, "store-s", cache, **query)) for cache in (self.kept, AvailabilityCache(0)))
+            assert kept == fresh, query
 
     @invariant()
     def quantities_are_never_negative_nor_over_allocated(self):
