@@ -119,6 +119,7 @@ class AvailabilityCache:
         self.items: dict[tuple, tuple] = {}
         self.products: dict[tuple, tuple] = {}
         self._in_products = 0  # items held by product entries
+        self.versions: dict[str, int | None] = {}  # each store's version as last read
 
     def keep_item(self, key: tuple, item: tuple) -> None:
         if not self.size:
@@ -133,9 +134,17 @@ class AvailabilityCache:
         if len(entry[1]) > self.size:
             return
         with self._lock:
-            if self._in_products + len(entry[1]) > self.size:  # down to nine tenths, first kept first
-                while self.products and self._in_products + len(entry[1]) > self.size * 9 // 10:
-                    self._in_products -= len(self.products.pop(next(iter(self.products)))[1])
+            if self._in_products + len(entry[1]) > self.size:
+                # Down to nine tenths, first kept first, chosen in one pass: a dict whose front is
+                # popped one key at a time rescans its emptied start every time.
+                oldest, freed = [], 0
+                for kept_key, kept in self.products.items():
+                    if self._in_products - freed + len(entry[1]) <= self.size * 9 // 10:
+                        break
+                    oldest.append(kept_key)
+                    freed += len(kept[1])
+                for kept_key in oldest:
+                    self._in_products -= len(self.products.pop(kept_key)[1])
             replaced = self.products.get(key)
             self._in_products += len(entry[1]) - (len(replaced[1]) if replaced else 0)
             self.products[key] = entry
@@ -154,8 +163,10 @@ def storefront_availability_json(
 ) -> tuple[list[str], str] | None:
     """What `availability_json` answers, read on a DBAPI connection in autocommit: the hot path of
     every product and category page.
-    - When the worker has kept entries for some of the ids, one statement reads the store row:
-      the entries written for what it still says are used as they are.
+    - When the worker has kept entries for some of the ids, written at the store's version as
+      it last read it, one statement reads the store row: the entries written for what it still
+      says are used as they are. (Entries of an older version are known to be stale: on a store
+      that keeps changing, the store row is not read for them.)
     - The other ids are read with the store row in one statement, and kept. Should the store's
       version have changed between the two statements, every id is read again, so that the
       answer is one snapshot's: as fresh as the last commit before it.
@@ -170,12 +181,16 @@ def storefront_availability_json(
     items, missing, used_kept = [], ids, False
     cursor = dbapi_connection.cursor()
     try:
-        if not ids or any(entry is not None for _, entry in kept):
+        # Worth asking the store row only for entries written at its version as last read: the
+        # others are known to be stale (on a store that keeps changing, most are).
+        last = cache.versions.get(store_hash)
+        if not ids or any(entry is not None and entry[0][0] == last for _, entry in kept):
             cursor.execute(_STORE_SQL[postgresql], (store_hash,))
             store = cursor.fetchone()
             if store is None:
                 return None
             written_for, missing = _written_for(store), []
+            cache.versions[store_hash] = written_for[0]
             for i, entry in kept:
                 if entry is None or entry[0] != written_for:
                     missing.append(i)
@@ -195,6 +210,7 @@ def storefront_availability_json(
             if not found:
                 return None
             store, written_for = found[0], _written_for(found[0])
+            cache.versions[store_hash] = written_for[0]
             read = defaultdict(list)  # by the id asked
             for order, text in _items(store, found, quantity, locale, written_for[1]):
                 item = (written_for, order, text)
