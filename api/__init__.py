@@ -4,7 +4,7 @@ import os
 from flask import Flask
 
 from api import config
-from api.extensions import db, limiter, rest
+from api.extensions import db, rate_limits, rest
 from api.http import errors, inputs, security
 from api.http.contract import ContractPlugin
 from api.http.context import close_session
@@ -18,7 +18,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     db.init_app(app)
     rest.init_app(app, spec_kwargs={"extra_plugins": [ContractPlugin()]})
-    limiter.init_app(app)
+    rate_limits.init_app(app)
     errors.register(app)
     inputs.register(app)
     security.register(app)

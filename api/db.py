@@ -41,7 +41,8 @@ def _autocommit_engine(url: str, engine: Engine) -> Engine:
     itself)."""
     if engine.dialect.name != "postgresql":
         return engine
-    return create_engine(url, isolation_level="AUTOCOMMIT", pool_size=5, max_overflow=10)
+    # Nothing to reset on return either: each statement committed on its own.
+    return create_engine(url, isolation_level="AUTOCOMMIT", pool_size=5, max_overflow=10, pool_reset_on_return=None)
 
 
 def _serialize_sqlite_writes(engine: Engine) -> None:

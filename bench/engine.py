@@ -2,12 +2,13 @@
 
 1. Availability: `backorder-desk serve` (2 gunicorn workers × 4 threads) and the bare Flask
    endpoint of bench/bare.py (same gunicorn settings), both running, loaded one at a time by
-   `wrk` (2 threads, 8 connections): the bare endpoint just before and just after ours (its
-   figure is the mean of the two), then the webhook loads: req/s, our share of the bare
-   endpoint's, p50/p99. Two loads: 50 random variant ids per request, and 50 random product ids
-   (two variants each: 100 items). Each load runs twice and only the second is measured: the
-   steady state of a server that has been answering a store's pages (its workers' caches of
-   written items hold what the load asks for; the default cache holds 100,000 items).
+   `wrk` (2 threads, 8 connections): req/s, our share of the bare endpoint's, p50/p99. Two
+   loads: 50 random variant ids per request, and 50 random product ids (two variants each: 100
+   items). Each load runs once unmeasured, for the steady state of a server that has been
+   answering a store's pages (its workers' caches of written items hold what the load asks
+   for; the default cache holds 100,000 items), then --rounds times (3), each run between two
+   runs of the bare endpoint whose mean it is compared with: the round with the median share
+   is shown, with every round's share. Then the webhook loads.
 2. Receipt: 10,000 units received against 10,000 waiting lines, in one transaction, commit
    included; SQL statements counted with a `before_cursor_execute` hook.
 3. Webhook intake: `POST /bigcommerce/webhooks` from 200 concurrent `wrk` connections, each
@@ -23,9 +24,10 @@
 Each database is emptied and refilled for each catalog size: point --postgres-url (or
 BENCH_POSTGRES_URL) at a scratch database. The catalog is seeded in bulk (a multi-row INSERT of
 variants and inbound, then `refresh_availability` for all of them, the domain's own path for
-bulk catalog changes); the queue for the receipt likewise; then ANALYZE, so the planner has the
-statistics a live database has, and a checkpoint and sync, so no write-back of the bulk load runs
-under the measured loads. Only loopback traffic."""
+bulk catalog changes); the queue for the receipt likewise; then VACUUM ANALYZE (ANALYZE on SQLite), so the
+planner has the statistics a live database has and no autovacuum of the bulk load runs under the
+measured receipt, and a checkpoint and sync, so no write-back of the bulk load runs under the
+measured loads. Only loopback traffic."""
 import argparse
 import gc
 import gzip
@@ -153,9 +155,12 @@ def seed_queue(engine, lines: int) -> None:
 def analyze(engine) -> None:
     """Planner statistics, as a live database has them (autovacuum gathers them within a minute
     of a bulk load): without them PostgreSQL guesses a handful of rows per store and reads a
-    store's every availability row for 50 product ids."""
+    store's every availability row for 50 product ids. On PostgreSQL with a VACUUM, as
+    autovacuum gives a table soon after a bulk insert: otherwise it starts within a minute,
+    during the measured receipt."""
     with engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+            "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
 
 
 def settle(engine) -> None:
@@ -272,12 +277,32 @@ def wrk(base: str, script: str, *, seconds: float, connections: int, threads: in
     return figures
 
 
-def steady(base: str, script: str, seconds: float) -> dict:
-    """A load as a running server meets it: run once unmeasured first (as long as the measured
-    run), so that connections are open and each worker has kept the items this load asks for,
-    as a worker serving a store's pages all day has; then measured."""
-    wrk(base, script, seconds=seconds, connections=8)
-    return wrk(base, script, seconds=seconds, connections=8)
+class Yardstick:
+    """The bare endpoint, loaded just before and just after each measured run of ours: a run's
+    share is its req/s over the mean of the two (each bare run stands beside the runs on either
+    side of it), so that a machine whose speed drifts weighs on both alike."""
+
+    def __init__(self, base: str, script: str, seconds: float) -> None:
+        self.base, self.script, self.seconds = base, script, seconds
+        wrk(base, script, seconds=seconds, connections=8)  # connections open, as in a running server
+        self.last = self.measure()
+
+    def measure(self) -> float:
+        return wrk(self.base, self.script, seconds=self.seconds, connections=8)["rps"]
+
+    def compare(self, base: str, script: str, rounds: int) -> dict:
+        """A load as a running server meets it: run once unmeasured first (as long as a measured
+        run), so that each worker has kept the items this load asks for, as a worker serving a
+        store's pages all day has; then `rounds` measured runs, each between two bare runs. The
+        figures of the round with the median share, and every round's share."""
+        wrk(base, script, seconds=self.seconds, connections=8)
+        runs = []
+        for _ in range(rounds):
+            ours, before = wrk(base, script, seconds=self.seconds, connections=8), self.last
+            self.last = self.measure()
+            runs.append({**ours, "bare": (before + self.last) / 2, "share": 100 * ours["rps"] * 2 / (before + self.last)})
+        median = sorted(runs, key=lambda run: run["share"])[len(runs) // 2]
+        return {**median, "shares": [run["share"] for run in runs], "failed": sum(run["failed"] for run in runs)}
 
 
 @contextmanager
@@ -319,7 +344,7 @@ def check_answer(base: str, query: str, expected: int) -> None:
         raise SystemExit(f"unexpected availability answer {response.status_code}: {response.text[:300]}")
 
 
-def bench_server(url: str, variants: int, seconds: float, parts: set[str]) -> dict:
+def bench_server(url: str, variants: int, seconds: float, rounds: int, parts: set[str]) -> dict:
     """Availability and webhook intake (those of `parts`) against one `backorder-desk serve`."""
     path = f"/api/v1/stores/{STORE}/availability?"
     variant_ids = RANDOM_IDS % {"first": FIRST_VARIANT, "count": variants, "path": path + "variant_ids="}
@@ -333,17 +358,14 @@ def bench_server(url: str, variants: int, seconds: float, parts: set[str]) -> di
             wrk(base, variant_ids, seconds=2, connections=8)  # both workers started and connected
             if "availability" in parts:
                 # Both servers run side by side (the idle one costs nothing) and are loaded one at
-                # a time, the bare endpoint before and after ours: its figure is the mean of the
-                # two, so a machine whose load drifts during the run weighs on both alike.
+                # a time, ours between two runs of the bare endpoint.
                 bare, bare_base = start_bare()
                 try:
-                    before = steady(bare_base, bare_script, seconds)
-                    figures["variants"] = steady(base, variant_ids, seconds)
-                    figures["products"] = steady(base, product_ids, seconds)
+                    yardstick = Yardstick(bare_base, bare_script, seconds)
+                    figures["variants"] = yardstick.compare(base, variant_ids, rounds)
+                    figures["products"] = yardstick.compare(base, product_ids, rounds)
                     with changing(url, per_second=10):
-                        figures["variants_changing"] = steady(base, variant_ids, seconds)
-                    after = steady(bare_base, bare_script, seconds)
-                    figures["bare"] = {"rps": (before["rps"] + after["rps"]) / 2}
+                        figures["variants_changing"] = yardstick.compare(base, variant_ids, 1)
                     figures["memory"] = worker_memory(ours)
                 finally:
                     stop(bare)
@@ -402,7 +424,8 @@ def run(name: str, url: str, variants: int, options) -> list[list[str]]:
     parts = set(options.parts.split(","))
     # The receipt first: after the webhook floods the database is still writing their rows out.
     receipt = bench_receipt(url, options.lines) if "receipt" in parts else None
-    figures = bench_server(url, variants, options.seconds, parts) if parts & {"availability", "webhooks"} else {}
+    figures = (bench_server(url, variants, options.seconds, options.rounds, parts)
+               if parts & {"availability", "webhooks"} else {})
     where = [name, f"{variants // 1000}k"]
     rows = []
     for load, label, goal in (("variants", "availability, 50 variant ids", 50 if variants <= 10_000 else 45),
@@ -410,12 +433,12 @@ def run(name: str, url: str, variants: int, options) -> list[list[str]]:
                               ("variants_changing", "availability, 50 variant ids, the store changing 10 times a second", None)):
         if load not in figures:
             continue
-        bare = figures["bare"]["rps"]
         f = figures[load]
-        share = 100 * f["rps"] / bare
+        share = f["share"]
+        rounds = f" (rounds: {', '.join(f'{s:.0f}%' for s in f['shares'])})" if len(f["shares"]) > 1 else ""
         rows.append([label, *where,
-                     f"{f['rps']:.0f} req/s = {share:.0f}% of bare {bare:.0f}; p50 {f['p50']:.1f} ms, p99 {f['p99']:.1f} ms"
-                     + (f"; {f['failed']} failed" if f["failed"] else ""),
+                     f"{f['rps']:.0f} req/s = {share:.0f}% of bare {f['bare']:.0f}{rounds}; "
+                     f"p50 {f['p50']:.1f} ms, p99 {f['p99']:.1f} ms" + (f"; {f['failed']} failed" if f["failed"] else ""),
                      *((f"≥ {goal}%, p99 < 20 ms", "yes" if share >= goal and f["p99"] < 20 and not f["failed"] else "no")
                        if goal else ("— (not a target)", "—"))])
     if "memory" in figures:
@@ -448,7 +471,9 @@ def main() -> None:
     parser.add_argument("--databases", default="postgresql,sqlite")
     parser.add_argument("--sizes", default="10000,100000", help="catalog sizes (variants)")
     parser.add_argument("--lines", type=int, default=10_000, help="waiting lines served by the receipt")
-    parser.add_argument("--seconds", type=float, default=10, help="length of each wrk load")
+    parser.add_argument("--seconds", type=float, default=8, help="length of each wrk load")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measured runs of each availability load, each between two bare runs (the median counts)")
     parser.add_argument("--parts", default="availability,receipt,webhooks",
                         help="what to measure after seeding (comma-separated)")
     options = parser.parse_args()
@@ -476,7 +501,8 @@ def main() -> None:
     header = ["target", "database", "catalog", "measured", "goal", "met"]
     print(f"\nload average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f} "
           f"({os.cpu_count()} CPUs); wrk 2 threads × 8 connections (availability), 200 (webhooks), "
-          f"{options.seconds:g} s each; gunicorn 2 workers × 4 threads")
+          f"{options.seconds:g} s each, availability the median of {options.rounds} rounds; "
+          f"gunicorn 2 workers × 4 threads")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for row in rows:

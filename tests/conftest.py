@@ -13,7 +13,7 @@ from api import create_app
 from api.domain import clock
 from api.domain.availability import AvailabilityCache
 from api.domain.stores import create_store
-from api.extensions import limiter
+from api.extensions import rate_limits
 from api.models import Base
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -62,7 +62,7 @@ def _app(database_url):
 @pytest.fixture
 def app(_app):
     empty_tables(_app)
-    limiter.reset()  # rate-limit counts (memory) start afresh for every test
+    rate_limits.reset(_app)  # rate-limit counts (memory) start afresh for every test
     _app.extensions["availability_cache"] = AvailabilityCache(_app.config["AVAILABILITY_CACHE_SIZE"])
     clock.freeze(NOW)
     yield _app
@@ -161,7 +161,7 @@ def _postgres_app(postgres_url):
 def postgres_app(_postgres_app):
     """An app on PostgreSQL whatever DATABASE_URL says, for tests of row locking."""
     empty_tables(_postgres_app)
-    limiter.reset()
+    rate_limits.reset(_postgres_app)
     _postgres_app.extensions["availability_cache"] = AvailabilityCache(_postgres_app.config["AVAILABILITY_CACHE_SIZE"])
     clock.freeze(NOW)
     yield _postgres_app

@@ -50,12 +50,24 @@ def test_shopper_responses_allow_only_the_sessions_own_store_origin(shop, client
 
 def test_sessions_are_rate_limited_with_the_error_shape(shop, client, bc_app, monkeypatch):
     monkeypatch.setitem(bc_app.config, "SESSION_RATE_LIMIT", "3 per minute")
-    for _ in range(3):
-        assert client.post("/api/v1/stores/store-a/sessions", json={"customer_jwt": "x"}).status_code == 401
+    answers = [client.post("/api/v1/stores/store-a/sessions", json={"customer_jwt": "x"}) for _ in range(3)]
+    assert [a.status_code for a in answers] == [401, 401, 401]
+    assert [(a.headers["X-RateLimit-Limit"], a.headers["X-RateLimit-Remaining"]) for a in answers] == [
+        ("3", "2"), ("3", "1"), ("3", "0")]
     limited = client.post("/api/v1/stores/store-a/sessions", json={"customer_jwt": "x"})
     assert limited.status_code == 429
     assert limited.get_json()["code"] == 429 and limited.get_json()["status"] == "Too Many Requests"
-    assert int(limited.headers["Retry-After"]) > 0
+    assert "3 per 1 minute" in limited.get_json()["message"]
+    assert 0 < int(limited.headers["Retry-After"]) <= 60
+    assert limited.headers["X-RateLimit-Remaining"] == "0"
+
+
+def test_availability_counts_against_no_rate_limit(shop, client, bc_app, monkeypatch):
+    monkeypatch.setitem(bc_app.config, "SESSION_RATE_LIMIT", "1 per minute")
+    answers = [client.get("/api/v1/stores/store-a/availability?variant_ids=1") for _ in range(5)]
+    assert [a.status_code for a in answers] == [200] * 5
+    assert not any("X-RateLimit-Limit" in a.headers for a in answers)
+    assert client.post("/api/v1/stores/store-a/sessions", json={"customer_jwt": "x"}).status_code == 401
 
 
 def test_actions_and_subscriptions_are_rate_limited(shop, client, bc_app, monkeypatch):
@@ -136,3 +148,10 @@ def test_an_uncaught_error_is_a_json_500_with_a_request_id_and_a_logged_tracebac
     assert "secret internals" not in response.get_data(as_text=True)
     logged = [r for r in caplog.records if body["request_id"] in r.getMessage()]
     assert logged and logged[0].exc_info and "secret internals" in str(logged[0].exc_info[1])
+
+
+def test_rate_limits_can_be_turned_off(shop, client, bc_app, monkeypatch):
+    monkeypatch.setitem(bc_app.config, "SESSION_RATE_LIMIT", "1 per minute")
+    monkeypatch.setitem(bc_app.config, "RATELIMIT_ENABLED", False)
+    answers = [client.post("/api/v1/stores/store-a/sessions", json={"customer_jwt": "x"}) for _ in range(3)]
+    assert [a.status_code for a in answers] == [401, 401, 401]

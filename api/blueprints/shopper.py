@@ -10,7 +10,7 @@ from api.domain import actions
 from api.domain.errors import NotFound
 from api.domain.shopper import Shopper, find_order, list_orders, order_detail
 from api.domain.stores import get_store
-from api.extensions import limiter
+from api.extensions import rate_limits
 from api.http import shopper_schemas as schemas
 from api.http.context import bearer_token, session
 from api.http.cors import allow_shopper_origins, allow_store_origins
@@ -28,13 +28,9 @@ blp = Blueprint("shopper", __name__, url_prefix="/api/v1/me",
                 description="Shopper self-service (Authorization: Bearer <session token>)")
 
 
-def rate_limit(setting: str):
-    """A Flask-Limiter limit read from the app's config (so each deployment tunes it)."""
-    return limiter.limit(lambda: current_app.config[setting])
-
-
+rate_limit = rate_limits.limit
 # Cancel, switch and payment-mode draw on one budget per client, not one each.
-action_rate_limit = limiter.shared_limit(lambda: current_app.config["ACTION_RATE_LIMIT"], scope="shopper-actions")
+action_rate_limit = rate_limits.limit("ACTION_RATE_LIMIT", scope="shopper-actions")
 
 
 def _errors(bp, *codes):

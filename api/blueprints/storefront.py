@@ -8,7 +8,7 @@ from flask_smorest.error_handler import ErrorSchema
 from api.domain.availability import AvailabilityCache, storefront_availability_json
 from api.domain.errors import NotFound
 from api.http import schemas
-from api.extensions import db, limiter
+from api.extensions import db
 from api.http.cors import allow_store_origins
 
 blp = Blueprint("storefront", __name__, url_prefix="/api/v1/stores", description="Storefront (public)")
@@ -18,13 +18,6 @@ blp = Blueprint("storefront", __name__, url_prefix="/api/v1/stores", description
 def _keep_items(state) -> None:
     # Each worker keeps the items it wrote while the store's availability version stays.
     state.app.extensions["availability_cache"] = AvailabilityCache(state.app.config["AVAILABILITY_CACHE_SIZE"])
-
-
-@limiter.request_filter
-def _availability_is_not_limited() -> bool:
-    # Availability has no rate limit (it is one indexed read, cacheable for 30 s): said up front,
-    # so the hot path skips the limiter's per-request bookkeeping.
-    return request.endpoint == "storefront.get_availability"
 
 
 @blp.after_request
@@ -61,4 +54,7 @@ def get_availability(store_hash):
     response = make_response(payload, 200, {"Content-Type": "application/json"})
     response.set_etag(hashlib.sha256(payload.encode()).hexdigest()[:32])
     response.headers["Cache-Control"] = "public, max-age=30"
-    return response.make_conditional(request)
+    # Only a conditional request needs werkzeug's conditional handling (If-None-Match: 304).
+    if "HTTP_IF_NONE_MATCH" in request.environ or "HTTP_IF_MATCH" in request.environ:
+        return response.make_conditional(request)
+    return response

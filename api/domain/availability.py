@@ -30,7 +30,6 @@ from bisect import bisect_left
 from collections import defaultdict
 from datetime import date
 from functools import lru_cache
-from itertools import islice
 from operator import itemgetter
 from threading import Lock
 from typing import Iterable
@@ -82,7 +81,7 @@ def availability_json(
     variant_ids: list[int] | None = None,
     quantity: int = 1,
     locale: str | None = None,
-) -> tuple[list[str], str] | None:
+) -> tuple[tuple[str, ...], str] | None:
     """The store's storefront origins and the storefront's answer as JSON text, {"items": [...]}
     with one item per variant asked for, by product then variant: one query. None when the store
     is not known (or not active). It sees the session's own changes, committed or not."""
@@ -96,58 +95,74 @@ def availability_json(
     if not found:
         return None
     items = sorted(_items(found[0], found, quantity, locale, today_in(found[0][2])))
-    return json.loads(found[0][0] or "[]"), '{"items":[' + ",".join(text for _, text in items) + "]}"
+    return _origins(found[0][0]), '{"items":[' + ",".join(text for _, text in items) + "]}"
 
 
 class AvailabilityCache:
-    """The storefront's items as a worker last wrote them, to answer again without reading them,
-    by (store hash, id, quantity, language):
-    - items, by variant id: (written for, (product id, variant id), the item's JSON text), or
-      (written for, None, None) for a variant the store does not have;
-    - products, by product id: (written for, its variants' items).
-    "Written for" is what an item depends on besides its own row: the store's availability
-    version and settings (today in its time zone, handling and working days, pay later). Every
-    transaction that writes a store's availability rows gives the store a new random version as
-    it commits, so an entry is used again only while the database gives what it was written for.
-    At most `size` items by variant and `size` items in products (mostly the same items), the
-    first kept going first when full. One per app (so per database), shared by a worker's
-    threads. Entries hold only tuples, strings and numbers, which the garbage collector stops
-    tracking: a full cache costs it nothing."""
+    """The storefront's items as a worker last wrote them, to answer again without reading them.
+
+    By (store hash, quantity, language), one generation: what its items were written for, and
+    its items by variant id — (product id, variant id) and the item's JSON text, or () for a
+    variant the store does not have — and by product id (its variants' items). "Written for" is
+    what an item depends on besides its own row: the store's availability version and settings
+    (today in its time zone, handling and working days, pay later). Every transaction that
+    writes a store's availability rows gives the store a new random version as it commits, so a
+    generation is used while the database gives what it was written for, and replaced by the
+    first read that gives something else. At most `size` items in all (by variant and in
+    products), whole generations let go first kept first. One per app (so per database), shared
+    by a worker's threads. Entries hold only tuples, strings and numbers, which the garbage
+    collector stops tracking: a full cache costs it nothing."""
 
     def __init__(self, size: int) -> None:
         self.size, self._lock = max(size, 0), Lock()
-        self.items: dict[tuple, tuple] = {}
-        self.products: dict[tuple, tuple] = {}
-        self._in_products = 0  # items held by product entries
+        self.generations: dict[tuple, _Generation] = {}
         self.versions: dict[str, int | None] = {}  # each store's version as last read
+        self._held = 0
 
-    def keep_item(self, key: tuple, item: tuple) -> None:
-        if not self.size:
-            return
-        if len(self.items) >= self.size:
-            with self._lock:  # a tenth at a time, so a full cache is not emptied entry by entry
-                for oldest in list(islice(self.items, max(self.size // 10, 1))):
-                    self.items.pop(oldest, None)
-        self.items[key] = item
+    def held(self) -> int:
+        """Items held, by variant and in products."""
+        return self._held
 
-    def keep_product(self, key: tuple, entry: tuple) -> None:
-        if len(entry[1]) > self.size:
+    def generation(self, key: tuple, written_for: tuple) -> "_Generation":
+        """The generation of `key` written for this, made afresh if the one kept is for anything
+        else (it is let go: nothing of it holds any more)."""
+        kept = self.generations.get(key)
+        if kept is not None and kept.written_for == written_for:
+            return kept
+        with self._lock:
+            kept = self.generations.pop(key, None)
+            if kept is not None:
+                self._held -= kept.held
+            self.generations[key] = fresh = _Generation(written_for)
+        return fresh
+
+    def keep(self, key: tuple, generation: "_Generation", by_variant: dict, by_product: dict) -> None:
+        """Add items read to the generation of `key`, letting the first kept generations go when
+        full (the generation too, if need be: then its items start a new one)."""
+        held = len(by_variant) + sum(len(items) for items in by_product.values())
+        if not self.size or held > self.size:
             return
         with self._lock:
-            if self._in_products + len(entry[1]) > self.size:
-                # Down to nine tenths, first kept first, chosen in one pass: a dict whose front is
-                # popped one key at a time rescans its emptied start every time.
-                oldest, freed = [], 0
-                for kept_key, kept in self.products.items():
-                    if self._in_products - freed + len(entry[1]) <= self.size * 9 // 10:
+            if self.generations.get(key) is not generation:
+                return  # replaced meanwhile by a newer read: these items are not of it
+            if self._held + held > self.size:
+                for first in list(self.generations):
+                    if self._held + held <= self.size * 9 // 10:
                         break
-                    oldest.append(kept_key)
-                    freed += len(kept[1])
-                for kept_key in oldest:
-                    self._in_products -= len(self.products.pop(kept_key)[1])
-            replaced = self.products.get(key)
-            self._in_products += len(entry[1]) - (len(replaced[1]) if replaced else 0)
-            self.products[key] = entry
+                    self._held -= self.generations.pop(first).held
+                if key not in self.generations:
+                    self.generations[key] = generation = _Generation(generation.written_for)
+            generation.items.update(by_variant)
+            generation.products.update(by_product)
+            generation.held += held
+            self._held += held
+
+
+class _Generation:
+    __slots__ = ("written_for", "items", "products", "held")
+
+    def __init__(self, written_for: tuple) -> None:
+        self.written_for, self.items, self.products, self.held = written_for, {}, {}, 0
 
 
 def storefront_availability_json(
@@ -160,47 +175,47 @@ def storefront_availability_json(
     variant_ids: list[int] | None = None,
     quantity: int = 1,
     locale: str | None = None,
-) -> tuple[list[str], str] | None:
+) -> tuple[tuple[str, ...], str] | None:
     """What `availability_json` answers, read on a DBAPI connection in autocommit: the hot path of
     every product and category page.
-    - When the worker has kept entries for some of the ids, written at the store's version as
-      it last read it, one statement reads the store row: the entries written for what it still
-      says are used as they are. (Entries of an older version are known to be stale: on a store
-      that keeps changing, the store row is not read for them.)
+    - When the worker keeps a generation of items written at the store's version as it last
+      read it, one statement reads the store row: if it still gives what the generation was
+      written for, its items are used as they are. (A generation of an older version is known
+      to be stale: on a store that keeps changing, the store row is not read for it.)
     - The other ids are read with the store row in one statement, and kept. Should the store's
       version have changed between the two statements, every id is read again, so that the
       answer is one snapshot's: as fresh as the last commit before it.
     No BEGIN, no ROLLBACK, and on PostgreSQL one statement text whatever the number of ids, so
     psycopg prepares each once per connection."""
     by_product = product_ids is not None
-    column, shelf = ("product_id", cache.products) if by_product else ("variant_id", cache.items)
     ids = list(dict.fromkeys(product_ids if by_product else (variant_ids or [])))
-    words = language(locale)  # what an item's text depends on (its reason's language)
-    kept = [(i, shelf.get((store_hash, i, quantity, words))) for i in ids]
+    key = (store_hash, quantity, language(locale))  # what an item's text depends on
+    generation = cache.generations.get(key)
     postgresql = dialect == "postgresql"
     items, missing, used_kept = [], ids, False
     cursor = dbapi_connection.cursor()
     try:
-        # Worth asking the store row only for entries written at its version as last read: the
-        # others are known to be stale (on a store that keeps changing, most are).
-        last = cache.versions.get(store_hash)
-        if not ids or any(entry is not None and entry[0][0] == last for _, entry in kept):
+        if not ids or (generation is not None and generation.written_for[0] == cache.versions.get(store_hash)):
             cursor.execute(_STORE_SQL[postgresql], (store_hash,))
             store = cursor.fetchone()
             if store is None:
                 return None
-            written_for, missing = _written_for(store), []
+            written_for = _written_for(store)
             cache.versions[store_hash] = written_for[0]
-            for i, entry in kept:
-                if entry is None or entry[0] != written_for:
-                    missing.append(i)
-                    continue
-                used_kept = True
-                if by_product:
-                    items += entry[1]
+            if generation is not None and generation.written_for == written_for:
+                shelf = (generation.products if by_product else generation.items).get
+                kept = [shelf(i) for i in ids]
+                if None in kept:
+                    missing = [i for i, entry in zip(ids, kept) if entry is None]
+                    kept = [entry for entry in kept if entry is not None]
                 else:
-                    items.append(entry)
+                    missing = []
+                used_kept = bool(kept)
+                # A variant's entry is its item, or () when the store does not have it; a
+                # product's, its variants' items.
+                items = [item for entry in kept for item in entry] if by_product else [entry for entry in kept if entry]
         if missing:
+            column = "product_id" if by_product else "variant_id"
             cursor.execute(*_read_query(postgresql, store_hash, column, missing))
             found = cursor.fetchall()
             if found and used_kept and _written_for(found[0]) != written_for:
@@ -211,21 +226,27 @@ def storefront_availability_json(
                 return None
             store, written_for = found[0], _written_for(found[0])
             cache.versions[store_hash] = written_for[0]
-            read = defaultdict(list)  # by the id asked
-            for order, text in _items(store, found, quantity, locale, written_for[1]):
-                item = (written_for, order, text)
-                cache.keep_item((store_hash, order[1], quantity, words), item)
-                read[order[not by_product]].append(item)
-            for i in missing:
-                if by_product:
-                    cache.keep_product((store_hash, i, quantity, words), (written_for, tuple(read[i])))
-                elif i not in read:  # a variant the store does not have
-                    cache.keep_item((store_hash, i, quantity, words), (written_for, None, None))
-                items += read.get(i, ())
+            by_variant, read = {}, defaultdict(list)  # read: by the id asked
+            for item in _items(store, found, quantity, locale, written_for[1]):
+                by_variant[item[0][1]] = item
+                read[item[0][not by_product]].append(item)
+            if by_product:
+                by_product_items = {i: tuple(read[i]) for i in missing}
+            else:
+                by_product_items = {}
+                by_variant.update((i, ()) for i in missing if i not in read)  # variants the store does not have
+            items += [item for i in missing for item in read.get(i, ())]
+            cache.keep(key, cache.generation(key, written_for), by_variant, by_product_items)
     finally:
         cursor.close()
-    items = sorted((item for item in items if item[1] is not None), key=_by_variant)
-    return json.loads(store[0] or "[]"), '{"items":[' + ",".join(item[2] for item in items) + "]}"
+    items.sort(key=_by_order)
+    return _origins(store[0]), '{"items":[' + ",".join(map(_text, items)) + "]}"
+
+
+@lru_cache(maxsize=4096)
+def _origins(stored: str | None) -> tuple[str, ...]:
+    """A store's storefront origins as stored (JSON text), parsed once for as long as it is read."""
+    return tuple(json.loads(stored or "[]"))
 
 
 def _written_for(store: tuple) -> tuple:
@@ -303,7 +324,7 @@ _READ_SQL = tuple(
     # No ORDER BY: it would tempt the planner into the product index for variant ids.
     for marker in ("?", "%s"))
 _string = json.encoder.encode_basestring_ascii  # what json.dumps writes for a str
-_by_variant = itemgetter(1)  # a kept item's (product id, variant id)
+_by_order, _text = itemgetter(0), itemgetter(1)  # an item's (product id, variant id), its JSON text
 
 
 def _dumps(value) -> str:
