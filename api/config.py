@@ -43,7 +43,7 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_MAX_AGE": int(os.environ.get("SESSION_MAX_AGE", "3600")),
         # merchant console (README: Merchant console)
         "CONSOLE_SESSION_MAX_AGE": int(os.environ.get("CONSOLE_SESSION_MAX_AGE", "3600")),
-        "AVAILABILITY_CACHE_SIZE": int(os.environ.get("AVAILABILITY_CACHE_SIZE", "100000")),
+        "AVAILABILITY_CACHE_SIZE": int(os.environ.get("AVAILABILITY_CACHE_SIZE", "200000")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "SESSION_RATE_LIMIT": os.environ.get("SESSION_RATE_LIMIT", "30 per minute"),
         "ACTION_RATE_LIMIT": os.environ.get("ACTION_RATE_LIMIT", "60 per minute"),

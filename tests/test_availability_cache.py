@@ -133,6 +133,7 @@ def test_a_full_cache_lets_the_first_kept_go_and_still_answers(app, client, admi
     for variant_id in range(1, 13):
         read(app, cache, variant_ids=[variant_id])
     assert cache.held() <= 10 and len(read(app, cache, variant_ids=[12])[1]) == 1  # the last read is kept
+    assert len(read(app, cache, variant_ids=[5])[1]) == 1  # only the first kept went, not all
     answer, _ = read(app, cache, variant_ids=list(range(1, 13)))
     assert answer.count('"state":"in_stock"') == 12
 

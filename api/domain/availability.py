@@ -137,25 +137,48 @@ class AvailabilityCache:
         return fresh
 
     def keep(self, key: tuple, generation: "_Generation", by_variant: dict, by_product: dict) -> None:
-        """Add items read to the generation of `key`, letting the first kept generations go when
-        full (the generation too, if need be: then its items start a new one)."""
-        held = len(by_variant) + sum(len(items) for items in by_product.values())
+        """Add items read to the generation of `key`; when full, first let go down to nine tenths
+        what was kept first (whole generations, then the first items of the next)."""
+        held = len(by_variant) + sum(map(_weight, by_product.values()))
         if not self.size or held > self.size:
             return
         with self._lock:
             if self.generations.get(key) is not generation:
                 return  # replaced meanwhile by a newer read: these items are not of it
             if self._held + held > self.size:
-                for first in list(self.generations):
-                    if self._held + held <= self.size * 9 // 10:
-                        break
-                    self._held -= self.generations.pop(first).held
-                if key not in self.generations:
-                    self.generations[key] = generation = _Generation(generation.written_for)
+                self._let_go(self.size * 9 // 10 - held)
             generation.items.update(by_variant)
             generation.products.update(by_product)
             generation.held += held
             self._held += held
+
+    def _let_go(self, target: int) -> None:
+        for key in list(self.generations):
+            if self._held <= target:
+                return
+            first = self.generations[key]
+            if self._held - first.held >= target:
+                del self.generations[key]
+                self._held -= first.held
+                continue
+            for shelf, weight in ((first.items, None), (first.products, _weight)):
+                # Chosen in one pass, then taken out: a dict popped at its front one key at a
+                # time rescans its emptied start every time.
+                chosen, freed = [], 0
+                for kept_key, entry in shelf.items():
+                    if self._held - freed <= target:
+                        break
+                    chosen.append(kept_key)
+                    freed += weight(entry) if weight else 1
+                for kept_key in chosen:
+                    del shelf[kept_key]
+                first.held -= freed
+                self._held -= freed
+
+
+def _weight(product_items: tuple) -> int:
+    """What a product's entry counts for against the size: its items (an empty one, one)."""
+    return len(product_items) or 1
 
 
 class _Generation:
