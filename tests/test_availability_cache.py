@@ -217,3 +217,14 @@ def test_a_new_store_has_its_version_so_a_first_write_locks_no_store_row(app, cl
     with app.app_context(), app.extensions["database"].transaction() as session:
         assert session.scalar(select(AvailabilityVersion.version).where(
             AvailabilityVersion.store_id == store_and_key[0])) != version
+
+
+def test_items_read_again_are_counted_once(app, client, admin):
+    for variant_id in range(1, 11):
+        put_variant(client, admin, variant_id, product_id=100 + variant_id // 2, on_hand=1)
+    cache = AvailabilityCache(100)
+    for _ in range(3):
+        read(app, cache, variant_ids=list(range(1, 11)))
+        read(app, cache, product_ids=list(range(100, 106)))
+    # Each variant once by variant id, and once in its product: nothing counted twice.
+    assert cache.held() == 20

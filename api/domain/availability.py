@@ -139,18 +139,28 @@ class AvailabilityCache:
     def keep(self, key: tuple, generation: "_Generation", by_variant: dict, by_product: dict) -> None:
         """Add items read to the generation of `key`; when full, first let go down to nine tenths
         what was kept first (whole generations, then the first items of the next)."""
-        held = len(by_variant) + sum(map(_weight, by_product.values()))
-        if not self.size or held > self.size:
+        at_most = len(by_variant) + sum(map(_weight, by_product.values()))
+        if not self.size or at_most > self.size:
             return
         with self._lock:
             if self.generations.get(key) is not generation:
                 return  # replaced meanwhile by a newer read: these items are not of it
-            if self._held + held > self.size:
-                self._let_go(self.size * 9 // 10 - held)
+            if self._held + at_most > self.size:
+                self._let_go(self.size * 9 // 10 - at_most)
+                if self.generations.get(key) is not generation:  # let go itself: starts again
+                    generation.items.clear()
+                    generation.products.clear()
+                    generation.held = 0
+                    self.generations[key] = generation
+            # Only what is new counts: a product's read brings variants kept already, say.
+            added = sum(1 for variant_id in by_variant if variant_id not in generation.items)
+            added += sum(_weight(items) - _weight(generation.products.get(product_id, ()))
+                         if product_id in generation.products else _weight(items)
+                         for product_id, items in by_product.items())
             generation.items.update(by_variant)
             generation.products.update(by_product)
-            generation.held += held
-            self._held += held
+            generation.held += added
+            self._held += added
 
     def _let_go(self, target: int) -> None:
         for key in list(self.generations):
